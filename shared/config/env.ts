@@ -1,0 +1,64 @@
+/**
+ * Environment variables the handlers read. The CDK stacks and the local cloud set exactly these.
+ *
+ * @example
+ * ```ts
+ * import { readRegionConfig } from './env.ts';
+ * const cfg = readRegionConfig({ MESH_REGION: 'us-east-1', MESH_TABLE: 't', MESH_PEERS: 'eu-west-1' });
+ * ```
+ */
+
+export const ENV = {
+  /** Mesh name (resource prefix). */
+  meshName: 'MESH_NAME',
+  /** This region's name (in AWS also AWS_REGION; kept separate so the local cloud can run several). */
+  region: 'MESH_REGION',
+  /** Events table name. */
+  table: 'MESH_TABLE',
+  /** Comma-separated peer regions. */
+  peers: 'MESH_PEERS',
+  /** JSON object: peer region -> URL of that peer's inbound queue for events from this region. */
+  peerQueueUrls: 'MESH_PEER_QUEUE_URLS',
+  /** JSON object: peer region -> URL of this region's inbound queue from that peer (for backlog in /status). */
+  inboundQueueUrls: 'MESH_INBOUND_QUEUE_URLS',
+  /** AWS account id (for computing ARNs of peers' resources). */
+  account: 'MESH_ACCOUNT',
+} as const;
+
+export interface RegionConfig {
+  readonly meshName: string;
+  readonly region: string;
+  readonly table: string;
+  readonly peers: readonly string[];
+  readonly peerQueueUrls: Readonly<Record<string, string>>;
+  readonly inboundQueueUrls: Readonly<Record<string, string>>;
+  readonly account: string;
+}
+
+function jsonMap(raw: string | undefined, name: string): Record<string, string> {
+  if (raw === undefined || raw === '') return {};
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${name} must be a JSON object of region to URL`);
+  }
+  return parsed as Record<string, string>;
+}
+
+/** Reads and checks the handler configuration; throws naming the missing variable. */
+export function readRegionConfig(env: Readonly<Record<string, string | undefined>>): RegionConfig {
+  const need = (name: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') throw new Error(`missing environment variable ${name}`);
+    return v;
+  };
+  const peers = (env[ENV.peers] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return {
+    meshName: env[ENV.meshName] ?? 'ecmesh',
+    region: need(ENV.region),
+    table: need(ENV.table),
+    peers,
+    peerQueueUrls: jsonMap(env[ENV.peerQueueUrls], ENV.peerQueueUrls),
+    inboundQueueUrls: jsonMap(env[ENV.inboundQueueUrls], ENV.inboundQueueUrls),
+    account: env[ENV.account] ?? '000000000000',
+  };
+}
