@@ -1,18 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
+// One project per test layer: `npm test` runs them all; `npm run coverage` only the unit layer
+// (which needs no Java); the integration layer shares one DynamoDB Local + SQS server per run.
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/jepsen/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 120_000,
-    // Integration suites start Java and servers; on two cores, files run one at a time keeps them honest.
-    fileParallelism: true,
-    maxWorkers: 2,
+    hookTimeout: 180_000,
     coverage: {
       provider: 'v8',
       include: ['shared/domain/**/*.ts'],
+      exclude: ['shared/domain/types.ts', 'shared/domain/index.ts'],
       reporter: ['text', 'text-summary'],
       thresholds: { lines: 90 },
     },
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Each file drives a mesh on a two-core machine: one file at a time keeps timing bounds honest.
+          fileParallelism: false,
+        },
+      },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 300_000, fileParallelism: false } },
+      { test: { name: 'jepsen', include: ['test/jepsen/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 180_000, fileParallelism: false } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
+    ],
   },
 });
