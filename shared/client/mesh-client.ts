@@ -1,0 +1,191 @@
+/**
+ * A typed HTTP client of one region's API (DESIGN.md section 2): every route, parsed JSON back,
+ * and typed errors for refusals, timeouts and dead connections. The same client talks to the
+ * local cloud and, with a SigV4 signer, to API Gateway with IAM auth.
+ *
+ * @example
+ * ```ts
+ * import { MeshClient } from './mesh-client.ts';
+ * const us = new MeshClient({ baseUrl: 'http://127.0.0.1:3001', timeoutMs: 5000 });
+ * await us.put('colour', 'blue');
+ * const view = await us.get('colour'); // { key, value: 'blue', conflict: false, heads: [...], ... }
+ * ```
+ */
+import type { JsonValue } from '../domain/types.ts';
+import { MeshHttpError, MeshNetworkError, MeshTimeoutError } from './errors.ts';
+import { headIds, toConflictList, toKeyHistory } from './shape.ts';
+import type { RequestSigner } from './signer.ts';
+import type {
+  AccountSummary,
+  ConflictList,
+  EventDetail,
+  KeyHistory,
+  KeyView,
+  LinkStatus,
+  RegionStatus,
+  WriteResult,
+} from './types.ts';
+
+/** Options of {@link MeshClient}. */
+export interface MeshClientOptions {
+  /** Region API base URL, e.g. `http://127.0.0.1:3001` or an API Gateway invoke URL with its stage. */
+  readonly baseUrl: string;
+  /** Abort a request after this many ms (default 10 000; 0 = never). */
+  readonly timeoutMs?: number;
+  /** Signs each request (e.g. SigV4 for API Gateway IAM auth); see `./sigv4.ts`. */
+  readonly signer?: RequestSigner;
+  /** The fetch to use (default: the global one). */
+  readonly fetch?: typeof fetch;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Client of one region. Methods mirror the API table; each resolves with the parsed JSON answer
+ * or rejects with a `MeshHttpError`, `MeshTimeoutError` or `MeshNetworkError` (see `./errors.ts`).
+ *
+ * @example
+ * ```ts
+ * const eu = new MeshClient({ baseUrl: 'http://127.0.0.1:3002' });
+ * const { heads } = await eu.get('colour');
+ * await eu.resolve('colour', 'green', heads.map((h) => h.id));
+ * ```
+ */
+export class MeshClient {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  private readonly signer: RequestSigner | undefined;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: MeshClientOptions) {
+    // Keep a stage path (API Gateway `/prod`) but never a trailing slash, so paths join cleanly.
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.signer = options.signer;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  /** `PUT /kv/{key}`: write a value. */
+  put(key: string, value: JsonValue): Promise<WriteResult> {
+    return this.request<WriteResult>('PUT', `/kv/${seg(key)}`, { value });
+  }
+
+  /** `DELETE /kv/{key}`: write a tombstone. */
+  delete(key: string): Promise<WriteResult> {
+    return this.request<WriteResult>('DELETE', `/kv/${seg(key)}`);
+  }
+
+  /** `GET /kv/{key}`: the LWW value, conflict flag and heads; 404 when the region has no event of the key. */
+  get(key: string): Promise<KeyView> {
+    return this.request<KeyView>('GET', `/kv/${seg(key)}`);
+  }
+
+  /** `GET /kv/{key}/history`: the key's events in total order, each with this region's receipt. */
+  async history(key: string): Promise<KeyHistory> {
+    return toKeyHistory(await this.request<unknown>('GET', `/kv/${seg(key)}/history`), key, '');
+  }
+
+  /**
+   * `POST /kv/{key}/resolve`: write `value` as the resolution of `heads` (ids, or events).
+   * The region answers 409 `stale-heads` when they are not its current heads.
+   */
+  resolve(key: string, value: JsonValue, heads: readonly (string | { readonly id: string })[]): Promise<WriteResult> {
+    return this.request<WriteResult>('POST', `/kv/${seg(key)}/resolve`, { value, heads: headIds(heads) });
+  }
+
+  /** `POST /accounts/{id}/deposit`: amount in minor units, a positive integer. */
+  deposit(account: string, amount: number): Promise<WriteResult> {
+    return this.request<WriteResult>('POST', `/accounts/${seg(account)}/deposit`, { amount });
+  }
+
+  /** `POST /accounts/{id}/withdraw`: 409 `insufficient-funds` when this region's view cannot cover it. */
+  withdraw(account: string, amount: number): Promise<WriteResult> {
+    return this.request<WriteResult>('POST', `/accounts/${seg(account)}/withdraw`, { amount });
+  }
+
+  /** `GET /accounts/{id}`: balance, bounced withdrawals and reversed decisions. */
+  account(account: string): Promise<AccountSummary> {
+    return this.request<AccountSummary>('GET', `/accounts/${seg(account)}`);
+  }
+
+  /** `GET /events/{id}`: the event, this region's receipt, and its parents; 404 when unknown here. */
+  event(id: string): Promise<EventDetail> {
+    return this.request<EventDetail>('GET', `/events/${seg(id)}`);
+  }
+
+  /** `GET /conflicts`: the keys with more than one head in this region. */
+  async conflicts(): Promise<ConflictList> {
+    return toConflictList(await this.request<unknown>('GET', '/conflicts'), '');
+  }
+
+  /** `GET /status`: region, peers, per-link state, event count and digest. */
+  status(): Promise<RegionStatus> {
+    return this.request<RegionStatus>('GET', '/status');
+  }
+
+  /** `PUT /admin/links/{from}/{to}`: turn delivery from `from` into `to` off (partition) or on (heal). */
+  setLink(from: string, to: string, enabled: boolean): Promise<LinkStatus> {
+    return this.request<LinkStatus>('PUT', `/admin/links/${seg(from)}/${seg(to)}`, { enabled });
+  }
+
+  /**
+   * Any route: sends `body` as JSON, answers the parsed JSON (or `undefined` for an empty body).
+   *
+   * @example
+   * ```ts
+   * await client.request<{ region: string }>('GET', '/status');
+   * ```
+   */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = this.baseUrl + path;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let headers: Record<string, string> = { accept: 'application/json' };
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    if (this.signer) headers = await this.signer.sign({ method, url, headers, ...(payload === undefined ? {} : { body: payload }) });
+
+    const signal = this.timeoutMs > 0 ? AbortSignal.timeout(this.timeoutMs) : undefined;
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchImpl(url, { method, headers, ...(payload === undefined ? {} : { body: payload }), ...(signal ? { signal } : {}) });
+      // The timeout covers the body too: a region that stalls mid-answer is as dead as a silent one.
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw new MeshTimeoutError(method, url, this.timeoutMs);
+      throw new MeshNetworkError(method, url, error);
+    }
+
+    const parsed = parseJson(text);
+    if (!response.ok) throw toHttpError(response, parsed, text);
+    return parsed as T;
+  }
+}
+
+/** One path segment: keys and ids are URL-safe by the design, but never trust a caller with `/`. */
+function seg(s: string): string {
+  return encodeURIComponent(s);
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toHttpError(response: Response, parsed: unknown, text: string): MeshHttpError {
+  const error = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
+  if (typeof error === 'object' && error !== null) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') {
+      return new MeshHttpError(response.status, code, typeof message === 'string' ? message : code);
+    }
+  }
+  // Not the design's shape (API Gateway's own 403 `{"message":"Forbidden"}`, a proxy's HTML page…).
+  const apiGatewayMessage = typeof parsed === 'object' && parsed !== null ? (parsed as { message?: unknown }).message : undefined;
+  const message =
+    typeof apiGatewayMessage === 'string' ? apiGatewayMessage : text.trim().slice(0, 200) || response.statusText || `HTTP ${response.status}`;
+  return new MeshHttpError(response.status, `http-${response.status}`, message);
+}

@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MeshHttpError, MeshNetworkError, MeshTimeoutError } from '../../../../shared/client/errors.ts';
+import { MeshClient } from '../../../../shared/client/mesh-client.ts';
+import type { MeshEvent } from '../../../../shared/domain/types.ts';
+import { startFakeRegion } from '../../../support/fake-region.ts';
+import type { FakeHandler, FakeRegion } from '../../../support/fake-region.ts';
+
+const event = (id: string, over: Partial<MeshEvent> = {}): MeshEvent => ({
+  id: id.padEnd(64, '0'),
+  kind: 'set',
+  key: 'colour',
+  payload: 'blue',
+  hlc: '000001732600000000-00000',
+  origin: 'us-east-1',
+  parents: [],
+  ...over,
+});
+
+let region: FakeRegion | undefined;
+afterEach(async () => {
+  await region?.close();
+  region = undefined;
+});
+
+async function clientOf(handler: FakeHandler, timeoutMs?: number): Promise<{ client: MeshClient; region: FakeRegion }> {
+  region = await startFakeRegion(handler);
+  return { client: new MeshClient({ baseUrl: `${region.url}/`, ...(timeoutMs === undefined ? {} : { timeoutMs }) }), region };
+}
+
+describe('MeshClient routes', () => {
+  it('sends every route of the API table with its method, path and JSON body', async () => {
+    // Prepare
+    const { client, region } = await clientOf(() => ({ status: 200, body: { ok: true } }));
+
+    // Act
+    await client.put('colour', { shade: 'blue' });
+    await client.delete('colour');
+    await client.get('colour');
+    await client.history('colour');
+    await client.resolve('colour', 'green', ['a', event('b')]);
+    await client.deposit('alice', 100);
+    await client.withdraw('alice', 30);
+    await client.account('alice');
+    await client.event('abc');
+    await client.conflicts();
+    await client.status();
+    await client.setLink('us-east-1', 'eu-west-1', false);
+
+    // Assess
+    expect(region.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['PUT', '/kv/colour', { value: { shade: 'blue' } }],
+      ['DELETE', '/kv/colour', undefined],
+      ['GET', '/kv/colour', undefined],
+      ['GET', '/kv/colour/history', undefined],
+      ['POST', '/kv/colour/resolve', { value: 'green', heads: ['a', event('b').id] }],
+      ['POST', '/accounts/alice/deposit', { amount: 100 }],
+      ['POST', '/accounts/alice/withdraw', { amount: 30 }],
+      ['GET', '/accounts/alice', undefined],
+      ['GET', '/events/abc', undefined],
+      ['GET', '/conflicts', undefined],
+      ['GET', '/status', undefined],
+      ['PUT', '/admin/links/us-east-1/eu-west-1', { enabled: false }],
+    ]);
+    expect(region.requests[0]?.headers['content-type']).toBe('application/json');
+  });
+
+  it('escapes path segments so a key cannot reach another route', async () => {
+    // Prepare
+    const { client, region } = await clientOf(() => ({ status: 200, body: {} }));
+
+    // Act
+    await client.get('a/../status');
+
+    // Assess
+    expect(region.requests[0]?.path).toBe('/kv/a%2F..%2Fstatus');
+  });
+
+  it('answers the parsed JSON of a read', async () => {
+    // Prepare
+    const winner = event('w');
+    const view = { key: 'colour', value: 'blue', deleted: false, conflict: true, winner, heads: [event('l'), winner], region: 'eu-west-1' };
+    const { client } = await clientOf(() => ({ status: 200, body: view }));
+
+    // Act
+    const answer = await client.get('colour');
+
+    // Assess
+    expect(answer).toEqual(view);
+  });
+
+  it('reads bare and wrapped list answers into one shape', async () => {
+    // Prepare
+    const answers = [['a', 'b'], { region: 'eu-west-1', conflicts: [{ key: 'c', heads: ['x', 'y'] }] }, [event('h')], { region: 'r', events: [{ event: event('i') }] }];
+    const { client } = await clientOf(() => ({ status: 200, body: answers.shift() }));
+
+    // Act
+    const bareConflicts = await client.conflicts();
+    const wrappedConflicts = await client.conflicts();
+    const bareHistory = await client.history('colour');
+    const wrappedHistory = await client.history('colour');
+
+    // Assess
+    expect(bareConflicts.conflicts).toEqual([{ key: 'a' }, { key: 'b' }]);
+    expect(wrappedConflicts).toEqual({ region: 'eu-west-1', conflicts: [{ key: 'c', heads: ['x', 'y'] }] });
+    expect(bareHistory.events).toEqual([{ event: event('h') }]);
+    expect(wrappedHistory).toEqual({ key: 'colour', region: 'r', events: [{ event: event('i') }] });
+  });
+});
+
+describe('MeshClient errors', () => {
+  it('throws MeshHttpError with the design error shape of a 4xx, marked definite', async () => {
+    // Prepare
+    const { client } = await clientOf(() => ({ status: 409, body: { error: { code: 'insufficient-funds', message: 'balance 10 < 30' } } }));
+
+    // Act
+    const error = await client.withdraw('alice', 30).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(MeshHttpError);
+    expect(error).toMatchObject({ status: 409, code: 'insufficient-funds', message: 'balance 10 < 30', definite: true });
+  });
+
+  it('maps a 404 and a non-JSON 5xx, the latter indeterminate', async () => {
+    // Prepare
+    const answers = [
+      { status: 404, body: { error: { code: 'not-found', message: 'no event for key x' } } },
+      { status: 502, body: 'Bad Gateway' },
+      { status: 403, body: { message: 'Forbidden' } },
+    ];
+    const { client } = await clientOf(() => answers.shift() ?? { status: 500 });
+
+    // Act
+    const notFound = await client.get('x').catch((e: unknown) => e);
+    const badGateway = await client.put('x', 1).catch((e: unknown) => e);
+    const forbidden = await client.status().catch((e: unknown) => e);
+
+    // Assess
+    expect(notFound).toMatchObject({ status: 404, code: 'not-found', message: 'no event for key x' });
+    expect(badGateway).toMatchObject({ status: 502, code: 'http-502', message: 'Bad Gateway', definite: false });
+    expect(forbidden).toMatchObject({ status: 403, code: 'http-403', message: 'Forbidden' });
+  });
+
+  it('throws MeshTimeoutError when the region does not answer in time', async () => {
+    // Prepare
+    const { client } = await clientOf(() => ({ status: 200, body: {}, delayMs: 2_000 }), 100);
+
+    // Act
+    const started = Date.now();
+    const error = await client.status().catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(MeshTimeoutError);
+    expect(error).toMatchObject({ definite: false, timeoutMs: 100 });
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('throws MeshNetworkError when nothing listens', async () => {
+    // Prepare
+    const { region } = await clientOf(() => ({ status: 200 }));
+    const url = region.url;
+    await region.close();
+    const client = new MeshClient({ baseUrl: url });
+
+    // Act
+    const error = await client.status().catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(MeshNetworkError);
+    expect((error as Error).message).toContain('ECONNREFUSED');
+  });
+});
+
+describe('MeshClient signing', () => {
+  it('sends the headers its signer returns', async () => {
+    // Prepare
+    region = await startFakeRegion(() => ({ status: 200, body: {} }));
+    const seen: string[] = [];
+    const client = new MeshClient({
+      baseUrl: region.url,
+      signer: {
+        sign: async (req) => {
+          seen.push(`${req.method} ${req.url} ${req.body ?? ''}`);
+          return { ...req.headers, authorization: 'test-signature' };
+        },
+      },
+    });
+
+    // Act
+    await client.put('k', 1);
+
+    // Assess
+    expect(seen).toEqual([`PUT ${region.url}/kv/k {"value":1}`]);
+    expect(region.requests[0]?.headers.authorization).toBe('test-signature');
+  });
+});
