@@ -1,0 +1,131 @@
+/**
+ * Event factories for tests: valid, hashed events with sensible defaults, so a test states only
+ * what it is about. Pass parent events (or ids) in `parents`; the default `hlc` is then just
+ * above the greatest parent stamp, which is what a real writer's clock would issue.
+ *
+ * @example
+ * ```ts
+ * import { setEvent, deposit, withdraw, chain } from '../support/factories.ts';
+ * const a = setEvent('colour', 'blue', { origin: 'us-east-1' });
+ * const b = setEvent('colour', 'red', { parents: [a] });         // b.hlc > a.hlc
+ * const d = deposit('acct', 100);
+ * const w = withdraw('acct', 30, { parents: [d], origin: 'eu-west-1' });
+ * const [x, y, z] = chain('k', ['v1', 'v2', 'v3']);
+ * ```
+ */
+import { createEvent } from '../../shared/domain/event.ts';
+import { formatHlc, parseHlc } from '../../shared/domain/hlc.ts';
+import type { WallClock } from '../../shared/domain/hlc.ts';
+import type { EventKind, JsonValue, MeshEvent, Receipt, ReceiptVia } from '../../shared/domain/types.ts';
+
+/** Wall time (ms) of default stamps: 2024-11-26T05:46:40Z. */
+export const BASE_WALL = 1_732_600_000_000;
+export const DEFAULT_ORIGIN = 'us-east-1';
+export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
+
+/** Options every factory accepts. */
+export interface EventOpts {
+  /** Explicit stamp; wins over `wall`/`counter`. */
+  readonly hlc?: string;
+  /** Wall ms of the stamp (default: BASE_WALL, or just above the parents). */
+  readonly wall?: number;
+  readonly counter?: number;
+  readonly origin?: string;
+  /** Parent events or ids (sorted and deduped by createEvent). */
+  readonly parents?: readonly (MeshEvent | string)[];
+}
+
+/** A stamp from wall ms and counter. */
+export function hlcAt(wall: number, counter = 0): string {
+  return formatHlc({ wall, counter });
+}
+
+/** Stamp just above every parent event given (ids carry no stamp and are ignored). */
+function defaultHlc(opts: EventOpts): string {
+  if (opts.hlc !== undefined) return opts.hlc;
+  if (opts.wall !== undefined || opts.counter !== undefined) return hlcAt(opts.wall ?? BASE_WALL, opts.counter ?? 0);
+  let best = { wall: BASE_WALL, counter: 0 };
+  let any = false;
+  for (const p of opts.parents ?? []) {
+    if (typeof p === 'string') continue;
+    const h = parseHlc(p.hlc);
+    if (!any || h.wall > best.wall || (h.wall === best.wall && h.counter >= best.counter)) best = h;
+    any = true;
+  }
+  if (!any) return hlcAt(BASE_WALL);
+  return best.counter < 99_999 ? hlcAt(best.wall, best.counter + 1) : hlcAt(best.wall + 1, 0);
+}
+
+/** Builds any event from a partial description; every omitted field gets a valid default. */
+export function makeEvent(partial: Partial<{ kind: EventKind; key: string; payload: JsonValue }> & EventOpts = {}): MeshEvent {
+  const kind = partial.kind ?? 'set';
+  const payload = partial.payload !== undefined ? partial.payload : kind === 'delete' ? null : kind === 'deposit' || kind === 'withdraw' ? 1 : 'value';
+  return createEvent({
+    kind,
+    key: partial.key ?? (kind === 'deposit' || kind === 'withdraw' ? 'acct-1' : 'key-1'),
+    payload,
+    hlc: defaultHlc(partial),
+    origin: partial.origin ?? DEFAULT_ORIGIN,
+    parents: (partial.parents ?? []).map((p) => (typeof p === 'string' ? p : p.id)),
+  });
+}
+
+export function setEvent(key: string, value: JsonValue, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'set', key, payload: value });
+}
+
+export function deleteEvent(key: string, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'delete', key, payload: null });
+}
+
+export function resolveEvent(key: string, value: JsonValue, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'resolve', key, payload: value });
+}
+
+export function deposit(account: string, amount: number, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'deposit', key: account, payload: amount });
+}
+
+export function withdraw(account: string, amount: number, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'withdraw', key: account, payload: amount });
+}
+
+/** A linear history of sets on `key`: each event's parent is the previous one. */
+export function chain(key: string, values: readonly JsonValue[], opts: Omit<EventOpts, 'parents' | 'hlc'> = {}): MeshEvent[] {
+  const out: MeshEvent[] = [];
+  for (const v of values) {
+    const prev = out[out.length - 1];
+    out.push(setEvent(key, v, { ...opts, ...(prev ? { parents: [prev] } : {}) }));
+  }
+  return out;
+}
+
+/** A region's receipt for an event. */
+export function receipt(event: MeshEvent | string, region: string, receivedAt: number, via?: ReceiptVia): Receipt {
+  const eventId = typeof event === 'string' ? event : event.id;
+  const origin = typeof event === 'string' ? undefined : event.origin;
+  return { eventId, region, receivedAt, via: via ?? (region === origin ? { type: 'local' } : { type: 'peer', peer: origin ?? 'unknown' }) };
+}
+
+/** A wall clock that plays back the given times, then repeats the last one. */
+export function scriptedClock(times: readonly number[]): WallClock {
+  let i = 0;
+  return {
+    now: () => {
+      const t = times[Math.min(i, times.length - 1)] ?? 0;
+      i++;
+      return t;
+    },
+  };
+}
+
+/** A manually advanced wall clock. */
+export class ManualClock implements WallClock {
+  constructor(public ms = BASE_WALL) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
