@@ -1,0 +1,29 @@
+/**
+ * The port that turns delivery on a replication link off and on (the nemesis), and reports each
+ * link's state. In AWS a link is the event source mapping of the inbound queue from `from` in
+ * region `to`; locally it is the local runtime's SQS poller.
+ *
+ * @example
+ * ```ts
+ * import type { LinkControl } from './link-control.ts';
+ * await links.setLink('us-east-1', 'eu-west-1', false); // partition us-east-1 -> eu-west-1
+ * const states = await links.links();
+ * ```
+ */
+export interface LinkState {
+  readonly from: string;
+  readonly to: string;
+  /** Whether messages from `from` are delivered into `to`. */
+  readonly enabled: boolean;
+  /** Messages waiting in the link's queue. */
+  readonly backlog?: number;
+  /** Messages received but not yet deleted. */
+  readonly inFlight?: number;
+  /** Messages in the link's dead-letter queue. */
+  readonly dlq?: number;
+}
+
+export interface LinkControl {
+  setLink(from: string, to: string, enabled: boolean): Promise<LinkState>;
+  links(): Promise<LinkState[]>;
+}
