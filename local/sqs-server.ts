@@ -1,0 +1,57 @@
+/**
+ * The SQS-compatible server of the local cloud: `local-aws-sqs` in this very process, one server
+ * for every region (queue names already carry both regions of a link, so they never collide).
+ *
+ * @example
+ * ```ts
+ * import { startSqsServer } from './sqs-server.ts';
+ * const sqs = await startSqsServer({ port: 0 });
+ * // new SQSClient({ endpoint: sqs.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })
+ * await sqs.stop();
+ * ```
+ */
+import type { AddressInfo } from 'node:net';
+import { createSqsServer } from 'local-aws-sqs';
+
+/** Account id the local queues live in; the handlers' config defaults to the same one. */
+export const LOCAL_ACCOUNT = '000000000000';
+
+export interface SqsServerOptions {
+  /** TCP port; 0 or undefined picks a free one. */
+  readonly port?: number;
+  /** Interface to listen on (default 127.0.0.1: the local cloud is not a network service). */
+  readonly hostname?: string;
+}
+
+export interface SqsServer {
+  /** `http://host:port`, the endpoint for SQS clients. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Closes the server and every open (keep-alive or long-poll) connection. */
+  stop(): Promise<void>;
+}
+
+/** Starts the in-process SQS server and resolves once it listens. */
+export async function startSqsServer(options: SqsServerOptions = {}): Promise<SqsServer> {
+  const hostname = options.hostname ?? '127.0.0.1';
+  const server = await createSqsServer({
+    port: options.port ?? 0,
+    hostname,
+    accountId: LOCAL_ACCOUNT,
+    // A restarted mesh recreates its queues at once; AWS's 60 s wait after a delete would only hurt here.
+    emulateQueueCreationLifecycle: false,
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://${hostname}:${port}`,
+    port,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}
