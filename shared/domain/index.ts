@@ -14,3 +14,7 @@ export * from './limits.ts';
 export * from './hlc.ts';
 export * from './event.ts';
 export * from './heads.ts';
+export * from './register.ts';
+export * from './bank.ts';
+export * from './trail.ts';
+export * from './digest.ts';
