@@ -1,0 +1,53 @@
+/**
+ * The `mesh --help` text: the one place the command line is documented for people.
+ *
+ * @example
+ * ```ts
+ * import { HELP } from './help.ts';
+ * console.log(HELP);
+ * ```
+ */
+export const HELP = `mesh — talk to one region of an eventually-consistent mesh
+
+usage: mesh [options] COMMAND [ARGS]
+
+registers
+  put KEY VALUE              write VALUE (parsed as JSON, else taken as a string)
+  get KEY                    the value (last writer wins), and the heads when in conflict
+  delete KEY                 write a tombstone
+  history KEY                the key's events in total order, with this region's receipts
+  conflicts                  the keys with more than one head in this region
+  resolve KEY VALUE          end a conflict: write VALUE over the current heads
+      [--heads ID,ID]          resolve exactly these heads (default: the heads GET answers now)
+
+bank accounts (amounts are positive integers, in minor units)
+  deposit ACCOUNT AMOUNT
+  withdraw ACCOUNT AMOUNT    refused (409) when this region's view cannot cover it
+  balance ACCOUNT            balance, bounced withdrawals and reversed decisions
+
+provenance and operations
+  event ID                   an event, this region's receipt, its parents and trail
+  status                     region, peers, links (state, backlog, DLQ), event count
+  partition FROM TO [--both] stop delivery from FROM into TO (--both: and back)
+  heal FROM TO [--both]      resume delivery from FROM into TO (--both: and back)
+  heal --all                 resume every link between this region and its peers
+
+options
+  --url URL        the region's API (default: $MESH_URL, else http://127.0.0.1:3001)
+  --region NAME    without --url/$MESH_URL: the local cloud's port of NAME
+                   (us-east-1 3001, eu-west-1 3002, ap-southeast-2 3003);
+                   with --url and --sigv4: the signing region of a custom domain
+  --sigv4          sign requests with your AWS credentials (API Gateway IAM auth);
+                   also MESH_SIGV4=1
+  --timeout MS     give up after MS milliseconds (default 10000)
+  --json           print the API's JSON answer instead of a table
+  -h, --help       this text
+
+exit status: 0 done, 1 refused or failed (the error is printed), 2 bad command line
+
+examples
+  mesh --region eu-west-1 put colour '"blue"'
+  mesh partition us-east-1 eu-west-1 --both
+  mesh get colour
+  mesh resolve colour green
+  mesh --url https://abc.execute-api.us-east-1.amazonaws.com --sigv4 status`;
