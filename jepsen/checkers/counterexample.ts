@@ -6,9 +6,9 @@
  *    sub-history of a linearisable history is linearisable (restrict its linearisation), so a
  *    closed prefix that is not linearisable proves the whole history is not, and prefixes only grow
  *    worse: a binary search finds the shortest.
- * 2. Delta-debugging: drop one operation at a time (a write together with the reads of its value,
- *    which keeps the set closed) while what is left is still not linearisable, until nothing more
- *    can go: a 1-minimal set, usually two or three operations.
+ * 2. Delta debugging (ddmin): drop chunks of operations, then single ones (a write together with
+ *    the reads of its value, which keeps the set closed) while what is left is still not
+ *    linearisable, until nothing more can go: a 1-minimal set, usually two or three operations.
  *
  * @example
  * ```ts
@@ -64,28 +64,29 @@ export function shrinkCounterexample(ops: readonly LinOp[], deadline: number): n
   }
   let current = closure(byReturn.slice(0, hi));
 
-  // 2. Drop what does not matter, latest-invoked first (the anomaly is usually at the end).
-  let changed = true;
-  while (changed && performance.now() < deadline) {
-    changed = false;
-    const order = [...current].sort((a, b) => (ops[b] as LinOp).call - (ops[a] as LinOp).call);
-    for (const id of order) {
-      if (performance.now() >= deadline) break;
-      if (!current.includes(id)) continue;
-      const op = ops[id] as LinOp;
-      const drop = new Set([id]);
-      if (op.f === 'write') {
-        for (const other of current) {
-          const o = ops[other] as LinOp;
-          if (o.f === 'read' && o.value === op.value) drop.add(other);
-        }
-      }
-      const candidate = current.filter((x) => !drop.has(x));
+  // 2. Delta debugging (ddmin): drop chunks, halving the chunk size when no chunk can go, down to
+  // single operations. Dropping a write drops the reads of its value, so every candidate stays closed.
+  const without = (set: readonly number[], drop: readonly number[]): number[] => {
+    const gone = new Set(drop);
+    const values = new Set(drop.map((id) => ops[id] as LinOp).filter((o) => o.f === 'write').map((o) => o.value));
+    return set.filter((id) => !gone.has(id) && !((ops[id] as LinOp).f === 'read' && values.has((ops[id] as LinOp).value)));
+  };
+  let chunks = 2;
+  while (current.length > 1 && performance.now() < deadline) {
+    const size = Math.ceil(current.length / chunks);
+    let reduced = false;
+    for (let i = 0; i < current.length && performance.now() < deadline; i += size) {
+      const candidate = without(current, current.slice(i, i + size));
       if (candidate.length > 0 && provenInvalid(ops, candidate, deadline)) {
         current = candidate;
-        changed = true;
+        chunks = Math.max(chunks - 1, 2);
+        reduced = true;
+        break;
       }
     }
+    if (reduced) continue;
+    if (size === 1) break;
+    chunks = Math.min(chunks * 2, current.length);
   }
   return current;
 }

@@ -63,7 +63,10 @@ export interface KeyResult {
 export interface LinearizabilityDetails {
   readonly keys: Readonly<Record<string, KeyResult>>;
   readonly operations: number;
+  /** Whole check, shrinking included. */
   readonly elapsedMs: number;
+  /** Deciding only (the search over every key), without shrinking the counterexample. */
+  readonly searchMs: number;
   readonly counterexample?: Counterexample;
   /** Keys found not linearisable. */
   readonly invalidKeys: readonly string[];
@@ -148,7 +151,7 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   }
   const unknownKeys = Object.entries(keys).filter(([, k]) => k.valid === 'unknown').map(([k]) => k);
   const elapsedMs = () => performance.now() - started;
-  const base = { keys, operations, invalidKeys: invalid.map((p) => p.key) };
+  const base = { keys, operations, invalidKeys: invalid.map((p) => p.key), searchMs: performance.now() - started };
 
   const first = invalid[0];
   if (first !== undefined) {
