@@ -1,0 +1,157 @@
+/**
+ * The local API Gateway of one region: an HTTP server that turns each request into an HTTP API
+ * (payload 2.0, `$default` route) event for the api Lambda and writes its result back, answers
+ * CORS preflights itself (as a CORS-configured HTTP API does), so the GUI served by one region
+ * can call every other region, and serves the GUI folder at `/ui/`.
+ *
+ * @example
+ * ```ts
+ * import { startHttpGateway } from './http-gateway.ts';
+ * const gw = await startHttpGateway({ port: 0, handler: async () => ({ statusCode: 200, body: '{}' }) });
+ * await fetch(`${gw.url}/status`);
+ * await gw.stop();
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fromApiGatewayResult, toApiGatewayEvent, type HttpApiHandler } from './api-gateway-event.ts';
+import { readStatic } from './static-files.ts';
+
+/** API Gateway's HTTP API payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET,PUT,POST,DELETE,OPTIONS',
+  'access-control-allow-headers': 'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256',
+  'access-control-expose-headers': 'apigw-requestid',
+  'access-control-max-age': '600',
+} as const;
+
+export interface HttpGatewayOptions {
+  readonly handler: HttpApiHandler;
+  /** 0 or undefined = a free port. */
+  readonly port?: number;
+  readonly hostname?: string;
+  /** Folder served at `/ui/` when it exists (the GUI). */
+  readonly staticDir?: string;
+  /** Extra read-only JSON documents served by the gateway itself, e.g. `/local/mesh`. */
+  readonly documents?: Readonly<Record<string, () => unknown>>;
+  readonly log?: (line: string) => void;
+}
+
+export interface HttpGateway {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string, cookies: readonly string[] = []): void {
+  const all: Record<string, string | string[]> = { ...CORS_HEADERS, ...headers };
+  if (cookies.length > 0) all['set-cookie'] = [...cookies];
+  res.writeHead(status, all);
+  res.end(body);
+}
+
+/** Starts one region's gateway; resolves once it listens. */
+export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
+  const hostname = options.hostname ?? '127.0.0.1';
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    const requestId = randomUUID();
+
+    if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      send(res, 204, {}, '');
+      return;
+    }
+    if ((method === 'GET' || method === 'HEAD') && options.staticDir !== undefined) {
+      if (path === '/' || path === '/ui') {
+        if (await readStatic(options.staticDir, 'index.html')) {
+          send(res, 302, { location: '/ui/' }, '');
+          return;
+        }
+      } else if (path.startsWith('/ui/')) {
+        const file = await readStatic(options.staticDir, path.slice('/ui/'.length));
+        if (file === undefined) send(res, 404, { 'content-type': 'text/plain' }, 'not found');
+        else send(res, 200, { 'content-type': file.contentType, 'cache-control': 'no-cache' }, method === 'HEAD' ? '' : file.body);
+        return;
+      }
+    }
+    const doc = method === 'GET' ? options.documents?.[path] : undefined;
+    if (doc !== undefined) {
+      send(res, 200, { 'content-type': 'application/json' }, JSON.stringify(doc()));
+      return;
+    }
+
+    const body = await readBody(req);
+    if (body === undefined) {
+      send(res, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Request Entity Too Large' }));
+      return;
+    }
+    const event = toApiGatewayEvent({
+      method,
+      url,
+      headers: req.headers,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      host: req.headers.host ?? `${hostname}`,
+      requestId,
+      now: Date.now(),
+    });
+    try {
+      const out = fromApiGatewayResult(await options.handler(event));
+      send(res, out.statusCode, { ...out.headers, 'apigw-requestid': requestId }, method === 'HEAD' ? '' : out.body, out.cookies);
+    } catch (err) {
+      // What API Gateway answers when the integration fails; the cause goes to the log only.
+      options.log?.(`api ${method} ${path} failed: ${(err as Error).stack ?? String(err)}`);
+      send(res, 500, { 'content-type': 'application/json', 'apigw-requestid': requestId }, JSON.stringify({ message: 'Internal Server Error' }));
+    }
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      options.log?.(`gateway: ${(err as Error).message}`);
+      if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal Server Error' }));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${hostname}:${port}`,
+    port,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpGateway, type HttpGateway } from '../../../../local/runtime/http-gateway.ts';
+
+let gw: HttpGateway;
+let dir: string;
+const seen: APIGatewayProxyEventV2[] = [];
+let reply: () => Promise<unknown> = async () => ({ statusCode: 201, headers: { 'Content-Type': 'application/json', 'X-Extra': 'yes' }, body: '{"ok":true}' });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gw-'));
+  await writeFile(join(dir, 'index.html'), '<h1>gui</h1>');
+  await writeFile(join(dir, 'app.js'), 'console.log(1)');
+  gw = await startHttpGateway({
+    port: 0,
+    staticDir: dir,
+    documents: { '/local/mesh': () => ({ regions: ['a'] }) },
+    handler: async (event) => {
+      seen.push(event);
+      return (await reply()) as never;
+    },
+  });
+});
+
+afterAll(async () => {
+  await gw.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
+  it('turns a request into the $default route event and writes the structured result back', async () => {
+    // Prepare
+    seen.length = 0;
+
+    // Act
+    const res = await fetch(`${gw.url}/kv/my%20key?a=1&a=2&b=x`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', 'X-Custom': 'Hello', cookie: 'c1=1; c2=2' },
+      body: '{"value":42}',
+    });
+
+    // Assess
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-extra')).toBe('yes');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.json()).toEqual({ ok: true });
+    const e = seen[0];
+    expect(e).toMatchObject({
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/kv/my%20key',
+      rawQueryString: 'a=1&a=2&b=x',
+      queryStringParameters: { a: '1,2', b: 'x' },
+      cookies: ['c1=1', 'c2=2'],
+      body: '{"value":42}',
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'PUT', path: '/kv/my key' }, routeKey: '$default', stage: '$default' },
+    });
+    expect(e?.headers['content-type']).toBe('application/json');
+    expect(e?.headers['x-custom']).toBe('Hello');
+    expect(e?.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('apigw-requestid')).toBe(e?.requestContext.requestId);
+    expect(Math.abs((e?.requestContext.timeEpoch ?? 0) - Date.now())).toBeLessThan(5_000);
+    expect(e?.pathParameters).toBeUndefined();
+  });
+
+  it('base64-encodes a binary body and sends none for a GET', async () => {
+    // Prepare
+    seen.length = 0;
+    const bytes = Buffer.from([0, 255, 1, 254]);
+
+    // Act
+    await fetch(`${gw.url}/bin`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    await fetch(`${gw.url}/status`);
+
+    // Assess
+    expect(seen[0]?.isBase64Encoded).toBe(true);
+    expect(Buffer.from(seen[0]?.body ?? '', 'base64').equals(bytes)).toBe(true);
+    expect(seen[1]?.body).toBeUndefined();
+    expect(seen[1]?.isBase64Encoded).toBe(false);
+    expect(seen[1]?.rawQueryString).toBe('');
+  });
+
+  it('answers a plain string result as a 200 JSON body and a thrown error as API Gateway’s 500', async () => {
+    // Prepare
+    reply = async () => '{"plain":1}';
+    const plain = await fetch(`${gw.url}/x`);
+    reply = async () => {
+      throw new Error('bug');
+    };
+
+    // Act
+    const failed = await fetch(`${gw.url}/x`);
+
+    // Assess
+    expect(plain.status).toBe(200);
+    expect(await plain.json()).toEqual({ plain: 1 });
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ message: 'Internal Server Error' });
+  });
+
+  it('answers CORS preflights itself, so the GUI on one port can call the others', async () => {
+    // Prepare
+    seen.length = 0;
+
+    // Act
+    const res = await fetch(`${gw.url}/kv/a`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'PUT' } });
+
+    // Assess
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(res.headers.get('access-control-allow-headers')).toContain('content-type');
+    expect(seen).toEqual([]);
+  });
+
+  it('serves the GUI at /ui/, redirects / there, refuses escapes, and serves local documents', async () => {
+    // Act
+    const index = await fetch(`${gw.url}/ui/`);
+    const js = await fetch(`${gw.url}/ui/app.js`);
+    const root = await fetch(`${gw.url}/`, { redirect: 'manual' });
+    const escape = await fetch(`${gw.url}/ui/..%2F..%2Fetc%2Fpasswd`);
+    const doc = await fetch(`${gw.url}/local/mesh`);
+
+    // Assess
+    expect(await index.text()).toBe('<h1>gui</h1>');
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/ui/');
+    expect(escape.status).toBe(404);
+    expect(await doc.json()).toEqual({ regions: ['a'] });
+  });
+});
