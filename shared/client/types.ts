@@ -13,7 +13,9 @@ import type { Bounce, Digest, JsonValue, MeshEvent, Receipt, Reversal, TrailNode
 /** 201 answer of every write (`PUT`/`DELETE /kv`, resolve, deposit, withdraw). */
 export interface WriteResult {
   readonly event: MeshEvent;
-  /** The region that accepted the write, when the handler reports it. */
+  /** The accepting region's receipt of the event. */
+  readonly receipt?: Receipt;
+  /** The region that accepted the write. */
   readonly region?: string;
 }
 
@@ -46,6 +48,11 @@ export interface KeyHistory {
 export interface AccountSummary {
   readonly account: string;
   readonly balance: number;
+  /** Sum of deposits, and of applied withdrawals. */
+  readonly deposited?: number;
+  readonly withdrawn?: number;
+  /** The account's heads (more than one: writes the regions have not yet seen of each other). */
+  readonly heads?: readonly MeshEvent[];
   readonly bounced: readonly Bounce[];
   readonly reversed: readonly Reversal[];
   readonly region: string;
