@@ -1,0 +1,170 @@
+/**
+ * The regional HTTP API (API Gateway HTTP API, payload v2; the local cloud sends the same
+ * events). Thin: route, parse the body, call {@link RegionService}, map the result or the error
+ * to a response. Every refusal is a 4xx `{"error":{"code","message"}}` and stores nothing.
+ *
+ * @example
+ * ```ts
+ * import { makeApiHandler } from './api.ts';
+ * const api = makeApiHandler(deps);
+ * const res = await api({ rawPath: '/kv/colour', body: '{"value":"blue"}', requestContext: { http: { method: 'PUT' } } } as APIGatewayProxyEventV2);
+ * res.statusCode; // 201
+ * ```
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isMeshError, ValidationError, MeshError } from '../shared/domain/errors.ts';
+import { depsFromEnv, lazy } from '../shared/app/env-deps.ts';
+import type { RegionService } from '../shared/app/region-service.ts';
+import type { RegionDeps } from '../shared/app/wiring.ts';
+import type { LinkControl } from '../shared/ports/link-control.ts';
+
+/** Bodies are a value (<= 64 KiB canonical) plus a little; anything far bigger is refused unread. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface ApiHandlerOptions {
+  readonly logger?: Logger;
+}
+
+export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+type Body = Record<string, unknown>;
+
+interface Route {
+  /** Path pattern segments; `:name` captures a (decoded) segment. */
+  readonly pattern: readonly string[];
+  readonly method: string;
+  readonly status: 200 | 201;
+  /** Whether the route reads a JSON object body. */
+  readonly body: boolean;
+  readonly run: (s: RegionService, p: Record<string, string>, body: Body) => Promise<unknown>;
+}
+
+const ROUTES: readonly Route[] = [
+  { pattern: ['kv', ':key'], method: 'PUT', status: 201, body: true, run: (s, p, b) => s.put(p['key'], b['value']) },
+  { pattern: ['kv', ':key'], method: 'DELETE', status: 201, body: false, run: (s, p) => s.delete(p['key']) },
+  { pattern: ['kv', ':key'], method: 'GET', status: 200, body: false, run: (s, p) => s.get(p['key']) },
+  { pattern: ['kv', ':key', 'history'], method: 'GET', status: 200, body: false, run: (s, p) => s.history(p['key']) },
+  { pattern: ['kv', ':key', 'resolve'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.resolve(p['key'], b['value'], b['heads']) },
+  { pattern: ['accounts', ':id', 'deposit'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.deposit(p['id'], b['amount']) },
+  { pattern: ['accounts', ':id', 'withdraw'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.withdraw(p['id'], b['amount']) },
+  { pattern: ['accounts', ':id'], method: 'GET', status: 200, body: false, run: (s, p) => s.account(p['id']) },
+  { pattern: ['events', ':id'], method: 'GET', status: 200, body: false, run: (s, p) => s.event(p['id']) },
+  { pattern: ['conflicts'], method: 'GET', status: 200, body: false, run: (s) => s.conflicts() },
+  { pattern: ['status'], method: 'GET', status: 200, body: false, run: (s) => s.status() },
+  { pattern: ['admin', 'links', ':from', ':to'], method: 'PUT', status: 200, body: true, run: (s, p, b) => s.setLink(p['from'], p['to'], b['enabled']) },
+];
+
+/** Builds the handler on injected dependencies (local cloud, tests). */
+export function makeApiHandler(deps: Pick<RegionDeps, 'service'>, options: ApiHandlerOptions = {}): ApiHandler {
+  const logger = options.logger ?? new Logger({ serviceName: 'ecmesh-api' });
+  return async (event) => {
+    const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
+    try {
+      const segments = pathSegments(event);
+      const matching = ROUTES.map((r) => ({ r, params: match(r.pattern, segments) })).filter((m) => m.params !== undefined);
+      if (matching.length === 0) throw new MeshError('route-not-found', 404, `no route ${method} ${event.rawPath}`);
+      const hit = matching.find((m) => m.r.method === method);
+      if (hit === undefined) {
+        const allow = [...new Set(matching.map((m) => m.r.method))].join(', ');
+        return { ...json(405, error('method-not-allowed', `${method} is not allowed on ${event.rawPath}; allowed: ${allow}`)), headers: { ...JSON_HEADERS, allow } };
+      }
+      const body = hit.r.body ? parseBody(event) : {};
+      return json(hit.r.status, await hit.r.run(deps.service, hit.params ?? {}, body));
+    } catch (e) {
+      if (isMeshError(e) && e.status < 500) return json(e.status, error(e.code, e.message));
+      if (isMeshError(e)) {
+        logger.error('refused', { code: e.code, error: e });
+        return json(e.status, error(e.code, e.message));
+      }
+      logger.error('unhandled error', { method, path: event.rawPath, error: e as Error });
+      return json(500, error('internal', 'internal error'));
+    }
+  };
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
+}
+
+function error(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+/** Path segments after the stage prefix (a named stage puts `/stage` in rawPath; `$default` does not). */
+function pathSegments(event: APIGatewayProxyEventV2): string[] {
+  let path = event.rawPath ?? '/';
+  const stage = event.requestContext?.stage;
+  if (stage !== undefined && stage !== '$default' && (path === `/${stage}` || path.startsWith(`/${stage}/`))) {
+    path = path.slice(stage.length + 1) || '/';
+  }
+  return path.split('/').slice(1);
+}
+
+function match(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, p] of pattern.entries()) {
+    const s = segments[i] ?? '';
+    if (p.startsWith(':')) {
+      if (s === '') return undefined;
+      try {
+        params[p.slice(1)] = decodeURIComponent(s);
+      } catch {
+        throw new ValidationError('invalid-key', `path segment ${JSON.stringify(s.slice(0, 80))} is not valid percent-encoding`);
+      }
+    } else if (p !== s) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function parseBody(event: APIGatewayProxyEventV2): Body {
+  const raw = event.body;
+  if (raw === undefined || raw === null || raw === '') throw new ValidationError('bad-request', 'a JSON object body is required');
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw new MeshError('payload-too-large', 413, `body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ValidationError('invalid-json', `body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ValidationError('bad-request', 'body must be a JSON object');
+  }
+  return parsed as Body;
+}
+
+/**
+ * The AWS link control (event source mappings) when it is deployed with this code; otherwise
+ * the api still answers every other route.
+ */
+async function awsLinks(deps: RegionDeps): Promise<LinkControl | undefined> {
+  try {
+    // A computed specifier: this file must type-check and run whether or not the adapter exists.
+    const spec = '../shared/adapters/lambda-link-control.ts';
+    const mod = (await import(spec)) as { LambdaLinkControl?: new (o: { meshName: string; region: string; account: string; regions: string[] }) => LinkControl };
+    if (mod.LambdaLinkControl === undefined) return undefined;
+    const { meshName, region, account, peers } = deps.config;
+    return new mod.LambdaLinkControl({ meshName, region, account, regions: [region, ...peers] });
+  } catch {
+    return undefined;
+  }
+}
+
+const defaultDeps = lazy(async () => {
+  const base = depsFromEnv(process.env);
+  const links = await awsLinks(base);
+  return links === undefined ? base : depsFromEnv(process.env, links);
+});
+
+const defaultHandler = lazy(async () => makeApiHandler(await defaultDeps()));
+
+/** The Lambda entry point: dependencies from the environment, built on the first request. */
+export const handler: ApiHandler = async (event) => (await defaultHandler())(event);

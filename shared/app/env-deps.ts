@@ -1,0 +1,38 @@
+/**
+ * Region dependencies built from the Lambda environment (`shared/config/env.ts` names), for the
+ * handlers' default exports. SDK endpoints come from `AWS_ENDPOINT_URL*` (the SDK reads them),
+ * the SDK region from `AWS_REGION` (set by Lambda), falling back to `MESH_REGION`.
+ *
+ * @example
+ * ```ts
+ * import { depsFromEnv } from './env-deps.ts';
+ * const deps = depsFromEnv(process.env);
+ * ```
+ */
+import { createClients } from '../adapters/clients.ts';
+import { UnavailableLinkControl } from '../adapters/unavailable-link-control.ts';
+import { readRegionConfig } from '../config/env.ts';
+import type { LinkControl } from '../ports/link-control.ts';
+import { createRegionDeps } from './wiring.ts';
+import type { RegionDeps } from './wiring.ts';
+
+export function depsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  links: LinkControl = new UnavailableLinkControl(),
+): RegionDeps {
+  const config = readRegionConfig(env);
+  const clients = createClients({ region: env['AWS_REGION'] ?? config.region, env });
+  return createRegionDeps(config, clients, links);
+}
+
+/** Memoises an async factory: a Lambda container builds its clients once, on the first event. */
+export function lazy<T>(make: () => Promise<T> | T): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= Promise.resolve().then(make).catch((e: unknown) => {
+      value = undefined; // a failed cold start is retried on the next event
+      throw e;
+    });
+    return value;
+  };
+}
