@@ -1,0 +1,62 @@
+/**
+ * What every region answered in the final reads, after the nemesis healed every link and the quiet
+ * period passed: the input of the convergence, lost-writes and bank checkers. Stored per run as
+ * `final.json`.
+ *
+ * @example
+ * ```ts
+ * import type { FinalReads } from './final-state.ts';
+ * const final: FinalReads = { regions: [{ region: 'us-east-1', time: 9e9, registers: {}, histories: {}, accounts: {}, found: {} }], attempts: 1, settledMs: 0 };
+ * ```
+ */
+import type { JsonValue } from '../shared/domain/types.ts';
+
+/** `GET /kv/{key}` in one region. `found: false` = 404 (no event for the key there). */
+export interface FinalRegister {
+  readonly found: boolean;
+  readonly value: JsonValue;
+  readonly deleted: boolean;
+  /** Head event ids, sorted. */
+  readonly heads: readonly string[];
+  readonly winner?: string;
+}
+
+/** One event as listed by `GET /kv/{key}/history` (what the checkers need of it). */
+export interface FinalEvent {
+  readonly id: string;
+  readonly kind: string;
+  readonly payload: JsonValue;
+  readonly hlc: string;
+  readonly origin: string;
+}
+
+/** `GET /accounts/{id}` in one region. */
+export interface FinalAccount {
+  readonly balance: number;
+  /** Bounced withdrawals: event id and amount, sorted by id. */
+  readonly bounced: ReadonlyArray<{ readonly id: string; readonly amount: number }>;
+  /** Ids of reversed decisions (accepted locally, bounced after merge), sorted. */
+  readonly reversed: readonly string[];
+}
+
+export interface RegionFinal {
+  readonly region: string;
+  /** ns since start when the final read of this region began. */
+  readonly time: number;
+  /** Set when the region could not be read (then the other fields may be partial). */
+  readonly error?: string;
+  readonly registers: Readonly<Record<string, FinalRegister>>;
+  /** Events of each key (registers; accounts too when the history route lists money events). */
+  readonly histories: Readonly<Record<string, readonly FinalEvent[]>>;
+  readonly accounts: Readonly<Record<string, FinalAccount>>;
+  /** Acknowledged event ids not in a listed history, looked up one by one (`GET /events/{id}`). */
+  readonly found: Readonly<Record<string, boolean>>;
+}
+
+export interface FinalReads {
+  readonly regions: readonly RegionFinal[];
+  /** How many rounds of final reads it took until the regions agreed (or the settle limit). */
+  readonly attempts: number;
+  /** ms from the end of the quiet period until the last round of final reads. */
+  readonly settledMs: number;
+}
