@@ -1,0 +1,66 @@
+/**
+ * The DynamoDB store against a real DynamoDB API (DynamoDB Local by default; LocalStack or AWS
+ * through MESH_TEST_DYNAMODB_ENDPOINT / AWS_ENDPOINT_URL): the shared EventStore contract on a
+ * table of its own, plus what only the DynamoDB layout promises.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, DescribeTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { DynamoEventStore } from '../../../../shared/adapters/dynamo-event-store.ts';
+import { createEventsTable } from '../../../../shared/adapters/dynamo-table.ts';
+import { createClients } from '../../../../shared/adapters/clients.ts';
+import { eventStoreContract } from '../../../support/event-store-contract.ts';
+import { setEvent } from '../../../support/factories.ts';
+
+const endpoint = inject('dynamodbEndpoint');
+const region = process.env['AWS_REGION'] ?? 'us-east-1';
+const { dynamodb } = createClients(endpoint === '' ? { region } : { region, endpoint });
+const table = `ecmesh-test-store-${randomUUID().slice(0, 8)}`;
+/** Real AWS serves GSI reads a little behind; DynamoDB Local and LocalStack do not. */
+const settleMs = endpoint === '' ? 10_000 : 2_000;
+
+afterAll(async () => {
+  await dynamodb.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+  dynamodb.destroy();
+});
+
+eventStoreContract(
+  'DynamoDB',
+  async () => {
+    await createEventsTable(dynamodb, table);
+    return new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+  },
+  { settleMs },
+);
+
+describe('DynamoDB events table', () => {
+  it('is created idempotently, with a NEW_IMAGE stream and the three indexes', async () => {
+    await createEventsTable(dynamodb, table);
+    await createEventsTable(dynamodb, table);
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
+    expect(Table?.StreamSpecification).toMatchObject({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(['byBucket', 'byId', 'conflicts']);
+  });
+
+  it('writes the event item with the top-level attributes the stream filter and indexes use', async () => {
+    const store = new DynamoEventStore({ client: dynamodb, table, region: 'eu-west-1' });
+    const e = setEvent(`k-${randomUUID()}`, 'attrs', { origin: 'eu-west-1' });
+    await store.append(e, { type: 'local' });
+    // Raw AttributeValues, not the DocumentClient: this is what the stream filter and the CDK see.
+    const { Items } = await dynamodb.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `R#${e.key}` } },
+        ConsistentRead: true,
+      }),
+    );
+    const byType = Object.fromEntries((Items ?? []).map((i) => [i['type']?.S, i]));
+    expect(byType['event']).toMatchObject({ origin: { S: 'eu-west-1' }, eid: { S: e.id }, type: { S: 'event' } });
+    expect(byType['event']?.['bucket']?.N).toMatch(/^\d+$/);
+    expect(byType['event']?.['sk']?.S).toBe(`E#${e.hlc}#${e.origin}#${e.id}`);
+    expect(byType['heads']).toMatchObject({ sk: { S: 'HEADS' }, version: { N: '1' } });
+    expect(byType['heads']?.['conflicts']).toBeUndefined();
+  });
+});
