@@ -150,14 +150,14 @@ export class RegionService {
   }
 
   /** `PUT /kv/{key}`: a `set` whose parents are the key's current heads here. */
-  put(key: unknown, value: unknown): Promise<WriteResult> {
+  async put(key: unknown, value: unknown): Promise<WriteResult> {
     const k = validateKey(key);
     const v = validateValue(value);
     return this.writeLocal(registerStream(k), () => ({ kind: 'set', key: k, payload: v }));
   }
 
   /** `DELETE /kv/{key}`: a tombstone. */
-  delete(key: unknown): Promise<WriteResult> {
+  async delete(key: unknown): Promise<WriteResult> {
     const k = validateKey(key);
     return this.writeLocal(registerStream(k), () => ({ kind: 'delete', key: k, payload: null }));
   }
@@ -203,7 +203,7 @@ export class RegionService {
   }
 
   /** `POST /accounts/{id}/deposit`. */
-  deposit(account: unknown, amount: unknown): Promise<WriteResult> {
+  async deposit(account: unknown, amount: unknown): Promise<WriteResult> {
     const a = validateKey(account, 'account');
     const n = validateAmount(amount);
     return this.writeLocal(accountStream(a), () => ({ kind: 'deposit', key: a, payload: n }));
@@ -213,7 +213,7 @@ export class RegionService {
    * `POST /accounts/{id}/withdraw`: 409 insufficient-funds, storing nothing, when this region's
    * view cannot cover it. The check and the append are guarded by one heads version.
    */
-  withdraw(account: unknown, amount: unknown): Promise<WriteResult> {
+  async withdraw(account: unknown, amount: unknown): Promise<WriteResult> {
     const a = validateKey(account, 'account');
     const n = validateAmount(amount);
     return this.writeLocal(accountStream(a), async () => {

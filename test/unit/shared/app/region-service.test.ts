@@ -1,0 +1,282 @@
+/**
+ * RegionService on the memory store: every route's behaviour, its refusals, and the guard that
+ * keeps one region from acting on a view that moved under it.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemoryEventStore } from '../../../../shared/adapters/memory-event-store.ts';
+import { MemoryLinkControl } from '../../../../shared/adapters/memory-link-control.ts';
+import { PoisonMessageError } from '../../../../shared/app/poison-message-error.ts';
+import { RegionService } from '../../../../shared/app/region-service.ts';
+import {
+  InsufficientFundsError,
+  NotFoundError,
+  StaleHeadsError,
+  ValidationError,
+  compareEvents,
+  digestOf,
+  formatHlc,
+} from '../../../../shared/domain/index.ts';
+import type { MeshEvent } from '../../../../shared/domain/types.ts';
+import { BASE_WALL, ManualClock, deposit, setEvent, withdraw } from '../../../support/factories.ts';
+
+const REGION = 'us-east-1';
+const PEERS = ['eu-west-1', 'ap-southeast-2'];
+
+function setup() {
+  const clock = new ManualClock(BASE_WALL);
+  const store = new MemoryEventStore({ region: REGION, clock });
+  const links = new MemoryLinkControl([REGION, ...PEERS]);
+  const service = new RegionService({ region: REGION, peers: PEERS, store, links, clock });
+  return { clock, store, links, service };
+}
+
+const peer = { type: 'peer', peer: 'eu-west-1' } as const;
+
+describe('RegionService registers', () => {
+  it('put stores a set on the current heads and get answers its value', async () => {
+    // Prepare
+    const { service, clock } = setup();
+    // Act
+    const first = await service.put('colour', 'blue');
+    clock.advance(5);
+    const second = await service.put('colour', { shade: 'red' });
+    const view = await service.get('colour');
+    // Assess
+    expect(first.event).toMatchObject({ kind: 'set', key: 'colour', payload: 'blue', origin: REGION, parents: [] });
+    expect(first.receipt).toMatchObject({ eventId: first.event.id, region: REGION, via: { type: 'local' } });
+    expect(first.region).toBe(REGION);
+    expect(second.event.parents).toEqual([first.event.id]);
+    expect(second.event.hlc > first.event.hlc).toBe(true);
+    expect(view).toMatchObject({ key: 'colour', value: { shade: 'red' }, deleted: false, conflict: false, region: REGION });
+    expect(view.winner).toEqual(second.event);
+    expect(view.heads).toEqual([second.event]);
+  });
+
+  it('stamps a write above its parents even when the wall clock goes backwards', async () => {
+    const { service, clock } = setup();
+    const a = await service.put('k', 1);
+    clock.advance(-60_000);
+    const b = await service.put('k', 2);
+    expect(b.event.hlc > a.event.hlc).toBe(true);
+    expect((await service.get('k')).value).toBe(2);
+  });
+
+  it('delete stores a tombstone: deleted, value null', async () => {
+    const { service } = setup();
+    const put = await service.put('k', 'v');
+    const del = await service.delete('k');
+    expect(del.event).toMatchObject({ kind: 'delete', payload: null, parents: [put.event.id] });
+    expect(await service.get('k')).toMatchObject({ deleted: true, value: null, conflict: false });
+  });
+
+  it('get of a key with no event here is NotFound', async () => {
+    const { service } = setup();
+    await expect(service.get('nope')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it.each([
+    ['a bad key', () => setup().service.put('a#b', 1), 'invalid-key'],
+    ['an empty key', () => setup().service.put('', 1), 'invalid-key'],
+    ['a missing value', () => setup().service.put('k', undefined), 'invalid-value'],
+    ['an oversized value', () => setup().service.put('k', 'x'.repeat(70_000)), 'value-too-large'],
+    ['a non-JSON value', () => setup().service.put('k', Number.NaN), 'invalid-value'],
+  ])('refuses %s', async (_what, act, code) => {
+    await expect(act()).rejects.toMatchObject({ name: 'ValidationError', code });
+  });
+
+  it('stores nothing when it refuses a write', async () => {
+    const { service, store } = setup();
+    await expect(service.put('k', 'x'.repeat(70_000))).rejects.toBeInstanceOf(ValidationError);
+    expect(await store.count()).toBe(0);
+  });
+
+  it('history lists the key’s events in total order with this region’s receipts', async () => {
+    const { service } = setup();
+    const a = await service.put('k', 1);
+    const remote = setEvent('k', 'remote', { parents: [a.event], origin: 'eu-west-1', wall: BASE_WALL + 1000 });
+    await service.ingest(remote, peer);
+    const b = await service.put('k', 3);
+    const history = await service.history('k');
+    expect(history.key).toBe('k');
+    expect(history.region).toBe(REGION);
+    expect(history.events.map((s) => s.event.id)).toEqual([a.event.id, remote.id, b.event.id]);
+    expect(history.events[1]?.receipt).toMatchObject({ region: REGION, via: peer });
+    expect(await service.history('other')).toEqual({ key: 'other', region: REGION, events: [] });
+  });
+
+  it('shows a conflict from a concurrent peer write, lists it, and resolve ends it', async () => {
+    // Prepare: a local and a remote write on the same parent.
+    const { service } = setup();
+    const base = await service.put('k', 'base');
+    await service.put('k', 'local');
+    const remote = setEvent('k', 'remote', { parents: [base.event], origin: 'eu-west-1', wall: BASE_WALL + 1 });
+    await service.ingest(remote, peer);
+    const view = await service.get('k');
+    expect(view.conflict).toBe(true);
+    expect(view.heads).toHaveLength(2);
+    expect((await service.conflicts()).conflicts).toEqual([{ key: 'k', heads: view.heads }]);
+    // Act
+    const resolved = await service.resolve('k', 'merged', view.heads.map((h) => h.id));
+    // Assess
+    expect(resolved.event).toMatchObject({ kind: 'resolve', payload: 'merged', parents: view.heads.map((h) => h.id).sort() });
+    expect(await service.get('k')).toMatchObject({ value: 'merged', conflict: false });
+    expect(await service.conflicts()).toEqual({ region: REGION, conflicts: [] });
+  });
+
+  it('refuses a resolve on heads that are not the current heads here (409), storing nothing', async () => {
+    const { service, store } = setup();
+    const a = await service.put('k', 1);
+    await service.put('k', 2);
+    const before = await store.count();
+    const refused = service.resolve('k', 'x', [a.event.id]);
+    await expect(refused).rejects.toBeInstanceOf(StaleHeadsError);
+    await expect(service.resolve('k', 'x', [a.event.id])).rejects.toMatchObject({ status: 409, code: 'stale-heads' });
+    expect(await store.count()).toBe(before);
+  });
+
+  it('refuses a resolve of an unknown key (404) or with heads that are not a list of ids (400)', async () => {
+    const { service } = setup();
+    await expect(service.resolve('nope', 1, [])).rejects.toBeInstanceOf(NotFoundError);
+    await service.put('k', 1);
+    await expect(service.resolve('k', 1, 'abc')).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(service.resolve('k', 1, [1])).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
+  it('never creates a local conflict from concurrent local writes', async () => {
+    const { service } = setup();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => service.put('k', i)));
+    const view = await service.get('k');
+    expect(view.conflict).toBe(false);
+    expect((await service.history('k')).events).toHaveLength(10);
+  });
+});
+
+describe('RegionService accounts', () => {
+  it('deposits and withdraws while the view covers it, and refuses (409) without storing when not', async () => {
+    const { service, store } = setup();
+    await service.deposit('alice', 100);
+    const w = await service.withdraw('alice', 60);
+    expect(w.event).toMatchObject({ kind: 'withdraw', payload: 60, key: 'alice' });
+    const before = await store.count();
+    await expect(service.withdraw('alice', 50)).rejects.toBeInstanceOf(InsufficientFundsError);
+    await expect(service.withdraw('alice', 50)).rejects.toMatchObject({ status: 409, code: 'insufficient-funds' });
+    expect(await store.count()).toBe(before);
+    expect(await service.account('alice')).toMatchObject({ account: 'alice', balance: 40, bounced: [], reversed: [], region: REGION });
+  });
+
+  it('lets only one of two concurrent withdrawals through when the balance covers one', async () => {
+    const { service } = setup();
+    await service.deposit('bob', 100);
+    const results = await Promise.allSettled([service.withdraw('bob', 60), service.withdraw('bob', 60)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(InsufficientFundsError);
+    expect((await service.account('bob')).balance).toBe(40);
+  });
+
+  it('reports a withdrawal bounced by merge as bounced and reversed', async () => {
+    const { service } = setup();
+    const d = await service.deposit('carol', 100);
+    await service.withdraw('carol', 80);
+    // A peer accepted its own withdrawal of 80 on the same deposit, stamped later: it bounces.
+    const remote = withdraw('carol', 80, { parents: [d.event], origin: 'eu-west-1', wall: BASE_WALL + 10_000 });
+    await service.ingest(remote, peer);
+    const acct = await service.account('carol');
+    expect(acct.balance).toBe(20);
+    expect(acct.bounced.map((b) => b.event.id)).toEqual([remote.id]);
+    expect(acct.reversed).toMatchObject([{ acceptedBy: 'eu-west-1', viewBalance: 100, amount: 80 }]);
+  });
+
+  it('answers a zero balance for an account with no event', async () => {
+    const { service } = setup();
+    expect(await service.account('nobody')).toMatchObject({ balance: 0, bounced: [], reversed: [] });
+  });
+
+  it.each([0, -1, 1.5, '10', null, undefined, Number.MAX_SAFE_INTEGER + 1])('refuses amount %s', async (amount) => {
+    const { service, store } = setup();
+    await expect(service.deposit('a', amount)).rejects.toMatchObject({ code: 'invalid-amount', status: 400 });
+    await expect(service.withdraw('a', amount)).rejects.toMatchObject({ code: 'invalid-amount', status: 400 });
+    expect(await store.count()).toBe(0);
+  });
+
+  it('refuses a bad account id', async () => {
+    const { service } = setup();
+    await expect(service.deposit('a/b', 1)).rejects.toMatchObject({ code: 'invalid-key' });
+  });
+});
+
+describe('RegionService events, ingest and status', () => {
+  it('answers an event with its receipt, its parents and its trail; gaps stay ids', async () => {
+    const { service } = setup();
+    const a = await service.put('k', 1);
+    const b = await service.put('k', 2);
+    const missing = 'f'.repeat(64);
+    const c = setEvent('k', 3, { parents: [b.event, missing], origin: 'eu-west-1', wall: BASE_WALL + 1000 });
+    await service.ingest(c, peer);
+    const detail = await service.event(c.id);
+    expect(detail.event).toEqual(c);
+    expect(detail.receipt).toMatchObject({ via: peer, region: REGION });
+    expect(detail.parents).toEqual([b.event, missing].sort((x, y) => (typeof x === 'string' ? x : x.id).localeCompare(typeof y === 'string' ? y : y.id)));
+    expect(detail.trail.map((n) => n.event.id).sort()).toEqual([a.event.id, b.event.id, c.id].sort());
+    expect(detail.region).toBe(REGION);
+  });
+
+  it('answers NotFound for an unknown event and 400 for a malformed id', async () => {
+    const { service } = setup();
+    await expect(service.event('0'.repeat(64))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.event('xyz')).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('ingests idempotently and orders later local writes after an ingested stamp', async () => {
+    const { service } = setup();
+    const future = setEvent('k', 'from the future', { origin: 'eu-west-1', hlc: formatHlc({ wall: BASE_WALL + 3_600_000, counter: 7 }) });
+    expect((await service.ingest(future, peer)).status).toBe('stored');
+    expect((await service.ingest(JSON.parse(JSON.stringify(future)), peer)).status).toBe('duplicate');
+    const local = await service.put('other', 1);
+    expect(local.event.hlc > future.hlc).toBe(true);
+  });
+
+  it.each([
+    ['a tampered payload', (e: MeshEvent) => ({ ...e, payload: 'tampered' }), 'hash-mismatch'],
+    ['a missing field', (e: MeshEvent) => ({ ...e, origin: undefined }), 'invalid-event'],
+    ['not an object', () => 'hello', 'invalid-event'],
+  ])('refuses %s as a poison message and stores nothing', async (_what, mutate, reason) => {
+    const { service, store } = setup();
+    const raw = mutate(setEvent('k', 'v', { origin: 'eu-west-1' }));
+    const attempt = service.ingest(raw, peer);
+    await expect(attempt).rejects.toBeInstanceOf(PoisonMessageError);
+    await expect(service.ingest(raw, peer)).rejects.toMatchObject({ reason });
+    expect(await store.count()).toBe(0);
+  });
+
+  it('status reports region, peers, links, event count and digest', async () => {
+    const { service, links } = setup();
+    const a = await service.put('k', 1);
+    const d = await service.deposit('acct', 5);
+    await links.setLink('eu-west-1', REGION, false);
+    const status = await service.status();
+    expect(status).toMatchObject({ region: REGION, peers: PEERS, events: 2 });
+    expect(status.digest).toEqual(digestOf([a.event.id, d.event.id]));
+    expect(status.links).toHaveLength(6);
+    expect(status.links).toContainEqual({ from: 'eu-west-1', to: REGION, enabled: false });
+  });
+
+  it('setLink switches a link of the mesh and refuses unknown regions and bad bodies', async () => {
+    const { service, links } = setup();
+    expect(await service.setLink(REGION, 'eu-west-1', false)).toEqual({ from: REGION, to: 'eu-west-1', enabled: false });
+    expect((await links.links()).find((l) => l.from === REGION && l.to === 'eu-west-1')?.enabled).toBe(false);
+    await expect(service.setLink(REGION, 'mars-north-1', true)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.setLink(REGION, 'eu-west-1', 'yes')).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(service.setLink(REGION, REGION, true)).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
+  it('keeps the total order of ingested events regardless of arrival order', async () => {
+    const { service } = setup();
+    const a = deposit('z', 10, { origin: 'eu-west-1' });
+    const b = deposit('z', 20, { parents: [a], origin: 'ap-southeast-2' });
+    await service.ingest(b, peer);
+    await service.ingest(a, peer);
+    expect((await service.account('z')).balance).toBe(30);
+    expect((await service.store.eventsOf('A#z')).map((s) => s.event)).toEqual([a, b].sort(compareEvents));
+  });
+});
