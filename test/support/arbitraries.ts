@@ -1,0 +1,32 @@
+/**
+ * fast-check arbitraries for domain values: keys, origins, stamps, ids, JSON payloads and whole
+ * valid unsigned events of every kind.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(unsignedEventArb, (u) => verifyEvent(createEvent(u))));
+ * ```
+ */
+import fc from 'fast-check';
+import { formatHlc, MAX_HLC_COUNTER } from '../../shared/domain/hlc.ts';
+import type { JsonValue, UnsignedEvent } from '../../shared/domain/types.ts';
+
+const KEY_CHARS = 'ABCXYZabcxyz0189._:~@+-'.split('');
+export const keyArb = fc.string({ unit: fc.constantFrom(...KEY_CHARS), minLength: 1, maxLength: 24 });
+export const originArb = fc.string({ unit: fc.constantFrom(...'abcz019-'.split('')), minLength: 1, maxLength: 16 });
+export const hlcPartsArb = fc.record({ wall: fc.integer({ min: 0, max: 4_000_000_000_000 }), counter: fc.integer({ min: 0, max: MAX_HLC_COUNTER }) });
+export const hlcArb = hlcPartsArb.map(formatHlc);
+export const idArb = fc.stringMatching(/^[0-9a-f]{64}$/);
+export const parentsArb = fc.uniqueArray(idArb, { maxLength: 4 }).map((ps) => ps.sort());
+export const amountArb = fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.constant(Number.MAX_SAFE_INTEGER));
+
+/** JSON values as JSON.parse would produce them (no -0, no undefined). */
+export const jsonArb: fc.Arbitrary<JsonValue> = fc
+  .jsonValue({ maxDepth: 3 })
+  .map((v) => JSON.parse(JSON.stringify(v)) as JsonValue);
+
+export const unsignedEventArb: fc.Arbitrary<UnsignedEvent> = fc.oneof(
+  fc.record({ kind: fc.constantFrom('set' as const, 'resolve' as const), key: keyArb, payload: jsonArb, hlc: hlcArb, origin: originArb, parents: parentsArb }),
+  fc.record({ kind: fc.constant('delete' as const), key: keyArb, payload: fc.constant(null), hlc: hlcArb, origin: originArb, parents: parentsArb }),
+  fc.record({ kind: fc.constantFrom('deposit' as const, 'withdraw' as const), key: keyArb, payload: amountArb, hlc: hlcArb, origin: originArb, parents: parentsArb }),
+);
