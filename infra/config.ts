@@ -1,0 +1,133 @@
+/**
+ * The mesh's deploy-time configuration: which regions, what name, what happens to data on
+ * destroy. Read from CDK context (`-c regions=...`) and validated before any construct exists,
+ * with messages that say what to fix.
+ *
+ * @example
+ * ```ts
+ * import { resolveMeshConfig } from './config.ts';
+ * const cfg = resolveMeshConfig({ regions: 'us-east-1,eu-west-1' });
+ * cfg.regions; // ['us-east-1', 'eu-west-1']
+ * ```
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  DEFAULT_MESH_NAME,
+  DEFAULT_REGIONS,
+  deadLetterQueueName,
+  ingestFunctionName,
+  links,
+  replicatorRoleName,
+} from '../shared/config/naming.ts';
+
+/** Validated configuration of one mesh deployment. */
+export interface MeshConfig {
+  /** Prefix of every physical name. @default 'ecmesh' */
+  readonly meshName: string;
+  /** Regions of the full mesh, in the given order; at least two, no duplicates. */
+  readonly regions: readonly string[];
+  /**
+   * Account to deploy to. When undefined the stacks are account-agnostic and every ARN uses the
+   * `AWS::AccountId` pseudo parameter, which in a single-account mesh is the same everywhere.
+   * @default process.env.CDK_DEFAULT_ACCOUNT
+   */
+  readonly account?: string;
+  /** What `cdk destroy` does with the events table and log groups. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy: RemovalPolicy;
+  /** Deploy the scheduled anti-entropy (repair) function. @default true when functions/repair.ts exists */
+  readonly repair: boolean;
+}
+
+/** Raw inputs, as CDK context or test code gives them (strings from `-c`, arrays from cdk.json). */
+export interface MeshConfigInput {
+  readonly meshName?: unknown;
+  readonly regions?: unknown;
+  readonly account?: unknown;
+  readonly removalPolicy?: unknown;
+  readonly repair?: unknown;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const MESH_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+const ACCOUNT_PATTERN = /^\d{12}$/;
+
+/** Splits `a,b,c` (context from the command line) or takes an array (context from cdk.json). */
+export function parseRegionList(raw: unknown): string[] {
+  if (raw === undefined || raw === null || raw === '') return [...DEFAULT_REGIONS];
+  const items = Array.isArray(raw) ? raw : String(raw).split(',');
+  return items.map((r) => String(r).trim()).filter((r) => r !== '');
+}
+
+function parseRemovalPolicy(raw: unknown): RemovalPolicy {
+  if (raw === undefined || raw === null || raw === '') return RemovalPolicy.RETAIN;
+  switch (String(raw).toLowerCase()) {
+    case 'retain':
+      return RemovalPolicy.RETAIN;
+    case 'destroy':
+      return RemovalPolicy.DESTROY;
+    case 'snapshot':
+      return RemovalPolicy.SNAPSHOT;
+    default:
+      throw new Error(`removalPolicy must be one of retain, destroy, snapshot (got '${String(raw)}')`);
+  }
+}
+
+function parseBoolean(raw: unknown, name: string, fallback: boolean): boolean {
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new Error(`${name} must be true or false (got '${String(raw)}')`);
+}
+
+/** Throws, naming the offending value, unless the region list can form a mesh. */
+export function validateRegions(regions: readonly string[], meshName: string): void {
+  if (regions.length < 2) {
+    throw new Error(`a mesh needs at least 2 regions (got ${regions.length}: '${regions.join(',')}')`);
+  }
+  const seen = new Set<string>();
+  for (const region of regions) {
+    if (!REGION_PATTERN.test(region)) {
+      throw new Error(`invalid region name '${region}' (expected something like us-east-1)`);
+    }
+    if (seen.has(region)) throw new Error(`duplicate region '${region}' in the region list`);
+    seen.add(region);
+  }
+  // Physical-name limits: SQS 80 characters, IAM role and Lambda function names 64.
+  for (const { from, to } of links(regions)) {
+    const name = deadLetterQueueName(meshName, from, to);
+    if (name.length > 80) throw new Error(`queue name '${name}' is longer than 80 characters: shorten meshName`);
+  }
+  for (const region of regions) {
+    for (const name of [replicatorRoleName(meshName, region), ingestFunctionName(meshName, region)]) {
+      if (name.length > 64) throw new Error(`name '${name}' is longer than 64 characters: shorten meshName`);
+    }
+  }
+}
+
+/**
+ * Validates raw inputs and fills the defaults.
+ * @param input context values (`regions`, `meshName`, `account`, `removalPolicy`, `repair`)
+ * @param defaults values used when the input leaves them out (the app passes the environment's)
+ */
+export function resolveMeshConfig(
+  input: MeshConfigInput,
+  defaults: { readonly account?: string; readonly repair?: boolean } = {},
+): MeshConfig {
+  const meshName = input.meshName === undefined || input.meshName === '' ? DEFAULT_MESH_NAME : String(input.meshName);
+  if (!MESH_NAME_PATTERN.test(meshName)) {
+    throw new Error(`invalid meshName '${meshName}' (lowercase letters, digits and '-', starting with a letter, at most 20)`);
+  }
+  const regions = parseRegionList(input.regions);
+  validateRegions(regions, meshName);
+  const rawAccount = input.account === undefined || input.account === '' ? defaults.account : String(input.account);
+  if (rawAccount !== undefined && !ACCOUNT_PATTERN.test(rawAccount)) {
+    throw new Error(`invalid account '${rawAccount}' (expected 12 digits)`);
+  }
+  return {
+    meshName,
+    regions,
+    ...(rawAccount === undefined ? {} : { account: rawAccount }),
+    removalPolicy: parseRemovalPolicy(input.removalPolicy),
+    repair: parseBoolean(input.repair, 'repair', defaults.repair ?? true),
+  };
+}
