@@ -1,0 +1,64 @@
+/**
+ * Every cdk-nag (AwsSolutions) finding the mesh accepts, each acknowledged on the narrowest
+ * construct with its reason, in one reviewed place. cdk-nag 3 acknowledges findings one by one
+ * (`RuleId[FindingId]`), so a new wildcard elsewhere still fails the synth.
+ *
+ * @example
+ * ```ts
+ * import { reviewedFindings, suppressReviewedFindings } from './nag-suppressions.ts';
+ * suppressReviewedFindings(regionStack);
+ * reviewedFindings(regionStack).map((f) => f.id);
+ * ```
+ */
+import { Token, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { RegionStack } from './region-stack.ts';
+
+/** One accepted finding: where, which, why. */
+export interface ReviewedFinding {
+  readonly scope: IConstruct;
+  readonly id: string;
+  readonly reason: string;
+}
+
+const XRAY_AND_LIST =
+  'Resource::* is required by actions that support no resource-level permissions: X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords, added by Tracing.ACTIVE)';
+
+/** The findings of one region's stack that are accepted, with their reasons. */
+export function reviewedFindings(stack: RegionStack): ReviewedFinding[] {
+  // cdk-nag renders pseudo parameters as <AWS::…>; a concrete account appears as itself.
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const regions = [stack.meshRegion, ...stack.peers];
+  const findings: ReviewedFinding[] = [
+    {
+      scope: stack.api.role,
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${XRAY_AND_LIST} and lambda:ListEventSourceMappings, which the admin link route needs to find a link's mapping.`,
+    },
+    ...regions.map((region) => ({
+      scope: stack.api.role,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:${region}:${account}:event-source-mapping:*]`,
+      reason: `Event source mapping ids are random UUIDs, so the admin link route (which may toggle any link, here those into ${region}) cannot name them; the statement is limited by condition lambda:FunctionArn to the mesh's ingest functions.`,
+    })),
+    {
+      scope: stack.replicator.role,
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${XRAY_AND_LIST} and dynamodb:ListStreams (granted by the stream event source), which has no resource-level permissions either.`,
+    },
+    { scope: stack.ingest.role, id: 'AwsSolutions-IAM5[Resource::*]', reason: `${XRAY_AND_LIST}.` },
+    {
+      scope: stack.replicationFailures,
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter target: the on-failure destination of the replicator stream mapping. Anything it cannot keep is healed by repair (anti-entropy), so a DLQ of a DLQ adds nothing.',
+    },
+  ];
+  if (stack.repair !== undefined) {
+    findings.push({ scope: stack.repair.role, id: 'AwsSolutions-IAM5[Resource::*]', reason: `${XRAY_AND_LIST}.` });
+  }
+  return findings;
+}
+
+/** Acknowledges {@link reviewedFindings} on their constructs. */
+export function suppressReviewedFindings(stack: RegionStack): void {
+  for (const f of reviewedFindings(stack)) Validations.of(f.scope).acknowledge({ id: f.id, reason: f.reason });
+}

@@ -1,0 +1,229 @@
+/**
+ * One region of the mesh: the events table (the transactional outbox), the api, replicator and
+ * ingest functions (and repair when present), one inbound link per peer, the HTTP API, alarms
+ * and outputs. Everything another region needs is addressed by deterministic name and ARN
+ * (`MeshArns`), so no stack references another and regions deploy in any order.
+ *
+ * @example
+ * ```ts
+ * import { App } from 'aws-cdk-lib';
+ * import { RegionStack } from './region-stack.ts';
+ * const app = new App();
+ * new RegionStack(app, 'ecmesh-us-east-1', { config, region: 'us-east-1' });
+ * ```
+ */
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../shared/adapters/dynamo-schema.ts';
+import { ENV } from '../shared/config/env.ts';
+import { ingestFunctionName, links, replicatorRoleName, tableName } from '../shared/config/naming.ts';
+import { MeshArns } from './arns.ts';
+import type { MeshConfig } from './config.ts';
+import { validateRegions } from './config.ts';
+import { EventsTable } from './constructs/events-table.ts';
+import { InboundLink } from './constructs/inbound-link.ts';
+import { MeshFunction } from './constructs/mesh-function.ts';
+import { RegionalApi } from './constructs/regional-api.ts';
+import { MESH_DEFAULTS } from './defaults.ts';
+import { handlerEntry } from './paths.ts';
+
+export interface RegionStackProps extends StackProps {
+  /** The whole mesh (every region's stack gets the same). */
+  readonly config: MeshConfig;
+  /** The region this stack deploys; one of `config.regions`. */
+  readonly region: string;
+}
+
+/** The value the stream filter matches: event items written in this region. */
+export function localOriginFilter(region: string): Record<string, unknown> {
+  return {
+    dynamodb: {
+      NewImage: {
+        [TABLE_SCHEMA.originAttribute]: { S: FilterRule.isEqual(region) },
+        [TABLE_SCHEMA.typeAttribute]: { S: FilterRule.isEqual('event') },
+      },
+    },
+  };
+}
+
+export class RegionStack extends Stack {
+  readonly meshRegion: string;
+  readonly peers: readonly string[];
+  readonly events: EventsTable;
+  readonly api: MeshFunction;
+  readonly replicator: MeshFunction;
+  readonly ingest: MeshFunction;
+  /** Undefined when the repair handler is not deployed (`repair=false` or no functions/repair.ts). */
+  readonly repair: MeshFunction | undefined;
+  /** Inbound links by peer region. */
+  readonly inbound: ReadonlyMap<string, InboundLink>;
+  readonly replicationFailures: Queue;
+  readonly httpApi: RegionalApi;
+
+  constructor(scope: Construct, id: string, props: RegionStackProps) {
+    const { config, region } = props;
+    super(scope, id, {
+      ...props,
+      env: { region, ...(config.account === undefined ? {} : { account: config.account }) },
+      description: `eventually-consistent-mesh '${config.meshName}': region ${region} of ${config.regions.join(', ')}`,
+    });
+    validateRegions(config.regions, config.meshName);
+    if (!config.regions.includes(region)) {
+      throw new Error(`region '${region}' is not in the mesh's regions (${config.regions.join(', ')})`);
+    }
+    const mesh = config.meshName;
+    const arns = new MeshArns(this, mesh);
+    this.meshRegion = region;
+    this.peers = config.regions.filter((r) => r !== region);
+
+    this.events = new EventsTable(this, 'Events', { meshName: mesh, region, removalPolicy: config.removalPolicy });
+    const table = this.events.table;
+
+    const environment: Record<string, string> = {
+      [ENV.meshName]: mesh,
+      [ENV.region]: region,
+      [ENV.table]: tableName(mesh, region),
+      [ENV.peers]: this.peers.join(','),
+      [ENV.peerQueueUrls]: this.toJsonString(Object.fromEntries(this.peers.map((p) => [p, arns.inboundQueueUrl(region, p)]))),
+      [ENV.inboundQueueUrls]: this.toJsonString(Object.fromEntries(this.peers.map((p) => [p, arns.inboundQueueUrl(p, region)]))),
+      [ENV.account]: this.account,
+    };
+    const common = { environment, logRemovalPolicy: config.removalPolicy };
+    const t = MESH_DEFAULTS.timeouts;
+
+    this.api = new MeshFunction(this, 'Api', {
+      ...common,
+      entry: handlerEntry('api'),
+      description: `Regional API of ${region}`,
+      timeout: t.api,
+    });
+    this.api.grantTable(table.tableArn, this.events.indexNames, 'readwrite');
+    this.grantLinkControl(this.api, config, arns);
+
+    this.replicator = new MeshFunction(this, 'Replicator', {
+      ...common,
+      entry: handlerEntry('replicator'),
+      description: `Sends events that originate in ${region} to every peer's inbound queue`,
+      roleName: replicatorRoleName(mesh, region),
+      timeout: t.replicator,
+    });
+    this.replicator.grantTable(table.tableArn, [], 'read');
+    this.replicator.allow(new PolicyStatement({
+      actions: ['sqs:SendMessage'],
+      resources: this.peers.map((p) => arns.inboundQueue(region, p)),
+    }));
+    this.replicationFailures = new Queue(this, 'ReplicationFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: MESH_DEFAULTS.queue.retention,
+    });
+    const s = MESH_DEFAULTS.stream;
+    this.replicator.function.addEventSource(new DynamoEventSource(table, {
+      startingPosition: s.startingPosition,
+      batchSize: s.batchSize,
+      bisectBatchOnError: true,
+      retryAttempts: s.retryAttempts,
+      maxRecordAge: s.maxRecordAge,
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(this.replicationFailures),
+      // Only events written here: an event that arrived from a peer was already sent by its origin.
+      filters: [FilterCriteria.filter(localOriginFilter(region))],
+    }));
+
+    this.ingest = new MeshFunction(this, 'Ingest', {
+      ...common,
+      entry: handlerEntry('ingest'),
+      description: `Stores events from peers' inbound queues into ${region}`,
+      functionName: ingestFunctionName(mesh, region),
+      timeout: t.ingest,
+    });
+    this.ingest.grantTable(table.tableArn, this.events.indexNames, 'readwrite');
+    this.inbound = new Map(this.peers.map((peer) => [
+      peer,
+      new InboundLink(this, `From-${peer}`, { meshName: mesh, from: peer, to: region, ingest: this.ingest }),
+    ]));
+
+    this.repair = config.repair ? this.createRepair(common, arns) : undefined;
+
+    this.httpApi = new RegionalApi(this, 'HttpApi', {
+      handler: this.api.function,
+      apiName: `${mesh}-api-${region}`,
+      logRemovalPolicy: config.removalPolicy,
+    });
+
+    this.createStreamAlarms();
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: `Regional API of ${region} (IAM/SigV4 auth)` });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'MeshRegion', { value: region });
+  }
+
+  /**
+   * The admin link route may toggle any link of the mesh, so the api function may update the
+   * ingest event source mappings in every region — but only those of the mesh's ingest functions —
+   * and read every inbound queue's and DLQ's depth for the backlog.
+   */
+  private grantLinkControl(fn: MeshFunction, config: MeshConfig, arns: MeshArns): void {
+    fn.allow(new PolicyStatement({
+      sid: 'FindLinkMappings',
+      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
+      actions: ['lambda:ListEventSourceMappings'],
+      resources: ['*'],
+    }));
+    fn.allow(new PolicyStatement({
+      sid: 'ToggleLinkMappings',
+      actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+      resources: config.regions.map((r) => arns.eventSourceMappings(r)),
+      conditions: { ArnLike: { 'lambda:FunctionArn': config.regions.map((r) => arns.ingestFunction(r)) } },
+    }));
+    fn.allow(new PolicyStatement({
+      sid: 'ReadLinkBacklog',
+      actions: ['sqs:GetQueueAttributes'],
+      resources: links(config.regions).flatMap(({ from, to }) => [arns.inboundQueue(from, to), arns.deadLetterQueue(from, to)]),
+    }));
+  }
+
+  private createRepair(common: { environment: Record<string, string> }, arns: MeshArns): MeshFunction {
+    const repair = new MeshFunction(this, 'Repair', {
+      ...common,
+      entry: handlerEntry('repair'),
+      description: `Anti-entropy: pulls events ${this.meshRegion} misses from its peers' tables`,
+      timeout: MESH_DEFAULTS.timeouts.repair,
+    });
+    repair.grantTable(this.events.table.tableArn, this.events.indexNames, 'readwrite');
+    for (const peer of this.peers) repair.grantTable(arns.table(peer), this.events.indexNames, 'read');
+    new Rule(this, 'RepairSchedule', {
+      description: `Runs anti-entropy repair in ${this.meshRegion}`,
+      schedule: Schedule.rate(MESH_DEFAULTS.repair.schedule),
+      targets: [new LambdaFunction(repair.function, { retryAttempts: 2 })],
+    });
+    return repair;
+  }
+
+  private createStreamAlarms(): void {
+    const a = MESH_DEFAULTS.alarm;
+    new Alarm(this, 'ReplicationLagAlarm', {
+      alarmDescription: `Replication lag out of ${this.meshRegion}: the replicator is behind the table stream`,
+      metric: this.replicator.function.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: a.lagThreshold.toMilliseconds(),
+      evaluationPeriods: a.evaluationPeriods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    new Alarm(this, 'ReplicationFailuresAlarm', {
+      alarmDescription: `Stream batches of ${this.meshRegion} the replicator gave up on (repair backfills them)`,
+      metric: this.replicationFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
