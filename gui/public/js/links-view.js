@@ -105,8 +105,8 @@ export function renderRegions(statuses, app) {
           return h(
             'tr',
             { 'data-link': `${from}->${to}` },
-            h('td', {}, from),
-            h('td', {}, to),
+            h('td', { class: 'nowrap' }, from),
+            h('td', { class: 'nowrap' }, to),
             h('td', {}, state === undefined ? 'unknown' : enabled ? h('span', { class: 'badge ok' }, 'up') : h('span', { class: 'badge bad' }, 'partitioned')),
             h('td', { class: 'num' }, n(state?.backlog)),
             h('td', { class: 'num' }, n(state?.inFlight)),

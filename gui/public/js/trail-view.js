@@ -58,7 +58,7 @@ export function createTrailView(root, app) {
         h(
           'thead',
           {},
-          h('tr', {}, ['Event', 'Kind', 'Key', 'Value', 'Origin', 'HLC'].map((c) => h('th', { scope: 'col' }, c)), regions.map((r) => h('th', { scope: 'col' }, `Receipt in ${r}`))),
+          h('tr', {}, ['Event', 'Kind', 'Key', 'Value', 'Origin', 'HLC', 'Parents'].map((c) => h('th', { scope: 'col' }, c)), regions.map((r) => h('th', { scope: 'col' }, `Receipt in ${r}`))),
         ),
         h(
           'tbody',
@@ -71,8 +71,9 @@ export function createTrailView(root, app) {
               h('td', {}, node.event.kind),
               h('td', {}, h('code', {}, node.event.key)),
               h('td', {}, h('code', {}, eventValue(node.event))),
-              h('td', {}, node.event.origin),
+              h('td', { class: 'nowrap' }, node.event.origin),
               h('td', {}, h('code', { class: 'hlc', title: node.event.hlc }, formatHlc(node.event.hlc))),
+              h('td', {}, node.event.parents.length ? node.event.parents.map((p) => h('code', { title: p }, shortId(p))).flatMap((c, i) => (i ? [', ', c] : [c])) : '(root)'),
               regions.map((region) => h('td', {}, receiptCell(node, region))),
             ),
           ),
