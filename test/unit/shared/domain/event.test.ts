@@ -181,17 +181,18 @@ describe('parseEvent', () => {
     expect(verifyEvent(raw)).toBe(false);
   });
 
-  type Tamper = { field: string; value: unknown } | { field: '+extra' } | { field: '-missing'; which: string };
+  type Tamper = { op: 'change'; field: string; value: unknown } | { op: 'add'; field: '+extra' } | { op: 'remove'; field: '-missing'; which: string };
+  const change = (field: string, value: fc.Arbitrary<unknown>) => fc.record({ op: fc.constant('change' as const), field: fc.constant(field), value });
   const tamperArb: fc.Arbitrary<Tamper> = fc.oneof(
-    fc.record({ field: fc.constant('kind'), value: fc.constantFrom<unknown>(...EVENT_KINDS, 'update', 'SET', '') }),
-    fc.record({ field: fc.constant('key'), value: fc.oneof(keyArb, fc.string({ maxLength: 5 })) }),
-    fc.record({ field: fc.constant('payload'), value: fc.oneof(jsonArb, amountArb, fc.constant<unknown>(null)) }),
-    fc.record({ field: fc.constant('hlc'), value: fc.oneof(hlcArb, fc.string({ maxLength: 25 })) }),
-    fc.record({ field: fc.constant('origin'), value: fc.oneof(originArb, fc.string({ maxLength: 5 })) }),
-    fc.record({ field: fc.constant('parents'), value: fc.oneof(parentsArb, fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 })) }),
-    fc.record({ field: fc.constant('id'), value: fc.oneof(idArb, fc.string({ maxLength: 70 })) }),
-    fc.record({ field: fc.constant('+extra' as const) }),
-    fc.record({ field: fc.constant('-missing' as const), which: fc.constantFrom('kind', 'key', 'payload', 'hlc', 'origin', 'parents', 'id') }),
+    change('kind', fc.constantFrom<unknown>(...EVENT_KINDS, 'update', 'SET', '')),
+    change('key', fc.oneof(keyArb, fc.string({ maxLength: 5 }))),
+    change('payload', fc.oneof(jsonArb, amountArb, fc.constant<unknown>(null))),
+    change('hlc', fc.oneof(hlcArb, fc.string({ maxLength: 25 }))),
+    change('origin', fc.oneof(originArb, fc.string({ maxLength: 5 }))),
+    change('parents', fc.oneof(parentsArb, fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }))),
+    change('id', fc.oneof(idArb, fc.string({ maxLength: 70 }))),
+    fc.record({ op: fc.constant('add' as const), field: fc.constant('+extra' as const) }),
+    fc.record({ op: fc.constant('remove' as const), field: fc.constant('-missing' as const), which: fc.constantFrom('kind', 'key', 'payload', 'hlc', 'origin', 'parents', 'id') }),
   );
 
   it('property: any tampered event (any field changed, added or removed, or the id changed) is refused', () => {
@@ -200,8 +201,8 @@ describe('parseEvent', () => {
         // Prepare
         const original = createEvent(u);
         const raw = wire(original) as Record<string, unknown>;
-        if (t.field === '+extra') raw.signature = 'x';
-        else if (t.field === '-missing') delete raw[t.which];
+        if (t.op === 'add') raw.signature = 'x';
+        else if (t.op === 'remove') delete raw[t.which];
         else {
           const before = canonicalJson(raw[t.field] as JsonValue);
           raw[t.field] = wire(t.value);
