@@ -1,0 +1,192 @@
+/**
+ * The replicator, ingest and repair handlers on the memory store with a recording transport:
+ * partial batch failures, the origin check, poison messages, and anti-entropy pulls.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { makeIngestHandler, senderOf } from '../../../functions/ingest.ts';
+import { makeRepairHandler } from '../../../functions/repair.ts';
+import { makeReplicatorHandler } from '../../../functions/replicator.ts';
+import { eventItem } from '../../../shared/adapters/dynamo-event-store.ts';
+import { MemoryEventStore } from '../../../shared/adapters/memory-event-store.ts';
+import { MemoryLinkControl } from '../../../shared/adapters/memory-link-control.ts';
+import { RegionService } from '../../../shared/app/region-service.ts';
+import type { RegionConfig } from '../../../shared/config/env.ts';
+import type { MeshEvent } from '../../../shared/domain/types.ts';
+import type { Transport } from '../../../shared/ports/transport.ts';
+import { receipt, setEvent } from '../../support/factories.ts';
+
+const REGION = 'us-east-1';
+const PEERS = ['eu-west-1', 'ap-southeast-2'];
+const silent = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const config: RegionConfig = {
+  meshName: 'ecmesh',
+  region: REGION,
+  table: 't',
+  peers: PEERS,
+  peerQueueUrls: {},
+  inboundQueueUrls: {},
+  account: '000000000000',
+};
+
+function region(name = REGION) {
+  const store = new MemoryEventStore({ region: name });
+  const service = new RegionService({ region: name, peers: PEERS, store, links: new MemoryLinkControl([name, ...PEERS]) });
+  return { store, service, config: { ...config, region: name } };
+}
+
+class RecordingTransport implements Transport {
+  readonly sent: Record<string, string[]> = {};
+  constructor(private readonly fail: (peer: string, id: string) => boolean = () => false, private readonly throwFor?: string) {}
+  async send(peer: string, events: readonly MeshEvent[]) {
+    if (peer === this.throwFor) throw new Error('queue unreachable');
+    (this.sent[peer] ??= []).push(...events.map((e) => e.id));
+    return { failed: events.filter((e) => this.fail(peer, e.id)).map((e) => e.id) };
+  }
+}
+
+function streamRecord(seq: string, item: Record<string, unknown>, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT'): DynamoDBRecord {
+  return {
+    eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: { SequenceNumber: seq, NewImage: marshall(item) as never, StreamViewType: 'NEW_IMAGE' },
+  };
+}
+
+function eventRecord(seq: string, e: MeshEvent): DynamoDBRecord {
+  return streamRecord(seq, eventItem(e, receipt(e, REGION, 1)));
+}
+
+function sqsRecord(id: string, body: string, sender?: string): SQSRecord {
+  return {
+    messageId: id,
+    receiptHandle: `rh-${id}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+    messageAttributes: sender === undefined ? {} : { sender: { dataType: 'String', stringValue: sender } },
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ecmesh-in-ap-southeast-2-to-us-east-1',
+    awsRegion: REGION,
+  };
+}
+
+describe('replicator', () => {
+  it('sends only this region’s events, to every peer, and reports no failure', async () => {
+    // Prepare
+    const transport = new RecordingTransport();
+    const replicate = makeReplicatorHandler({ config, transport }, { logger: silent });
+    const own = setEvent('k', 1);
+    const foreign = setEvent('k', 2, { origin: 'eu-west-1' });
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        eventRecord('1', own),
+        eventRecord('2', foreign),
+        streamRecord('3', { pk: 'R#k', sk: 'HEADS', type: 'heads', heads: [], version: 1, origin: REGION }),
+        streamRecord('4', { pk: 'R#k', sk: 'P#x', type: 'ref' }),
+      ],
+    };
+    // Act
+    const res = await replicate(event);
+    // Assess
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(transport.sent).toEqual({ 'eu-west-1': [own.id], 'ap-southeast-2': [own.id] });
+  });
+
+  it('fails exactly the records whose event a peer did not accept', async () => {
+    const a = setEvent('a', 1);
+    const b = setEvent('b', 1);
+    const transport = new RecordingTransport((peer, id) => peer === 'ap-southeast-2' && id === b.id);
+    const replicate = makeReplicatorHandler({ config, transport }, { logger: silent });
+    const res = await replicate({ Records: [eventRecord('10', a), eventRecord('11', b)] });
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: '11' }] });
+  });
+
+  it('fails every own record when a peer cannot be reached, without throwing', async () => {
+    const a = setEvent('a', 1);
+    const b = setEvent('b', 1, { origin: 'eu-west-1' });
+    const transport = new RecordingTransport(undefined, 'eu-west-1');
+    const replicate = makeReplicatorHandler({ config, transport }, { logger: silent });
+    const res = await replicate({ Records: [eventRecord('20', a), eventRecord('21', b)] });
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: '20' }] });
+  });
+});
+
+describe('ingest', () => {
+  it('stores events with a receipt naming the sender, idempotently', async () => {
+    const { store, service } = region();
+    const ingest = makeIngestHandler({ service }, { logger: silent });
+    const e = setEvent('k', 'v', { origin: 'eu-west-1' });
+    const res = await ingest({ Records: [sqsRecord('m1', JSON.stringify(e), 'eu-west-1'), sqsRecord('m2', JSON.stringify(e), 'eu-west-1')] });
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(await store.get(e.id)).toMatchObject({ event: e, receipt: { via: { type: 'peer', peer: 'eu-west-1' } } });
+    expect(await store.count()).toBe(1);
+  });
+
+  it('reports poison messages as batch item failures and never stores them', async () => {
+    const { store, service } = region();
+    const ingest = makeIngestHandler({ service }, { logger: silent });
+    const good = setEvent('k', 'good', { origin: 'eu-west-1' });
+    const tampered = { ...setEvent('k', 'x', { origin: 'eu-west-1' }), payload: 'tampered' };
+    const res = await ingest({
+      Records: [
+        sqsRecord('bad-json', '{"id":', 'eu-west-1'),
+        sqsRecord('bad-hash', JSON.stringify(tampered), 'eu-west-1'),
+        sqsRecord('bad-shape', JSON.stringify({ hello: 'world' }), 'eu-west-1'),
+        sqsRecord('good', JSON.stringify(good), 'eu-west-1'),
+      ],
+    });
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['bad-hash', 'bad-json', 'bad-shape']);
+    expect(await store.count()).toBe(1);
+  });
+
+  it('reports a whole batch of poison without throwing (so only SQS decides the DLQ)', async () => {
+    const { service } = region();
+    const ingest = makeIngestHandler({ service }, { logger: silent });
+    const res = await ingest({ Records: [sqsRecord('p', 'not json')] } as SQSEvent);
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'p' }] });
+  });
+
+  it('takes the sender from the attribute, else from the queue name', () => {
+    expect(senderOf(sqsRecord('a', '{}', 'eu-west-1'))).toBe('eu-west-1');
+    expect(senderOf(sqsRecord('a', '{}'))).toBe('ap-southeast-2');
+  });
+});
+
+describe('repair', () => {
+  it('pulls the events a peer has and this region lacks, then nothing more', async () => {
+    // Prepare
+    const here = region();
+    const eu = new MemoryEventStore({ region: 'eu-west-1' });
+    const shared = setEvent('k', 0, { origin: 'eu-west-1' });
+    await here.store.append(shared, { type: 'peer', peer: 'eu-west-1' });
+    const missing = Array.from({ length: 20 }, (_, i) => setEvent(`k${i}`, i, { origin: 'eu-west-1' }));
+    for (const e of [shared, ...missing]) await eu.append(e, { type: 'local' });
+    const repair = makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': new MemoryEventStore({ region: 'ap-southeast-2' }) }, { logger: silent });
+    // Act
+    const first = await repair();
+    const second = await repair();
+    // Assess
+    expect(first['eu-west-1']).toMatchObject({ pulled: 20, poison: 0 });
+    expect(second['eu-west-1']).toEqual({ buckets: 0, pulled: 0, poison: 0 });
+    expect(await here.store.digest()).toEqual(await eu.digest());
+    expect((await here.store.get(missing[0]?.id ?? ''))?.receipt.via).toEqual({ type: 'repair', peer: 'eu-west-1' });
+  });
+
+  it('refuses to pull an event that does not verify, and reports an unreachable peer', async () => {
+    const here = region();
+    const eu = new MemoryEventStore({ region: 'eu-west-1' });
+    const forged = { ...setEvent('k', 'x', { origin: 'eu-west-1' }), payload: 'forged' };
+    await eu.append(forged, { type: 'local' });
+    const broken = new MemoryEventStore({ region: 'ap-southeast-2' });
+    broken.digest = async () => {
+      throw new Error('unreachable');
+    };
+    const report = await makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': broken }, { logger: silent })();
+    expect(report['eu-west-1']).toMatchObject({ pulled: 0, poison: 1 });
+    expect(report['ap-southeast-2']).toEqual({ error: 'unreachable' });
+    expect(await here.store.count()).toBe(0);
+  });
+});
