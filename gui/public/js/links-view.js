@@ -74,7 +74,7 @@ export function renderRegions(statuses, app) {
       'table',
       { class: 'data' },
       h('caption', {}, 'Regions'),
-      h('thead', {}, h('tr', {}, ['Region', 'API', 'Reachable', 'Events', 'Peers'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['Region', 'API', 'Reachable', 'Events', 'Peers'].map((c) => h('th', { scope: 'col', class: c === 'Events' ? 'num' : null }, c)))),
       h(
         'tbody',
         {},
@@ -95,7 +95,7 @@ export function renderRegions(statuses, app) {
       'table',
       { class: 'data' },
       h('caption', {}, 'Replication links (delivery from → to)'),
-      h('thead', {}, h('tr', {}, ['From', 'To', 'State', 'Backlog', 'In flight', 'DLQ', 'Action'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['From', 'To', 'State', 'Backlog', 'In flight', 'DLQ', 'Action'].map((c) => h('th', { scope: 'col', class: ['Backlog', 'In flight', 'DLQ'].includes(c) ? 'num' : null }, c)))),
       h(
         'tbody',
         {},
