@@ -37,6 +37,9 @@ export interface FinalAccount {
   readonly bounced: ReadonlyArray<{ readonly id: string; readonly amount: number }>;
   /** Ids of reversed decisions (accepted locally, bounced after merge), sorted. */
   readonly reversed: readonly string[];
+  /** Sum of every deposit, and of applied withdrawals, as the region reports them. */
+  readonly deposited?: number;
+  readonly withdrawn?: number;
 }
 
 export interface RegionFinal {

@@ -98,6 +98,9 @@ export function checkBank(history: readonly Op[], final: FinalReads): Verdict<Ba
       const ids = (v: typeof view): string => v.bounced.map((b) => b.id).sort().join(',');
       if (ref !== undefined && ids(view) !== ids(ref)) problems.push(`${region} bounced a different set of withdrawals`);
       if (view.balance < 0) problems.push(`${region}: final balance ${view.balance} is negative`);
+      if (view.deposited !== undefined && view.withdrawn !== undefined && view.balance !== view.deposited - view.withdrawn) {
+        problems.push(`${region} reports balance ${view.balance} but deposited ${view.deposited} − withdrawn ${view.withdrawn} = ${view.deposited - view.withdrawn}`);
+      }
     }
     let replayed = false;
     for (const r of readable) {

@@ -124,5 +124,14 @@ export function explainCounterexample(ops: readonly LinOp[], label: (op: LinOp) 
       }
     }
   }
+  for (const r of reads) {
+    for (const r0 of reads) {
+      if (r0 === r || !(r0.ret < r.call) || r0.value === r.value) continue;
+      const wb = writes.find((w) => w.value === r.value);
+      if (wb !== undefined && wb.ret < r0.call) {
+        return `${label(wb)} had completed before ${label(r0)} began, and that read saw ${shown(r0.value)}, so ${shown(r0.value)} was written after ${shown(r.value)}; yet ${label(r)}, which began after it, saw ${shown(r.value)} again: the register went back in time.`;
+      }
+    }
+  }
   return 'No order of these operations that respects their real-time order (an operation that completed before another began comes first) gives every read the value of the latest write.';
 }

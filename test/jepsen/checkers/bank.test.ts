@@ -74,3 +74,12 @@ describe('checkBank', () => {
     expect(checkBank(h().build(), at(8)).valid).toBe(false);
   });
 });
+
+describe('checkBank: the region\'s own sums', () => {
+  it('is invalid when a region\'s balance is not its deposited minus withdrawn', () => {
+    const g = { accounts: { a0: { ...acct(2, [{ id: 'w2', amount: 8 }]), deposited: 10, withdrawn: 16 } } };
+    const v = checkBank(history().build(), finalReads(regionFinal('us-east-1', g)));
+    expect(v.valid).toBe(false);
+    expect(v.explanation).toContain('deposited 10 − withdrawn 16');
+  });
+});

@@ -136,3 +136,18 @@ describe('checkLinearizable: time budget', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('checkLinearizable: counterexample explanations', () => {
+  it('explains reads that flip between two completed concurrent writes', () => {
+    // Prepare: writes 11 and 13 overlap; after both completed, one read sees 11, a later one 13.
+    const h = new HistoryBuilder()
+      .invoke(0, 'write', 'x', 11, 0).invoke(1, 'write', 'x', 13, 5).ok(0, 11, 20).ok(1, 13, 25)
+      .invoke(2, 'read', 'x', null, 30).ok(2, 11, 40).invoke(1, 'read', 'x', null, 45).ok(1, 13, 50).build();
+    // Act
+    const v = checkLinearizable(h);
+    // Assess
+    expect(v.valid).toBe(false);
+    expect(v.details.counterexample?.ops).toHaveLength(4);
+    expect(v.details.counterexample?.why).toContain('went back in time');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * A Jepsen client: one worker's connection to one region. It performs an operation over HTTP with a
+ * timeout and records it twice in the history — the invocation, then its completion:
+ *
+ * - `ok` — the region answered 2xx. A write records the stored event's id (for lost-writes); a
+ *   register read records the value (`null` for 404 "no event for this key here" or a delete); a
+ *   bank read records the balance.
+ * - `fail` — a 4xx refusal (e.g. 409 `insufficient-funds`): the mesh stored nothing.
+ * - `info` — a timeout, a dead connection or a 5xx: the outcome is unknown; the write may still
+ *   take effect. As in Jepsen, the worker then continues as a new process (`process + concurrency`),
+ *   because the old one may still have an operation in flight.
+ *
+ * @example
+ * ```ts
+ * import { JepsenClient } from './client.ts';
+ * const c = new JepsenClient({ region: 'us-east-1', url: 'http://127.0.0.1:3001', timeoutMs: 2000 });
+ * await c.perform(recorder, 0, { workload: 'register', f: 'write', key: 'k0', value: 17 });
+ * ```
+ */
+import type { JsonValue } from '../shared/domain/types.ts';
+import { MeshClient } from '../shared/client/mesh-client.ts';
+import { MeshHttpError } from '../shared/client/errors.ts';
+import type { RequestSigner } from '../shared/client/signer.ts';
+import type { Op, OpF } from './history.ts';
+import type { Recorder } from './recorder.ts';
+
+/** What a workload asks a client to do. */
+export interface Invocation {
+  readonly workload: 'register' | 'bank';
+  readonly f: Extract<OpF, 'read' | 'write' | 'deposit' | 'withdraw'>;
+  readonly key: string;
+  /** Value to write, amount to move, `null` for reads. */
+  readonly value: JsonValue;
+}
+
+export interface ClientOptions {
+  readonly region: string;
+  readonly url: string;
+  /** Per-request timeout (ms): past it the operation is `info`. */
+  readonly timeoutMs: number;
+  /** Signs requests (SigV4 for deployed regions behind IAM auth). */
+  readonly signer?: RequestSigner;
+}
+
+export class JepsenClient {
+  readonly region: string;
+  readonly url: string;
+  readonly mesh: MeshClient;
+
+  constructor(options: ClientOptions) {
+    this.region = options.region;
+    this.url = options.url;
+    this.mesh = new MeshClient({ baseUrl: options.url, timeoutMs: options.timeoutMs, ...(options.signer ? { signer: options.signer } : {}) });
+  }
+
+  /**
+   * Perform one operation as `process`, recording invocation and completion; resolves with the
+   * completion op (whose `type` tells the caller whether the process must be retired).
+   *
+   * @example
+   * ```ts
+   * const done = await client.perform(rec, 3, { workload: 'bank', f: 'withdraw', key: 'a0', value: 5 });
+   * if (done.type === 'info') process += concurrency;
+   * ```
+   */
+  async perform(recorder: Recorder, process: number, call: Invocation): Promise<Op> {
+    const base = { process, f: call.f, key: call.key, region: this.region };
+    recorder.invoke({ ...base, value: call.value });
+    try {
+      const outcome = await this.#call(call);
+      return recorder.complete('ok', { ...base, ...outcome });
+    } catch (e) {
+      if (e instanceof MeshHttpError && e.definite) return recorder.complete('fail', { ...base, value: call.value, error: e.code });
+      const error = e instanceof MeshHttpError ? `http-${e.status}` : e instanceof Error && e.name === 'MeshTimeoutError' ? 'timeout' : 'unreachable';
+      return recorder.complete('info', { ...base, value: call.f === 'read' ? null : call.value, error });
+    }
+  }
+
+  async #call(call: Invocation): Promise<{ value: JsonValue; eventId?: string }> {
+    switch (call.f) {
+      case 'write':
+        return { value: call.value, eventId: (await this.mesh.put(call.key, call.value)).event.id };
+      case 'deposit':
+        return { value: call.value, eventId: (await this.mesh.deposit(call.key, Number(call.value))).event.id };
+      case 'withdraw':
+        return { value: call.value, eventId: (await this.mesh.withdraw(call.key, Number(call.value))).event.id };
+      case 'read':
+        if (call.workload === 'bank') return { value: (await this.mesh.account(call.key)).balance };
+        try {
+          const view = await this.mesh.get(call.key);
+          return { value: view.deleted ? null : view.value };
+        } catch (e) {
+          // 404: this region holds no event for the key, so the register reads as empty.
+          if (e instanceof MeshHttpError && e.status === 404 && e.code !== 'route-not-found') return { value: null };
+          throw e;
+        }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Final reads: after the heal and the quiet period, ask every region for everything the checkers
+ * compare. Registers: `GET /kv/{key}` and `GET /kv/{key}/history`. Accounts: `GET /accounts/{id}`
+ * and the account's events, enumerated through `GET /events/{id}` trails from the account's heads
+ * (each answer carries a bounded ancestry; its `missingParents` are where the next request starts),
+ * since the API has no account history route.
+ *
+ * The rounds repeat until the regions agree or `settleMs` passes: a mesh is convergent if it
+ * agrees eventually, and the report says how long "eventually" took.
+ *
+ * @example
+ * ```ts
+ * import { readFinalStates } from './final-reads.ts';
+ * const final = await readFinalStates({ clients, workload: 'register', keys, recorder, settleMs: 30_000 });
+ * ```
+ */
+import type { MeshEvent } from '../shared/domain/types.ts';
+import { MeshHttpError } from '../shared/client/errors.ts';
+import type { JepsenClient } from './client.ts';
+import type { FinalAccount, FinalEvent, FinalReads, FinalRegister, RegionFinal } from './final-state.ts';
+import type { Recorder } from './recorder.ts';
+import { checkConvergence } from './checkers/convergence.ts';
+
+export interface FinalReadOptions {
+  readonly clients: readonly JepsenClient[];
+  readonly workload: 'register' | 'bank';
+  readonly keys: readonly string[];
+  readonly recorder: Recorder;
+  /** Keep re-reading this long (ms) while regions disagree (default 30 000). */
+  readonly settleMs?: number;
+  /** Pause between rounds (ms, default 1000). */
+  readonly roundMs?: number;
+}
+
+const toFinalEvent = (e: MeshEvent): FinalEvent => ({ id: e.id, kind: e.kind, payload: e.payload, hlc: e.hlc, origin: e.origin });
+
+async function readRegister(c: JepsenClient, key: string): Promise<{ reg: FinalRegister; events: FinalEvent[] }> {
+  let reg: FinalRegister;
+  try {
+    const v = await c.mesh.get(key);
+    reg = { found: true, value: v.value, deleted: v.deleted, heads: v.heads.map((h) => h.id).sort(), winner: v.winner.id };
+  } catch (e) {
+    if (!(e instanceof MeshHttpError && e.status === 404 && e.code !== 'route-not-found')) throw e;
+    reg = { found: false, value: null, deleted: false, heads: [] };
+  }
+  let events: FinalEvent[] = [];
+  try {
+    events = (await c.mesh.history(key)).events.map((h) => toFinalEvent(h.event));
+  } catch (e) {
+    if (!(e instanceof MeshHttpError && e.status === 404 && e.code !== 'route-not-found')) throw e;
+  }
+  return { reg, events };
+}
+
+async function readAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAccount; events: FinalEvent[] }> {
+  const a = await c.mesh.account(id);
+  const acct: FinalAccount = {
+    balance: a.balance,
+    bounced: a.bounced.map((b) => ({ id: b.event.id, amount: b.amount })).sort((x, y) => (x.id < y.id ? -1 : 1)),
+    reversed: a.reversed.map((r) => r.event.id).sort(),
+    ...(a.deposited !== undefined ? { deposited: a.deposited } : {}),
+    ...(a.withdrawn !== undefined ? { withdrawn: a.withdrawn } : {}),
+  };
+  // Walk the ancestry from the heads, one bounded trail per request.
+  const known = new Map<string, FinalEvent>();
+  const frontier = (a.heads ?? []).map((h) => h.id);
+  while (frontier.length > 0) {
+    const id = frontier.pop() as string;
+    if (known.has(id)) continue;
+    const detail = await c.mesh.event(id);
+    known.set(detail.event.id, toFinalEvent(detail.event));
+    for (const node of detail.trail ?? []) known.set(node.event.id, toFinalEvent(node.event));
+    for (const node of detail.trail ?? []) for (const p of node.missingParents) if (!known.has(p)) frontier.push(p);
+    if (detail.trail === undefined) for (const p of detail.event.parents) if (!known.has(p)) frontier.push(p);
+  }
+  return { acct, events: [...known.values()].filter((e) => e.kind === 'deposit' || e.kind === 'withdraw') };
+}
+
+async function readRegion(c: JepsenClient, o: FinalReadOptions): Promise<RegionFinal> {
+  const time = o.recorder.elapsed();
+  const registers: Record<string, FinalRegister> = {};
+  const accounts: Record<string, FinalAccount> = {};
+  const histories: Record<string, FinalEvent[]> = {};
+  try {
+    for (const key of o.keys) {
+      if (o.workload === 'register') {
+        const { reg, events } = await readRegister(c, key);
+        registers[key] = reg;
+        histories[key] = events;
+      } else {
+        const { acct, events } = await readAccount(c, key);
+        accounts[key] = acct;
+        histories[key] = events;
+      }
+    }
+    return { region: c.region, time, registers, histories, accounts, found: {} };
+  } catch (e) {
+    return { region: c.region, time, error: (e as Error).message, registers, histories, accounts, found: {} };
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Read every region, repeating while they disagree, up to `settleMs`.
+ *
+ * @example
+ * ```ts
+ * const final = await readFinalStates(options);
+ * final.attempts; // 1 when the regions already agreed after the quiet period
+ * ```
+ */
+export async function readFinalStates(o: FinalReadOptions): Promise<FinalReads> {
+  const started = performance.now();
+  const settleMs = o.settleMs ?? 30_000;
+  for (let attempts = 1; ; attempts++) {
+    const regions = await Promise.all(o.clients.map((c) => readRegion(c, o)));
+    const final = { regions, attempts, settledMs: performance.now() - started };
+    if (checkConvergence(final).valid === true || performance.now() - started > settleMs) return final;
+    await sleep(o.roundMs ?? 1000);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * One Jepsen-style run: concurrent workers spread over every region (worker i bound to region
+ * i mod n), a nemesis schedule of link faults, then a heal, a quiet period, final reads of every
+ * region, and the checkers.
+ *
+ * @example
+ * ```ts
+ * import { runJepsen } from './runner.ts';
+ * const run = await runJepsen({ workload: 'register', timeS: 20, nemesis: 'partition', concurrency: 8,
+ *   endpoints: [{ region: 'us-east-1', url: 'http://127.0.0.1:3001' }, { region: 'eu-west-1', url: 'http://127.0.0.1:3002' }] });
+ * run.ok; // true when every promise held
+ * ```
+ */
+import type { RequestSigner } from '../shared/client/signer.ts';
+import type { Op } from './history.ts';
+import type { FinalReads } from './final-state.ts';
+import type { NemesisMode, NemesisWindow } from './nemesis.ts';
+import type { Verdict } from './checkers/verdict.ts';
+import type { JudgedVerdict } from './claims.ts';
+import type { Workload } from './workloads/workload.ts';
+import { JepsenClient } from './client.ts';
+import { Recorder } from './recorder.ts';
+import { healAll, planFaults, runNemesis } from './nemesis.ts';
+import { readFinalStates } from './final-reads.ts';
+import { registerWorkload } from './workloads/register.ts';
+import { bankWorkload } from './workloads/bank.ts';
+import { seededRandom } from './workloads/workload.ts';
+import { checkLinearizable } from './checkers/linearizable.ts';
+import { checkConvergence } from './checkers/convergence.ts';
+import { checkLostWrites } from './checkers/lost-writes.ts';
+import { checkBank } from './checkers/bank.ts';
+import { judge } from './claims.ts';
+
+export interface RunOptions {
+  readonly workload: 'register' | 'bank';
+  /** Seconds of client load (the nemesis acts within it). */
+  readonly timeS: number;
+  readonly nemesis: NemesisMode;
+  /** Number of workers (default 8). */
+  readonly concurrency?: number;
+  readonly endpoints: ReadonlyArray<{ readonly region: string; readonly url: string }>;
+  /** Per-request timeout, ms (default 2000). */
+  readonly timeoutMs?: number;
+  /** Seconds of quiet after the heal before the final reads (default 5). */
+  readonly quietS?: number;
+  /** Seconds to keep re-reading while regions disagree (default 30). */
+  readonly settleS?: number;
+  /** Length of each fault and of the gap after it, ms (defaults scale with timeS). */
+  readonly faultMs?: number;
+  readonly gapMs?: number;
+  /** Mean pause between a worker's operations, ms (default 10). */
+  readonly staggerMs?: number;
+  /** Keys or accounts (default 3). */
+  readonly keys?: number;
+  readonly seed?: number;
+  /** Prefix of keys and accounts (default: unique per run). */
+  readonly prefix?: string;
+  readonly signer?: RequestSigner;
+  /** Linearizability search budget, ms (default 60 000). */
+  readonly checkBudgetMs?: number;
+  /** Progress lines for a person watching. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunConfig {
+  readonly workload: 'register' | 'bank';
+  readonly timeS: number;
+  readonly nemesis: NemesisMode;
+  readonly concurrency: number;
+  readonly regions: ReadonlyArray<{ readonly region: string; readonly url: string }>;
+  readonly timeoutMs: number;
+  readonly quietS: number;
+  readonly seed: number;
+  readonly keys: readonly string[];
+  readonly startedAt: string;
+}
+
+export interface RunResult {
+  readonly config: RunConfig;
+  readonly history: readonly Op[];
+  readonly final: FinalReads;
+  readonly windows: readonly NemesisWindow[];
+  readonly verdicts: readonly JudgedVerdict[];
+  /** No promise broken. */
+  readonly ok: boolean;
+  /** ns since start: end of client load, end of quiet period. */
+  readonly loadEnd: number;
+  readonly quietEnd: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Run a workload against the given regions and check the history.
+ *
+ * @example
+ * ```ts
+ * const { verdicts } = await runJepsen({ workload: 'bank', timeS: 10, nemesis: 'isolate', endpoints });
+ * ```
+ */
+export async function runJepsen(options: RunOptions): Promise<RunResult> {
+  const log = options.log ?? ((): void => {});
+  const concurrency = options.concurrency ?? 8;
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const quietS = options.quietS ?? 5;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const prefix = options.prefix ?? `j${options.workload[0]}-${Date.now().toString(36)}-${seed.toString(36)}`;
+  const random = seededRandom(seed);
+  const workload: Workload = options.workload === 'register'
+    ? registerWorkload({ prefix, keys: options.keys ?? 3 })
+    : bankWorkload({ prefix, accounts: options.keys ?? 3 });
+  const clients = options.endpoints.map((e) => new JepsenClient({ ...e, timeoutMs, ...(options.signer ? { signer: options.signer } : {}) }));
+  if (clients.length === 0) throw new Error('no regions to run against');
+  const config: RunConfig = {
+    workload: options.workload, timeS: options.timeS, nemesis: options.nemesis, concurrency,
+    regions: options.endpoints.map((e) => ({ region: e.region, url: e.url })), timeoutMs, quietS, seed, keys: workload.keys,
+    startedAt: new Date().toISOString(),
+  };
+
+  // Start from a healed mesh: a previous run may have been interrupted mid-fault.
+  await healAll(clients);
+  const recorder = new Recorder();
+  const loadMs = options.timeS * 1000;
+  const faultMs = options.faultMs ?? Math.min(10_000, Math.max(2_000, loadMs / 6));
+  const gapMs = options.gapMs ?? Math.max(500, faultMs / 3);
+  const faults = planFaults(clients.map((c) => c.region), options.nemesis, Math.ceil(loadMs / (faultMs + gapMs)) + 1);
+  log(`${options.workload}: ${concurrency} workers on ${clients.map((c) => c.region).join(', ')} for ${options.timeS} s, nemesis ${options.nemesis}`);
+
+  const stagger = options.staggerMs ?? 10;
+  const worker = async (w: number): Promise<void> => {
+    const client = clients[w % clients.length] as JepsenClient;
+    let process = w;
+    while (recorder.elapsed() / 1e6 < loadMs) {
+      const done = await client.perform(recorder, process, workload.next(random));
+      // An unknown outcome may still be in flight: continue as a fresh process, as Jepsen does.
+      if (done.type === 'info') process += concurrency;
+      await sleep(random() * 2 * stagger);
+    }
+  };
+  const nemesis = runNemesis({
+    endpoints: clients, recorder, faults, startMs: Math.min(2000, loadMs / 10), faultMs, gapMs, untilMs: loadMs - gapMs,
+  });
+  const [windows] = await Promise.all([nemesis, Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)))]);
+  const loadEnd = recorder.elapsed();
+  const healErrors = await healAll(clients);
+  if (healErrors.length > 0) log(`heal failed on: ${healErrors.join('; ')}`);
+  log(`load done: ${recorder.history.length} ops; healed; quiet for ${quietS} s`);
+  await sleep(quietS * 1000);
+  const quietEnd = recorder.elapsed();
+  const final = await readFinalStates({
+    clients: options.endpoints.map((e) => new JepsenClient({ ...e, timeoutMs: Math.max(timeoutMs, 10_000), ...(options.signer ? { signer: options.signer } : {}) })),
+    workload: options.workload, keys: workload.keys, recorder, settleMs: (options.settleS ?? 30) * 1000,
+  });
+  log(`final reads: ${final.attempts} round(s)`);
+
+  const history = [...recorder.history];
+  const verdicts: Verdict[] = options.workload === 'register'
+    ? [checkLinearizable(history, { timeBudgetMs: options.checkBudgetMs ?? 60_000 }), checkConvergence(final), checkLostWrites(history, final)]
+    : [checkConvergence(final), checkLostWrites(history, final), checkBank(history, final)];
+  const judged = judge(verdicts);
+  return { config, history, final, windows, verdicts: judged.verdicts, ok: judged.ok, loadEnd, quietEnd };
+}
