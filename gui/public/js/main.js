@@ -9,7 +9,7 @@
  * ```
  */
 import { createAccountsView } from './accounts-view.js';
-import { api, everyRegion } from './api.js';
+import { api, call, everyRegion } from './api.js';
 import { renderConflicts } from './conflicts-view.js';
 import { h, renderIfChanged, replace } from './dom.js';
 import { createKeyView } from './key-view.js';
@@ -64,7 +64,7 @@ async function refresh() {
 
 async function start() {
   try {
-    app.regions = await discoverRegions(window.location, (url) => api.status(url));
+    app.regions = await discoverRegions(window.location, (url) => api.status(url), (url) => call(url, 'GET', '/local/mesh'));
   } catch (error) {
     app.fail(`Could not find the regions: ${error.message}. Pass them as ?regions=us-east-1=http://127.0.0.1:3001,…`);
     return;

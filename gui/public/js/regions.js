@@ -1,7 +1,9 @@
 /**
- * Which regions the GUI talks to, and at which URLs: from `?regions=name=url,…` when given,
- * otherwise from the serving region's `GET /status` (itself and its peers), with peer URLs derived
- * from the local cloud's port layout (us-east-1 3001, eu-west-1 3002, ap-southeast-2 3003).
+ * Which regions the GUI talks to, and at which URLs, first found of:
+ * 1. `?regions=name=url,…` in the page URL;
+ * 2. the local cloud's `/local/mesh` document (every region and its URL, whatever the ports);
+ * 3. the serving region's `GET /status` (itself and its peers), with peer URLs derived from the
+ *    local cloud's default port layout (us-east-1 3001, eu-west-1 3002, ap-southeast-2 3003).
  *
  * @example
  * ```js
@@ -52,13 +54,24 @@ export function localPeerUrl(origin, self, peer) {
 }
 
 /**
- * The regions to show: the `regions` query parameter, else the serving region and its peers.
- * A peer whose URL cannot be derived is listed with `url: undefined` (shown as unknown).
+ * The regions to show (see the module comment for the order of sources). A peer whose URL cannot
+ * be derived is listed with `url: undefined` (shown as unknown).
+ *
+ * @example
+ * ```js
+ * await discoverRegions(window.location, (url) => api.status(url), (url) => call(url, 'GET', '/local/mesh'));
+ * ```
  */
-export async function discoverRegions(location, fetchStatus) {
+export async function discoverRegions(location, fetchStatus, fetchMesh) {
   const param = new URLSearchParams(location.search).get('regions');
   if (param) return parseRegionsParam(param);
   const origin = location.origin;
+  if (fetchMesh) {
+    // Absent behind API Gateway (a 404 or a 403): fall through to /status.
+    const mesh = await fetchMesh(origin).catch(() => undefined);
+    const listed = Array.isArray(mesh?.regions) ? mesh.regions.filter((r) => typeof r?.region === 'string' && typeof r?.url === 'string') : [];
+    if (listed.length > 0) return listed.map((r) => ({ region: r.region, url: r.url.replace(/\/+$/, '') }));
+  }
   const status = await fetchStatus(origin);
   return [
     { region: status.region, url: origin },

@@ -28,6 +28,23 @@ describe('regions.js', () => {
       { region: 'eu-west-1', url: 'http://127.0.0.1:3002' },
     ]);
   });
+
+  it('prefers the local cloud\'s mesh document to the port layout', async () => {
+    const { discoverRegions } = await load('regions.js');
+    const status = async () => ({ region: 'x', peers: ['y'] });
+    const mesh = async () => ({ meshName: 'm', regions: [{ region: 'x', url: 'http://127.0.0.1:5001/' }, { region: 'y', url: 'http://127.0.0.1:6001' }] });
+    const missing = async () => {
+      throw new Error('404');
+    };
+    expect(await discoverRegions({ search: '', origin: 'http://127.0.0.1:5001' }, status, mesh)).toEqual([
+      { region: 'x', url: 'http://127.0.0.1:5001' },
+      { region: 'y', url: 'http://127.0.0.1:6001' },
+    ]);
+    expect(await discoverRegions({ search: '', origin: 'http://127.0.0.1:5001' }, status, missing)).toEqual([
+      { region: 'x', url: 'http://127.0.0.1:5001' },
+      { region: 'y', url: undefined },
+    ]);
+  });
 });
 
 describe('trail.js', () => {
