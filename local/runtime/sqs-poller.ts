@@ -42,7 +42,10 @@ export interface SqsPollerOptions {
   readonly handler: SqsBatchHandler;
   /** 1..10 (AWS default 10). */
   readonly batchSize?: number;
-  /** Long-poll per receive, seconds (0..20). Also the longest `disable()` waits for a receive. */
+  /**
+   * Long-poll per receive, seconds (0..20; default 1). Also the longest `disable()` waits for a
+   * receive. Note `local-aws-sqs` answers a long poll only when the batch is full or the wait ends.
+   */
   readonly waitTimeSeconds?: number;
   /** Pause after an empty receive when `waitTimeSeconds` is 0, and after an error. */
   readonly idleDelayMs?: number;

@@ -25,8 +25,6 @@ export const QUEUE_SETTINGS = {
 /** The SQS event source mapping that feeds ingest. */
 export const INGEST_MAPPING = {
   batchSize: 10,
-  /** Long poll per receive; the local runtime uses it too. */
-  waitTimeSeconds: 1,
 } as const;
 
 /** The DynamoDB Streams event source mapping that feeds the replicator. */

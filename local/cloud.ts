@@ -1,0 +1,267 @@
+/**
+ * The local cloud: a whole mesh of N regions on one machine, running the very handlers that run
+ * in AWS. DynamoDB Local (with Streams) holds every region's table, `local-aws-sqs` in this
+ * process holds every link's queue and DLQ, and a small Lambda runtime connects them: per region
+ * an HTTP gateway (API Gateway → api), a stream poller (table stream → replicator) and one SQS
+ * poller per inbound queue (queue → ingest), which is also the link the nemesis cuts.
+ *
+ * @example
+ * ```ts
+ * import { startMesh } from './cloud.ts';
+ * const mesh = await startMesh({ regions: ['us-east-1', 'eu-west-1'], basePort: 0 });
+ * await fetch(`${mesh.regions[0]!.url}/kv/colour`, { method: 'PUT', body: '{"value":"blue"}' });
+ * await mesh.links.setLink('us-east-1', 'eu-west-1', false); // partition one direction
+ * await mesh.stop();
+ * ```
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { makeApiHandler } from '../functions/api.ts';
+import { makeIngestHandler, type IngestHandler } from '../functions/ingest.ts';
+import { makeReplicatorHandler, type ReplicatorHandler } from '../functions/replicator.ts';
+import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
+import { createRegionDeps } from '../shared/app/wiring.ts';
+import { INGEST_MAPPING, REPLICATOR_MAPPING } from '../shared/config/delivery.ts';
+import type { RegionConfig } from '../shared/config/env.ts';
+import { DEFAULT_MESH_NAME, DEFAULT_REGIONS, tableName } from '../shared/config/naming.ts';
+import type { WallClock } from '../shared/domain/index.ts';
+import type { LinkControl } from '../shared/ports/link-control.ts';
+import { localClients, type RegionClients } from './aws-clients.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { LocalLinkControl } from './link-control.ts';
+import { createMeshQueues } from './mesh-queues.ts';
+import { startHttpGateway, type HttpGateway } from './runtime/http-gateway.ts';
+import { SqsPoller } from './runtime/sqs-poller.ts';
+import { StreamPoller } from './runtime/stream-poller.ts';
+import { sdkStreamsApi } from './runtime/streams-api.ts';
+import { LOCAL_ACCOUNT, startSqsServer } from './sqs-server.ts';
+
+/** The GUI's static files; served at `/ui/` by every region when the folder exists. */
+const GUI_DIR = fileURLToPath(new URL('../gui/public/', import.meta.url));
+
+export interface MeshOptions {
+  /** Region names (default DEFAULT_REGIONS). */
+  readonly regions?: readonly string[];
+  /** Region i listens on basePort + i (default 3001); 0 = free ports. */
+  readonly basePort?: number;
+  /** Interface the gateways listen on (default 127.0.0.1). */
+  readonly hostname?: string;
+  /** Resource prefix (default DEFAULT_MESH_NAME); a unique name per test keeps tables apart. */
+  readonly meshName?: string;
+  /** DynamoDB Local's files on disk; in memory when undefined. Ignored with `dynamodbEndpoint`. */
+  readonly dataDir?: string;
+  /** Use this running DynamoDB (with Streams) instead of starting DynamoDB Local. */
+  readonly dynamodbEndpoint?: string;
+  /** Port of the in-process SQS server (default: a free one). */
+  readonly sqsPort?: number;
+  /** Idle pause of the stream pollers and of SQS pollers that do not long-poll (default 250 ms). */
+  readonly pollIntervalMs?: number;
+  /**
+   * Long-poll of the SQS pollers, seconds (default 0). `local-aws-sqs` holds a long poll open until
+   * the batch is full or the wait is over (AWS answers as soon as a message is there), so locally
+   * short polls (it still waits 40 ms) plus `pollIntervalMs` give the lower latency.
+   */
+  readonly sqsWaitTimeSeconds?: number;
+  /** Inbound queues' visibility timeout (default QUEUE_SETTINGS; tests use 1 s). */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Receives before the DLQ (default QUEUE_SETTINGS.maxReceiveCount = 5). */
+  readonly maxReceiveCount?: number;
+  /** Replicator retries of a failing stream batch before giving up on it (repair backfills). */
+  readonly maximumRetryAttempts?: number;
+  /** Handlers' log level (default WARN; the handlers log JSON lines). */
+  readonly handlerLogLevel?: LogLevel;
+  /** The regions' wall clock (default Date.now). */
+  readonly clock?: WallClock;
+  /** Wraps a region's handlers, e.g. to inject failures in tests. */
+  readonly wrap?: {
+    readonly ingest?: (region: string, handler: IngestHandler) => IngestHandler;
+    readonly replicator?: (region: string, handler: ReplicatorHandler) => ReplicatorHandler;
+  };
+  /** Runtime log lines (startup, poller errors, given-up batches). Default: none. */
+  readonly log?: (line: string) => void;
+}
+
+export interface MeshRegion {
+  readonly region: string;
+  /** Base URL of the region's API, e.g. `http://127.0.0.1:3001`. */
+  readonly url: string;
+}
+
+export interface MeshCounters {
+  /** Stream records the replicator gave up on (on-failure destination). */
+  readonly replicatorGaveUp: number;
+}
+
+export interface Mesh {
+  readonly meshName: string;
+  readonly regions: readonly MeshRegion[];
+  readonly links: LinkControl;
+  readonly dynamodbEndpoint: string;
+  readonly sqsEndpoint: string;
+  /** `${url}/ui/` of the first region when the GUI is present, else undefined. */
+  readonly guiUrl: string | undefined;
+  counters(): MeshCounters;
+  /** Stops every gateway, poller, client and server, and DynamoDB Local if this mesh started it. */
+  stop(): Promise<void>;
+}
+
+/** Starts a mesh; on any failure, stops whatever it had started and rethrows. */
+export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
+  const regions = [...(options.regions ?? DEFAULT_REGIONS)];
+  if (regions.length === 0 || new Set(regions).size !== regions.length) throw new Error('regions must be distinct and at least one');
+  const meshName = options.meshName ?? DEFAULT_MESH_NAME;
+  const basePort = options.basePort ?? 3001;
+  const log = options.log ?? ((): void => {});
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  // What to stop, by layer: gateways and pollers (3) before the clients (2) they use, before the
+  // SQS server (1), before DynamoDB Local (0). Within a layer, all at once.
+  const stops: Array<{ layer: number; stop: () => Promise<void> | void }> = [];
+  const onStop = (layer: number, stop: () => Promise<void> | void): void => {
+    stops.push({ layer, stop });
+  };
+  const stopAll = async (): Promise<void> => {
+    const all = stops.splice(0);
+    for (const layer of [3, 2, 1, 0]) {
+      const results = await Promise.allSettled(all.filter((s) => s.layer === layer).map(async (s) => s.stop()));
+      for (const r of results) if (r.status === 'rejected') log(`stop: ${(r.reason as Error).message}`);
+    }
+  };
+  let gaveUp = 0;
+
+  try {
+    let dynamodbEndpoint = options.dynamodbEndpoint;
+    if (dynamodbEndpoint === undefined) {
+      log(`starting DynamoDB Local (${options.dataDir === undefined ? 'in memory' : `data in ${options.dataDir}`})…`);
+      const ddb = await startDynamoDbLocal(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+      onStop(0, () => ddb.stop());
+      dynamodbEndpoint = ddb.endpoint;
+    }
+    const sqsServer = await startSqsServer(options.sqsPort === undefined ? {} : { port: options.sqsPort });
+    onStop(1, () => sqsServer.stop());
+
+    const endpoints = { dynamodb: dynamodbEndpoint, sqs: sqsServer.endpoint };
+    const clients = new Map<string, RegionClients>();
+    for (const region of regions) {
+      const c = localClients(region, endpoints);
+      clients.set(region, c);
+      onStop(2, () => c.destroy());
+    }
+    const clientsOf = (region: string): RegionClients => {
+      const c = clients.get(region);
+      if (c === undefined) throw new Error(`no clients for ${region}`);
+      return c;
+    };
+    const admin = clientsOf(regions[0] as string);
+
+    await Promise.all(regions.map((r) => createEventsTable(clientsOf(r).dynamodb, tableName(meshName, r))));
+    const queues = await createMeshQueues(admin.sqs, meshName, regions, {
+      ...(options.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
+      ...(options.maxReceiveCount === undefined ? {} : { maxReceiveCount: options.maxReceiveCount }),
+    });
+    const links = new LocalLinkControl(admin.sqs);
+    const queueOf = (from: string, to: string): ReturnType<typeof queues.get> & object => {
+      const q = queues.get(from, to);
+      if (q === undefined) throw new Error(`no queue ${from} -> ${to}`);
+      return q;
+    };
+
+    const meshRegions: MeshRegion[] = [];
+    const documents = { '/local/mesh': () => ({ meshName, regions: meshRegions }) };
+    const logLevel = options.handlerLogLevel ?? 'WARN';
+
+    for (const [i, region] of regions.entries()) {
+      const c = clientsOf(region);
+      const peers = regions.filter((r) => r !== region);
+      const config: RegionConfig = {
+        meshName,
+        region,
+        table: tableName(meshName, region),
+        peers,
+        peerQueueUrls: Object.fromEntries(peers.map((p) => [p, queueOf(region, p).url])),
+        inboundQueueUrls: Object.fromEntries(peers.map((p) => [p, queueOf(p, region).url])),
+        account: LOCAL_ACCOUNT,
+      };
+      const deps = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs }, links, options.clock);
+      const logger = (fn: string): Logger => new Logger({ serviceName: `${meshName}-${fn}`, logLevel, persistentKeys: { region } });
+      const api = makeApiHandler(deps, { logger: logger('api') });
+      let replicator = makeReplicatorHandler(deps, { logger: logger('replicator') });
+      let ingest = makeIngestHandler(deps, { logger: logger('ingest') });
+      if (options.wrap?.replicator) replicator = options.wrap.replicator(region, replicator);
+      if (options.wrap?.ingest) ingest = options.wrap.ingest(region, ingest);
+
+      // Inbound queues of this region: one event source mapping (poller) per peer.
+      for (const from of peers) {
+        const q = queueOf(from, region);
+        const poller = new SqsPoller({
+          client: c.sqs,
+          queueUrl: q.url,
+          queueArn: q.arn,
+          region,
+          handler: ingest,
+          batchSize: INGEST_MAPPING.batchSize,
+          waitTimeSeconds: options.sqsWaitTimeSeconds ?? 0,
+          idleDelayMs: pollIntervalMs,
+          log,
+        });
+        links.register({ from, to: region, poller, queueUrl: q.url, dlqUrl: q.dlqUrl });
+        poller.start();
+        onStop(3, () => poller.stop());
+      }
+
+      // The table's stream feeds the replicator, filtered to the events this region accepted.
+      const table = await c.dynamodb.send(new DescribeTableCommand({ TableName: config.table }));
+      const streamArn = table.Table?.LatestStreamArn;
+      if (streamArn === undefined) throw new Error(`table ${config.table} has no stream`);
+      const stream = new StreamPoller({
+        api: sdkStreamsApi(c.streams),
+        streamArn,
+        region,
+        handler: replicator,
+        filters: [{ dynamodb: { NewImage: { origin: { S: [region] }, type: { S: ['event'] } } } }],
+        batchSize: REPLICATOR_MAPPING.batchSize,
+        startingPosition: REPLICATOR_MAPPING.startingPosition,
+        maximumRetryAttempts: options.maximumRetryAttempts ?? REPLICATOR_MAPPING.maximumRetryAttempts,
+        pollIntervalMs,
+        onFailure: (f) => {
+          gaveUp += f.records.length;
+          log(`${region} replicator gave up on ${f.records.length} stream record(s) (${f.reason}); repair will backfill them`);
+        },
+        log,
+      });
+      stream.start();
+      onStop(3, () => stream.stop());
+
+      const gateway: HttpGateway = await startHttpGateway({
+        handler: api,
+        port: basePort === 0 ? 0 : basePort + i,
+        ...(options.hostname === undefined ? {} : { hostname: options.hostname }),
+        staticDir: GUI_DIR,
+        documents,
+        log,
+      });
+      onStop(3, () => gateway.stop());
+      meshRegions.push({ region, url: gateway.url });
+      log(`${region} listening on ${gateway.url}`);
+    }
+
+    const first = meshRegions[0];
+    const guiUrl = first !== undefined && existsSync(GUI_DIR) ? `${first.url}/ui/` : undefined;
+    let stopping: Promise<void> | undefined;
+    return {
+      meshName,
+      regions: meshRegions,
+      links,
+      dynamodbEndpoint,
+      sqsEndpoint: sqsServer.endpoint,
+      guiUrl,
+      counters: () => ({ replicatorGaveUp: gaveUp }),
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The local cloud's {@link LinkControl}: a link `from -> to` is the SQS poller of region `to`'s
+ * inbound queue from `from` (AWS: that queue's event source mapping). One instance serves every
+ * region, so any region's admin route can cut or heal any link.
+ *
+ * @example
+ * ```ts
+ * import { LocalLinkControl } from './link-control.ts';
+ * const links = new LocalLinkControl(sqsClient);
+ * links.register({ from: 'us-east-1', to: 'eu-west-1', poller, queueUrl, dlqUrl });
+ * await links.setLink('us-east-1', 'eu-west-1', false); // delivery paused; messages wait
+ * ```
+ */
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { LinkControl, LinkState } from '../shared/ports/link-control.ts';
+import type { SqsPoller } from './runtime/sqs-poller.ts';
+
+export interface LocalLink {
+  readonly from: string;
+  readonly to: string;
+  readonly poller: SqsPoller;
+  readonly queueUrl: string;
+  readonly dlqUrl: string;
+}
+
+export class LocalLinkControl implements LinkControl {
+  readonly #sqs: SQSClient;
+  readonly #links = new Map<string, LocalLink>();
+
+  constructor(sqs: SQSClient) {
+    this.#sqs = sqs;
+  }
+
+  register(link: LocalLink): void {
+    this.#links.set(`${link.from}>${link.to}`, link);
+  }
+
+  /** Resolves once the change holds: after a disable, the link delivers nothing more. */
+  async setLink(from: string, to: string, enabled: boolean): Promise<LinkState> {
+    const link = this.#links.get(`${from}>${to}`);
+    if (link === undefined) throw new Error(`no link ${from} -> ${to} in this mesh`);
+    if (enabled) link.poller.enable();
+    else await link.poller.disable();
+    return this.#state(link);
+  }
+
+  async links(): Promise<LinkState[]> {
+    return Promise.all([...this.#links.values()].map((l) => this.#state(l)));
+  }
+
+  async #state(link: LocalLink): Promise<LinkState> {
+    const [queue, dlq] = await Promise.all([
+      this.#counts(link.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']),
+      this.#counts(link.dlqUrl, ['ApproximateNumberOfMessages']),
+    ]);
+    return {
+      from: link.from,
+      to: link.to,
+      enabled: link.poller.enabled,
+      backlog: (queue['ApproximateNumberOfMessages'] ?? 0) + (queue['ApproximateNumberOfMessagesNotVisible'] ?? 0),
+      inFlight: queue['ApproximateNumberOfMessagesNotVisible'] ?? 0,
+      dlq: dlq['ApproximateNumberOfMessages'] ?? 0,
+    };
+  }
+
+  async #counts(url: string, names: Array<'ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible'>): Promise<Record<string, number>> {
+    const res = await this.#sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }));
+    const out: Record<string, number> = {};
+    for (const n of names) out[n] = Number(res.Attributes?.[n] ?? 0);
+    return out;
+  }
+}
