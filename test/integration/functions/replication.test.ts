@@ -21,6 +21,7 @@ import { createEventsTable } from '../../../shared/adapters/dynamo-table.ts';
 import { MemoryLinkControl } from '../../../shared/adapters/memory-link-control.ts';
 import { createRegionDeps } from '../../../shared/app/wiring.ts';
 import type { RegionDeps } from '../../../shared/app/wiring.ts';
+import type { RegionConfig } from '../../../shared/config/env.ts';
 import { InsufficientFundsError } from '../../../shared/domain/index.ts';
 import { startSqsServer } from '../../../local/sqs-server.ts';
 import type { SqsServer } from '../../../local/sqs-server.ts';
@@ -81,12 +82,12 @@ beforeAll(async () => {
   });
   const q = await clients.sqs.send(new CreateQueueCommand({ QueueName: `ecmesh-test-in-${US}-to-${EU}-${run}` }));
   queueUrl = q.QueueUrl ?? '';
-  const config = (region: string, peer: string) => ({
+  const config = (region: string, peer: string): RegionConfig => ({
     meshName: 'ecmesh-test',
     region,
     table: `ecmesh-test-events-${region}-${run}`,
     peers: [peer],
-    peerQueueUrls: region === US ? { [EU]: queueUrl } : {},
+    peerQueueUrls: region === US ? { [EU]: queueUrl } : ({} as Record<string, string>),
     inboundQueueUrls: {},
     account: '000000000000',
   });
