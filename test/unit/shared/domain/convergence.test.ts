@@ -41,6 +41,9 @@ class ReplicaState {
       conflicts: SIM_KEYS.filter((k) => (registerView(k, events)?.conflict ?? false)),
       digest: digestOf(events.map((e) => e.id)),
       digest8: digestOf(events.map((e) => e.id), 8),
+      // What a store keeps incrementally must match what a full rescan computes.
+      foldedHeads: [...SIM_KEYS, ...SIM_ACCOUNTS].map((k) => this.heads.get(k) ?? []),
+      scannedHeads: [...SIM_KEYS, ...SIM_ACCOUNTS].map((k) => headIds(events.filter((e) => e.key === k))),
     };
   }
 }
@@ -82,6 +85,7 @@ describe('convergence of replicas holding the same events', () => {
 
         // Assess
         for (const f of finals) expect(f).toEqual(expected);
+        expect(expected.foldedHeads).toEqual(expected.scannedHeads);
       }),
       RUNS,
     );
