@@ -75,6 +75,14 @@ async function openGui(withRegions = true): Promise<Page> {
   return page;
 }
 
+/** Buttons without an accessible name and form fields without a label, by their outer HTML. */
+async function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => [
+    ...Array.from(document.querySelectorAll('button')).filter((b) => !b.textContent?.trim() && !b.getAttribute('aria-label')).map((b) => b.outerHTML),
+    ...Array.from(document.querySelectorAll('input, select, textarea')).filter((f) => (f as HTMLInputElement).labels?.length === 0).map((f) => f.outerHTML),
+  ]);
+}
+
 describe('GUI on the local cloud', () => {
   it('shows a conflict made in a partition, resolves it, and it is gone in every region', async () => {
     // Prepare: a partition between two regions, one write on each side, then heal.
@@ -130,6 +138,7 @@ describe('GUI on the local cloud', () => {
     await expect.poll(() => trailRows.count(), { timeout: 15_000 }).toBe(3);
     await expect.poll(() => page.locator('#trail-table').getByText('not here').count(), { timeout: 15_000 }).toBe(0);
     await page.locator('#trail-section').screenshot({ path: `${SHOTS}/3-trail.png` });
+    expect(await unnamedControls(page)).toEqual([]);
     await page.close();
     expect(pageErrors).toEqual([]);
   });
@@ -152,6 +161,35 @@ describe('GUI on the local cloud', () => {
     await page.getByRole('button', { name: `Heal ${us} to ${eu}` }).click();
     await eventually(async () => expect((await linkOf())?.enabled).toBe(true));
     await page.getByRole('button', { name: `Partition ${us} to ${eu}` }).waitFor({ timeout: 10_000 });
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the same balance everywhere, with the withdrawal a partition made reversible', async () => {
+    // Prepare: 100 deposited and replicated, then 80 withdrawn on each side of a partition.
+    const [us, eu] = mesh.regions.map((r) => r.region);
+    if (!us || !eu) throw new Error('need two regions');
+    const account = `alice-${Date.now().toString(36)}`;
+    await client(us).deposit(account, 100);
+    await eventually(async () => expect((await client(eu).account(account)).balance).toBe(100));
+    await setBoth(us, eu, false);
+    await client(us).withdraw(account, 80);
+    await client(eu).withdraw(account, 80);
+    await setBoth(us, eu, true);
+    for (const c of clients.values()) await eventually(async () => expect((await c.account(account)).bounced).toHaveLength(1));
+
+    // Act
+    const page = await openGui();
+    await page.getByRole('textbox', { name: 'Account' }).fill(account);
+    await page.getByRole('button', { name: 'Show account' }).click();
+
+    // Assess: every card shows 20, one bounced withdrawal and one reversed decision.
+    const cards = page.locator('#account-view article.card');
+    await expect.poll(() => cards.filter({ hasText: /Balance\s*20/ }).count(), { timeout: 15_000 }).toBe(mesh.regions.length);
+    await expect.poll(() => cards.filter({ hasText: 'Reversed decisions (1)' }).count()).toBe(mesh.regions.length);
+    await expect.poll(() => cards.filter({ hasText: 'Bounced withdrawals (1)' }).count()).toBe(mesh.regions.length);
+    await page.locator('#accounts-section').screenshot({ path: `${SHOTS}/5-account.png` });
+    expect(await unnamedControls(page)).toEqual([]);
     await page.close();
     expect(pageErrors).toEqual([]);
   });
