@@ -17,7 +17,8 @@ import { isMeshError, ValidationError, MeshError } from '../shared/domain/errors
 import { depsFromEnv, lazy } from '../shared/app/env-deps.ts';
 import type { RegionService } from '../shared/app/region-service.ts';
 import type { RegionDeps } from '../shared/app/wiring.ts';
-import type { LinkControl } from '../shared/ports/link-control.ts';
+import { LambdaLinkControl } from '../shared/adapters/lambda-link-control.ts';
+import { readRegionConfig } from '../shared/config/env.ts';
 
 /** Bodies are a value (<= 64 KiB canonical) plus a little; anything far bigger is refused unread. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -141,27 +142,11 @@ function parseBody(event: APIGatewayProxyEventV2): Body {
   return parsed as Body;
 }
 
-/**
- * The AWS link control (event source mappings) when it is deployed with this code; otherwise
- * the api still answers every other route.
- */
-async function awsLinks(deps: RegionDeps): Promise<LinkControl | undefined> {
-  try {
-    // A computed specifier: this file must type-check and run whether or not the adapter exists.
-    const spec = '../shared/adapters/lambda-link-control.ts';
-    const mod = (await import(spec)) as { LambdaLinkControl?: new (o: { meshName: string; region: string; account: string; regions: string[] }) => LinkControl };
-    if (mod.LambdaLinkControl === undefined) return undefined;
-    const { meshName, region, account, peers } = deps.config;
-    return new mod.LambdaLinkControl({ meshName, region, account, regions: [region, ...peers] });
-  } catch {
-    return undefined;
-  }
-}
-
-const defaultDeps = lazy(async () => {
-  const base = depsFromEnv(process.env);
-  const links = await awsLinks(base);
-  return links === undefined ? base : depsFromEnv(process.env, links);
+/** In AWS, links are the ingest functions' event source mappings across the mesh. */
+const defaultDeps = lazy(() => {
+  const config = readRegionConfig(process.env);
+  const { meshName, region, account, peers } = config;
+  return depsFromEnv(process.env, new LambdaLinkControl({ meshName, region, account, regions: [region, ...peers] }));
 });
 
 const defaultHandler = lazy(async () => makeApiHandler(await defaultDeps()));

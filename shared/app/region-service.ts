@@ -113,6 +113,8 @@ export interface RegionStatus {
   readonly region: string;
   readonly peers: readonly string[];
   readonly links: readonly LinkState[];
+  /** Why `links` is empty when the link control could not answer. */
+  readonly linksError?: string;
   readonly events: number;
   readonly digest: Digest;
 }
@@ -285,11 +287,20 @@ export class RegionService {
 
   /** `GET /status`. */
   async status(): Promise<RegionStatus> {
-    const [links, digest] = await Promise.all([this.links.links(), this.store.digest()]);
+    // Link state is advisory: a link control that cannot answer must not hide the rest.
+    let linksError: string | undefined;
+    const [links, digest] = await Promise.all([
+      this.links.links().catch((e: unknown): LinkState[] => {
+        linksError = e instanceof Error ? e.message : String(e);
+        return [];
+      }),
+      this.store.digest(),
+    ]);
     return {
       region: this.region,
       peers: this.peers,
       links,
+      ...(linksError === undefined ? {} : { linksError }),
       events: digest.entries.reduce((n, e) => n + e.count, 0),
       digest,
     };

@@ -261,6 +261,14 @@ describe('RegionService events, ingest and status', () => {
     expect(status.links).toContainEqual({ from: 'eu-west-1', to: REGION, enabled: false });
   });
 
+  it('status still answers when the link control cannot, naming why', async () => {
+    const { service, links } = setup();
+    links.links = async () => {
+      throw new Error('lambda unreachable');
+    };
+    expect(await service.status()).toMatchObject({ region: REGION, links: [], linksError: 'lambda unreachable', events: 0 });
+  });
+
   it('setLink switches a link of the mesh and refuses unknown regions and bad bodies', async () => {
     const { service, links } = setup();
     expect(await service.setLink(REGION, 'eu-west-1', false)).toEqual({ from: REGION, to: 'eu-west-1', enabled: false });
