@@ -39,7 +39,7 @@ export interface RunOptions {
   /** Number of workers (default 8). */
   readonly concurrency?: number;
   readonly endpoints: ReadonlyArray<{ readonly region: string; readonly url: string }>;
-  /** Per-request timeout, ms (default 2000). */
+  /** Per-request timeout, ms (default 5000). */
   readonly timeoutMs?: number;
   /** Seconds of quiet after the heal before the final reads (default 5). */
   readonly quietS?: number;
@@ -101,7 +101,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function runJepsen(options: RunOptions): Promise<RunResult> {
   const log = options.log ?? ((): void => {});
   const concurrency = options.concurrency ?? 8;
-  const timeoutMs = options.timeoutMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? 5000;
   const quietS = options.quietS ?? 5;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const prefix = options.prefix ?? `j${options.workload[0]}-${Date.now().toString(36)}-${seed.toString(36)}`;

@@ -133,5 +133,15 @@ export function explainCounterexample(ops: readonly LinOp[], label: (op: LinOp) 
       }
     }
   }
+  for (const r1 of reads) {
+    for (const r2 of reads) {
+      if (r1 === r2 || r1.value === r2.value) continue;
+      const start = Math.min(r1.call, r2.call);
+      if (writes.every((w) => w.ret < start)) {
+        const settled = writes.length > 0 ? 'every write here had completed before either read began, ' : '';
+        return `${settled}so the register held a single value by then; yet ${label(r1)} returned ${shown(r1.value)} and ${label(r2)} returned ${shown(r2.value)}: two readers saw different values of the same register at the same time.`;
+      }
+    }
+  }
   return 'No order of these operations that respects their real-time order (an operation that completed before another began comes first) gives every read the value of the latest write.';
 }

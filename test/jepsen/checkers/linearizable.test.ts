@@ -151,3 +151,17 @@ describe('checkLinearizable: counterexample explanations', () => {
     expect(v.details.counterexample?.why).toContain('went back in time');
   });
 });
+
+describe('checkLinearizable: two readers disagree after the writes settled', () => {
+  it('explains it', () => {
+    // Prepare: two concurrent writes complete; then two overlapping reads return different values.
+    const h = new HistoryBuilder()
+      .invoke(0, 'write', 'x', 8, 0).invoke(1, 'write', 'x', 12, 5).ok(0, 8, 20).ok(1, 12, 25)
+      .invoke(1, 'read', 'x', null, 30).invoke(0, 'read', 'x', null, 31).ok(1, 12, 40).ok(0, 8, 41).build();
+    // Act
+    const v = checkLinearizable(h);
+    // Assess
+    expect(v.valid).toBe(false);
+    expect(v.details.counterexample?.why).toContain('two readers saw different values');
+  });
+});
