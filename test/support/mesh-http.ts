@@ -1,0 +1,44 @@
+/**
+ * Small HTTP helpers for tests that drive a running mesh (local cloud or AWS): JSON requests
+ * against a region's API, and polling until a condition holds.
+ *
+ * @example
+ * ```ts
+ * import { call, until } from '../../support/mesh-http.ts';
+ * const put = await call(url, 'PUT', '/kv/colour', { value: 'blue' });
+ * await until('eu-west-1 has it', async () => (await call(other, 'GET', '/kv/colour')).status === 200);
+ * ```
+ */
+
+export interface Reply {
+  readonly status: number;
+  // Tests read arbitrary fields of the answer.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly body: any;
+}
+
+/** One request; a body that is a string is sent as is (to send malformed JSON), else as JSON. */
+export async function call(base: string, method: string, path: string, body?: unknown): Promise<Reply> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** Polls `check` until it is true; throws naming `what` after `timeoutMs`. Returns the ms waited. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000, everyMs = 25): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
