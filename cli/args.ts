@@ -12,7 +12,14 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
 import type { JsonValue } from '../shared/domain/types.ts';
 
-/** Local cloud default ports by region (DESIGN.md section 3; the order of DEFAULT_REGIONS). */
+/**
+ * Local cloud default ports by region (DESIGN.md section 3; the order of DEFAULT_REGIONS).
+ *
+ * @example
+ * ```ts
+ * `http://127.0.0.1:${LOCAL_PORTS['eu-west-1']}`; // 'http://127.0.0.1:3002'
+ * ```
+ */
 export const LOCAL_PORTS: Readonly<Record<string, number>> = { 'us-east-1': 3001, 'eu-west-1': 3002, 'ap-southeast-2': 3003 };
 
 export const DEFAULT_URL = 'http://127.0.0.1:3001';
@@ -40,7 +47,14 @@ export interface Invocation {
   readonly timeoutMs: number;
 }
 
-/** A mistake in the command line: the CLI prints it with a hint and exits 2. */
+/**
+ * A mistake in the command line: the CLI prints it with a hint and exits 2.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError('usage: mesh get KEY');
+ * ```
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

@@ -13,13 +13,27 @@ import type { AccountSummary, ConflictList, EventDetail, KeyHistory, KeyView, Li
 import type { JsonValue, MeshEvent, Receipt, ReceiptVia } from '../shared/domain/types.ts';
 import { fields, table } from './table.ts';
 
-/** A value as JSON, so `"1"` and `1` stay distinguishable; long values are cut. */
+/**
+ * A value as JSON, so `"1"` and `1` stay distinguishable; long values are cut.
+ *
+ * @example
+ * ```ts
+ * formatValue('1'); // '"1"'
+ * ```
+ */
 export function formatValue(value: JsonValue | undefined, max = 60): string {
   const text = value === undefined ? '' : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** The first 12 hex digits of an id: enough to tell events apart on a screen. */
+/**
+ * The first 12 hex digits of an id: enough to tell events apart on a screen.
+ *
+ * @example
+ * ```ts
+ * shortId('3f2a9c0d1e2b44…'); // '3f2a9c0d1e2b'
+ * ```
+ */
 export function shortId(id: string): string {
   return id.length > 12 ? id.slice(0, 12) : id;
 }
@@ -107,7 +121,14 @@ export function formatHistory(history: KeyHistory): string {
   return `${header}\n${table(['HLC', 'ORIGIN', 'KIND', 'VALUE', 'PARENTS', 'RECEIVED', 'VIA', 'ID'], rows)}`;
 }
 
-/** `mesh conflicts`. */
+/**
+ * `mesh conflicts`: the conflicting keys and their head counts, or `no conflicts in REGION`.
+ *
+ * @example
+ * ```ts
+ * formatConflicts({ region: 'us-east-1', conflicts: [{ key: 'colour', heads: ['a', 'b'] }] });
+ * ```
+ */
 export function formatConflicts(list: ConflictList): string {
   const where = list.region ? ` in ${list.region}` : '';
   if (list.conflicts.length === 0) return `no conflicts${where}`;
@@ -235,7 +256,14 @@ export function formatStatus(status: RegionStatus): string {
   return lines.join('\n');
 }
 
-/** `mesh partition` / `mesh heal`: one line per link changed. */
+/**
+ * `mesh partition` / `mesh heal`: one line per link changed.
+ *
+ * @example
+ * ```ts
+ * formatLinks([{ from: 'us-east-1', to: 'eu-west-1', enabled: false }]); // 'us-east-1 -> eu-west-1: PARTITIONED'
+ * ```
+ */
 export function formatLinks(links: readonly LinkStatus[]): string {
   return links.map((l) => `${l.from} -> ${l.to}: ${linkState(l)}`).join('\n');
 }

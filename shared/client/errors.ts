@@ -14,7 +14,14 @@
  * ```
  */
 
-/** Base class of every error the client throws; `definite` = the request surely stored nothing. */
+/**
+ * Base class of every error the client throws; `definite` = the request surely stored nothing.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof MeshClientError && !e.definite) history.recordIndeterminate(op); }
+ * ```
+ */
 export abstract class MeshClientError extends Error {
   /** True when the request surely had no effect (a 4xx refusal). */
   abstract readonly definite: boolean;
