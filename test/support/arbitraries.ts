@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { formatHlc, MAX_HLC_COUNTER } from '../../shared/domain/hlc.ts';
 import type { JsonValue, UnsignedEvent } from '../../shared/domain/types.ts';
 
+// Examples: `fc.sample(keyArb, 3)`, `fc.property(unsignedEventArb, (u) => verifyEvent(createEvent(u)))`.
 const KEY_CHARS = 'ABCXYZabcxyz0189._:~@+-'.split('');
 export const keyArb = fc.string({ unit: fc.constantFrom(...KEY_CHARS), minLength: 1, maxLength: 24 });
 export const originArb = fc.string({ unit: fc.constantFrom(...'abcz019-'.split('')), minLength: 1, maxLength: 16 });

@@ -18,12 +18,14 @@ import { formatHlc, parseHlc } from '../../shared/domain/hlc.ts';
 import type { WallClock } from '../../shared/domain/hlc.ts';
 import type { EventKind, JsonValue, MeshEvent, Receipt, ReceiptVia } from '../../shared/domain/types.ts';
 
-/** Wall time (ms) of default stamps: 2024-11-26T05:46:40Z. */
+/** Wall time (ms) of default stamps: 2024-11-26T05:46:40Z. @example `hlcAt(BASE_WALL)` */
 export const BASE_WALL = 1_732_600_000_000;
+/** Origin of events unless told. @example `setEvent('k', 1).origin === DEFAULT_ORIGIN` */
 export const DEFAULT_ORIGIN = 'us-east-1';
+/** The default three regions. @example `REGIONS[1] // 'eu-west-1'` */
 export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
 
-/** Options every factory accepts. */
+/** Options every factory accepts. @example `setEvent('k', 1, { origin: 'eu-west-1', parents: [a] })` */
 export interface EventOpts {
   /** Explicit stamp; wins over `wall`/`counter`. */
   readonly hlc?: string;
@@ -35,7 +37,7 @@ export interface EventOpts {
   readonly parents?: readonly (MeshEvent | string)[];
 }
 
-/** A stamp from wall ms and counter. */
+/** A stamp from wall ms and counter. @example `hlcAt(5, 1) // '000000000000000005-00001'` */
 export function hlcAt(wall: number, counter = 0): string {
   return formatHlc({ wall, counter });
 }
@@ -56,7 +58,7 @@ function defaultHlc(opts: EventOpts): string {
   return best.counter < 99_999 ? hlcAt(best.wall, best.counter + 1) : hlcAt(best.wall + 1, 0);
 }
 
-/** Builds any event from a partial description; every omitted field gets a valid default. */
+/** Builds any event from a partial description; every omitted field gets a valid default. @example `makeEvent({ kind: 'delete', key: 'k' })` */
 export function makeEvent(partial: Partial<{ kind: EventKind; key: string; payload: JsonValue }> & EventOpts = {}): MeshEvent {
   const kind = partial.kind ?? 'set';
   const payload = partial.payload !== undefined ? partial.payload : kind === 'delete' ? null : kind === 'deposit' || kind === 'withdraw' ? 1 : 'value';
@@ -70,27 +72,32 @@ export function makeEvent(partial: Partial<{ kind: EventKind; key: string; paylo
   });
 }
 
+/** A `set`. @example `setEvent('colour', 'blue', { parents: [prev] })` */
 export function setEvent(key: string, value: JsonValue, opts: EventOpts = {}): MeshEvent {
   return makeEvent({ ...opts, kind: 'set', key, payload: value });
 }
 
+/** A `delete` (tombstone). @example `deleteEvent('colour', { parents: [prev] })` */
 export function deleteEvent(key: string, opts: EventOpts = {}): MeshEvent {
   return makeEvent({ ...opts, kind: 'delete', key, payload: null });
 }
 
+/** A `resolve`; pass every head as parent to end a conflict. @example `resolveEvent('k', 'v', { parents: view.heads })` */
 export function resolveEvent(key: string, value: JsonValue, opts: EventOpts = {}): MeshEvent {
   return makeEvent({ ...opts, kind: 'resolve', key, payload: value });
 }
 
+/** A `deposit` of minor units. @example `deposit('acct-1', 100)` */
 export function deposit(account: string, amount: number, opts: EventOpts = {}): MeshEvent {
   return makeEvent({ ...opts, kind: 'deposit', key: account, payload: amount });
 }
 
+/** A `withdraw` of minor units. @example `withdraw('acct-1', 30, { parents: [d] })` */
 export function withdraw(account: string, amount: number, opts: EventOpts = {}): MeshEvent {
   return makeEvent({ ...opts, kind: 'withdraw', key: account, payload: amount });
 }
 
-/** A linear history of sets on `key`: each event's parent is the previous one. */
+/** A linear history of sets on `key`: each event's parent is the previous one. @example `const [a, b] = chain('k', [1, 2])` */
 export function chain(key: string, values: readonly JsonValue[], opts: Omit<EventOpts, 'parents' | 'hlc'> = {}): MeshEvent[] {
   const out: MeshEvent[] = [];
   for (const v of values) {
@@ -100,14 +107,14 @@ export function chain(key: string, values: readonly JsonValue[], opts: Omit<Even
   return out;
 }
 
-/** A region's receipt for an event. */
+/** A region's receipt for an event (`local` at the origin, else `peer`). @example `receipt(e, 'eu-west-1', 1250)` */
 export function receipt(event: MeshEvent | string, region: string, receivedAt: number, via?: ReceiptVia): Receipt {
   const eventId = typeof event === 'string' ? event : event.id;
   const origin = typeof event === 'string' ? undefined : event.origin;
   return { eventId, region, receivedAt, via: via ?? (region === origin ? { type: 'local' } : { type: 'peer', peer: origin ?? 'unknown' }) };
 }
 
-/** A wall clock that plays back the given times, then repeats the last one. */
+/** A wall clock that plays back the given times, then repeats the last one. @example `new HybridClock(scriptedClock([5, 3]))` */
 export function scriptedClock(times: readonly number[]): WallClock {
   let i = 0;
   return {
@@ -119,7 +126,7 @@ export function scriptedClock(times: readonly number[]): WallClock {
   };
 }
 
-/** A manually advanced wall clock. */
+/** A manually advanced wall clock. @example `const c = new ManualClock(); c.advance(10)` */
 export class ManualClock implements WallClock {
   constructor(public ms = BASE_WALL) {}
   now(): number {

@@ -18,10 +18,14 @@ import { HybridClock } from '../../shared/domain/hlc.ts';
 import type { JsonValue, MeshEvent } from '../../shared/domain/types.ts';
 import { BASE_WALL } from './factories.ts';
 
+/** Replicas of the simulation. @example `SIM_REGIONS.length // 3` */
 export const SIM_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
+/** Register keys written. @example `registerView(SIM_KEYS[0], events)` */
 export const SIM_KEYS = ['colour', 'size'] as const;
+/** Accounts written. @example `accountView(SIM_ACCOUNTS[0], events)` */
 export const SIM_ACCOUNTS = ['acct-a', 'acct-b'] as const;
 
+/** One step: a register write, a money write, a partial sync, a clock jump, or a withdrawal race. @example `{ t: 'sync', from: 0, to: 1, mask: 5 }` */
 export type SimOp =
   | { readonly t: 'reg'; readonly replica: number; readonly key: number; readonly kind: 'set' | 'delete' | 'resolve'; readonly value: JsonValue }
   | { readonly t: 'money'; readonly replica: number; readonly account: number; readonly kind: 'deposit' | 'withdraw'; readonly amount: number; readonly share: number; readonly force: boolean }
@@ -29,6 +33,7 @@ export type SimOp =
   | { readonly t: 'clock'; readonly replica: number; readonly delta: number }
   | { readonly t: 'race'; readonly a: number; readonly b: number; readonly account: number; readonly share: number };
 
+/** Initial clock skews and the steps. @example `runScenario({ skews: [0, 0, 0], ops })` */
 export interface Scenario {
   readonly skews: readonly number[];
   readonly ops: readonly SimOp[];
@@ -42,6 +47,7 @@ const valueArb: fc.Arbitrary<JsonValue> = fc.oneof(
   fc.record({ v: fc.integer({ min: 0, max: 3 }) }),
 );
 
+/** Any step. @example `fc.sample(opArb, 3)` */
 export const opArb: fc.Arbitrary<SimOp> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('reg' as const), replica: replicaArb, key: fc.nat({ max: SIM_KEYS.length - 1 }), kind: fc.constantFrom('set' as const, 'set' as const, 'delete' as const, 'resolve' as const), value: valueArb }) },
   {
@@ -66,6 +72,7 @@ export const opArb: fc.Arbitrary<SimOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('clock' as const), replica: replicaArb, delta: fc.integer({ min: -3000, max: 3000 }) }) },
 );
 
+/** Scenarios of up to 40 steps (sized to the max so DAGs are rich). @example `fc.property(scenarioArb, (s) => …)` */
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   skews: fc.array(fc.integer({ min: -2000, max: 2000 }), { minLength: SIM_REGIONS.length, maxLength: SIM_REGIONS.length }),
   ops: fc.array(opArb, { minLength: 1, maxLength: 40, size: 'max' }),
@@ -78,6 +85,7 @@ interface Replica {
   readonly known: Map<string, MeshEvent>;
 }
 
+/** Outcome of a scenario. @example `runScenario(s).universe` */
 export interface SimResult {
   /** Every event any replica wrote. */
   readonly universe: MeshEvent[];
@@ -92,7 +100,7 @@ export interface SimResult {
   readonly checkedWithoutGap: ReadonlySet<string>;
 }
 
-/** Runs a scenario deterministically (same scenario, same events). */
+/** Runs a scenario deterministically (same scenario, same events). @example `const { universe, replicas } = runScenario(s)` */
 export function runScenario(s: Scenario): SimResult {
   const replicas: Replica[] = SIM_REGIONS.map((region, i) => {
     const r: Replica = { region, wall: BASE_WALL + (s.skews[i] ?? 0), clock: new HybridClock({ now: () => r.wall }), known: new Map() };
@@ -174,7 +182,7 @@ export function runScenario(s: Scenario): SimResult {
   return { universe: [...all.values()], replicas: replicas.map((r) => [...r.known.values()]), forced, checkedWithoutGap };
 }
 
-/** Deterministic PRNG (mulberry32): delivery plans derive from one fast-check seed. */
+/** Deterministic PRNG (mulberry32): delivery plans derive from one fast-check seed. @example `prng(42)() // in [0, 1)` */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -186,6 +194,7 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** How one replica receives the events. @example `for (const e of plan.first) receive(e)` */
 export interface DeliveryPlan {
   /** Delivered first, in this order, with duplicates. */
   readonly first: MeshEvent[];
@@ -193,7 +202,7 @@ export interface DeliveryPlan {
   readonly later: MeshEvent[];
 }
 
-/** A random permutation of `events` with duplicates, split into a first wave and a late wave. */
+/** A random permutation of `events` with duplicates, split into a first wave and a late wave. @example `deliveryPlan(universe, seed)` */
 export function deliveryPlan(events: readonly MeshEvent[], seed: number): DeliveryPlan {
   const rnd = prng(seed);
   const holdRate = rnd() * 0.6;
