@@ -17,6 +17,8 @@ import type { MeshEvent } from '../../../../shared/domain/types.ts';
 import { deliveryPlan, runScenario, scenarioArb, SIM_ACCOUNTS, SIM_KEYS } from '../../../support/mesh-sim.ts';
 
 const RUNS = { numRuns: 1000 };
+/** Generous: 1000 runs on a loaded two-core machine; typically a few seconds. */
+const SLOW = 120_000;
 
 /** A replica as a store sees it: events plus incrementally maintained heads per key. */
 class ReplicaState {
@@ -35,10 +37,11 @@ class ReplicaState {
   /** Everything a client could observe, as one comparable value. */
   snapshot() {
     const events = [...this.known.values()];
+    const registers = SIM_KEYS.map((k) => registerView(k, events));
     return {
-      registers: SIM_KEYS.map((k) => registerView(k, events)),
+      registers,
       accounts: SIM_ACCOUNTS.map((a) => accountView(a, events)),
-      conflicts: SIM_KEYS.filter((k) => (registerView(k, events)?.conflict ?? false)),
+      conflicts: SIM_KEYS.filter((_k, i) => registers[i]?.conflict ?? false),
       digest: digestOf(events.map((e) => e.id)),
       digest8: digestOf(events.map((e) => e.id), 8),
       // What a store keeps incrementally must match what a full rescan computes.
@@ -90,7 +93,7 @@ describe('convergence of replicas holding the same events', () => {
       RUNS,
     );
     for (const [what, n] of Object.entries(seen)) expect(n, `scenarios exercising ${what}`).toBeGreaterThan(20);
-  });
+  }, SLOW);
 
   it('the incremental nextHeads fold equals computeHeads after every single arrival', () => {
     fc.assert(
@@ -111,7 +114,7 @@ describe('convergence of replicas holding the same events', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 
   it('a write that has seen another orders after it, and the LWW winner is always a head', () => {
     fc.assert(
@@ -132,7 +135,7 @@ describe('convergence of replicas holding the same events', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 
   it('a resolve naming every head ends the conflict everywhere and wins', () => {
     fc.assert(
@@ -167,7 +170,7 @@ describe('convergence of replicas holding the same events', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 
   it('bank replay invariants: non-negative balance, every withdrawal applied or bounced, reversals explained', () => {
     fc.assert(
@@ -205,7 +208,7 @@ describe('convergence of replicas holding the same events', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 
   it('trails are the known ancestry in total order, ending with the event, whatever else is known', () => {
     fc.assert(
@@ -236,5 +239,5 @@ describe('convergence of replicas holding the same events', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 });

@@ -5,6 +5,8 @@ import { ValidationError } from '../../../../shared/domain/errors.ts';
 import { idArb } from '../../../support/arbitraries.ts';
 
 const RUNS = { numRuns: 1000 };
+/** Generous: 1000 runs on a loaded two-core machine; typically well under a few seconds. */
+const SLOW = 120_000;
 const id = (prefix: string, fill = '0'): string => prefix + fill.repeat(64 - prefix.length);
 
 describe('bucketOf', () => {
@@ -73,7 +75,7 @@ describe('digestOf', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 
   it('property: diffDigests names exactly the buckets whose id sets differ', () => {
     fc.assert(
@@ -96,7 +98,7 @@ describe('digestOf', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 });
 
 describe('diffDigests', () => {

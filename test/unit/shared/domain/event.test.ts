@@ -20,6 +20,8 @@ import { amountArb, hlcArb, idArb, jsonArb, keyArb, originArb, parentsArb, unsig
 import { hlcAt, makeEvent, setEvent } from '../../../support/factories.ts';
 
 const RUNS = { numRuns: 1000 };
+/** Generous: 1000 runs on a loaded two-core machine; typically well under a few seconds. */
+const SLOW = 120_000;
 
 /** A fixed event and its id, computed once (sha256sum of the canonical JSON) and pinned. */
 const FIXED: UnsignedEvent = {
@@ -125,7 +127,7 @@ describe('createEvent', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 });
 
 describe('parseEvent', () => {
@@ -225,7 +227,7 @@ describe('parseEvent', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 });
 
 describe('kinds and total order', () => {
@@ -278,5 +280,5 @@ describe('kinds and total order', () => {
       }),
       RUNS,
     );
-  });
+  }, SLOW);
 });
