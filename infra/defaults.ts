@@ -11,7 +11,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { INGEST_MAPPING, QUEUE_SETTINGS, REPLICATOR_MAPPING } from '../shared/config/delivery.ts';
 
@@ -39,6 +39,7 @@ export const MESH_DEFAULTS = {
       banner: "import { createRequire as __meshCreateRequire } from 'node:module'; const require = __meshCreateRequire(import.meta.url);",
       // esbuild is a devDependency: bundle locally, never in Docker.
       forceDockerBundling: false,
+      logLevel: LogLevel.WARNING,
     },
   },
   // Queue and mapping settings come from shared/config/delivery.ts, which the local cloud uses

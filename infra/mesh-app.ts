@@ -17,15 +17,26 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { MeshConfig } from './config.ts';
 import { suppressReviewedFindings } from './nag-suppressions.ts';
 import { RegionStack } from './region-stack.ts';
+import type { RegionStackProps } from './region-stack.ts';
 
 /** Stack name of a region: `<mesh>-<region>`, e.g. `ecmesh-us-east-1`. */
 export function stackName(meshName: string, region: string): string {
   return `${meshName}-${region}`;
 }
 
+/** Options of {@link buildMesh} beyond the mesh configuration. */
+export interface BuildMeshOptions {
+  /** Handler source overrides (tests). @default functions/<name>.ts */
+  readonly entries?: RegionStackProps['entries'];
+}
+
 /** Adds one stack per region of `config` to `app`, with cdk-nag; returns them in region order. */
-export function buildMesh(app: App, config: MeshConfig): RegionStack[] {
-  const stacks = config.regions.map((region) => new RegionStack(app, stackName(config.meshName, region), { config, region }));
+export function buildMesh(app: App, config: MeshConfig, options: BuildMeshOptions = {}): RegionStack[] {
+  const stacks = config.regions.map((region) => new RegionStack(app, stackName(config.meshName, region), {
+    config,
+    region,
+    ...(options.entries === undefined ? {} : { entries: options.entries }),
+  }));
   for (const stack of stacks) suppressReviewedFindings(stack);
   // cdk-nag 3 is a policy-validation plugin: `cdk synth` fails on any unacknowledged finding.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -12,6 +12,7 @@
  * new RegionStack(app, 'ecmesh-us-east-1', { config, region: 'us-east-1' });
  * ```
  */
+import { existsSync } from 'node:fs';
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -34,12 +35,18 @@ import { MeshFunction } from './constructs/mesh-function.ts';
 import { RegionalApi } from './constructs/regional-api.ts';
 import { MESH_DEFAULTS } from './defaults.ts';
 import { handlerEntry } from './paths.ts';
+import type { HandlerName } from './paths.ts';
 
 export interface RegionStackProps extends StackProps {
   /** The whole mesh (every region's stack gets the same). */
   readonly config: MeshConfig;
   /** The region this stack deploys; one of `config.regions`. */
   readonly region: string;
+  /**
+   * Handler source files by handler name (tests point the optional repair handler at a fixture).
+   * @default handlerEntry(name): functions/<name>.ts
+   */
+  readonly entries?: Partial<Record<HandlerName, string>>;
 }
 
 /** The value the stream filter matches: event items written in this region. */
@@ -80,6 +87,7 @@ export class RegionStack extends Stack {
       throw new Error(`region '${region}' is not in the mesh's regions (${config.regions.join(', ')})`);
     }
     const mesh = config.meshName;
+    const entry = (name: HandlerName): string => props.entries?.[name] ?? handlerEntry(name);
     const arns = new MeshArns(this, mesh);
     this.meshRegion = region;
     this.peers = config.regions.filter((r) => r !== region);
@@ -101,7 +109,7 @@ export class RegionStack extends Stack {
 
     this.api = new MeshFunction(this, 'Api', {
       ...common,
-      entry: handlerEntry('api'),
+      entry: entry('api'),
       description: `Regional API of ${region}`,
       timeout: t.api,
     });
@@ -110,7 +118,7 @@ export class RegionStack extends Stack {
 
     this.replicator = new MeshFunction(this, 'Replicator', {
       ...common,
-      entry: handlerEntry('replicator'),
+      entry: entry('replicator'),
       description: `Sends events that originate in ${region} to every peer's inbound queue`,
       roleName: replicatorRoleName(mesh, region),
       timeout: t.replicator,
@@ -140,7 +148,7 @@ export class RegionStack extends Stack {
 
     this.ingest = new MeshFunction(this, 'Ingest', {
       ...common,
-      entry: handlerEntry('ingest'),
+      entry: entry('ingest'),
       description: `Stores events from peers' inbound queues into ${region}`,
       functionName: ingestFunctionName(mesh, region),
       timeout: t.ingest,
@@ -151,7 +159,7 @@ export class RegionStack extends Stack {
       new InboundLink(this, `From-${peer}`, { meshName: mesh, from: peer, to: region, ingest: this.ingest }),
     ]));
 
-    this.repair = config.repair ? this.createRepair(common, arns) : undefined;
+    this.repair = config.repair ? this.createRepair(common, arns, entry('repair')) : undefined;
 
     this.httpApi = new RegionalApi(this, 'HttpApi', {
       handler: this.api.function,
@@ -190,10 +198,13 @@ export class RegionStack extends Stack {
     }));
   }
 
-  private createRepair(common: { environment: Record<string, string> }, arns: MeshArns): MeshFunction {
+  private createRepair(common: { environment: Record<string, string> }, arns: MeshArns, entryPath: string): MeshFunction {
+    if (!existsSync(entryPath)) {
+      throw new Error(`repair is enabled but its handler ${entryPath} does not exist (deploy without it: -c repair=false)`);
+    }
     const repair = new MeshFunction(this, 'Repair', {
       ...common,
-      entry: handlerEntry('repair'),
+      entry: entryPath,
       description: `Anti-entropy: pulls events ${this.meshRegion} misses from its peers' tables`,
       timeout: MESH_DEFAULTS.timeouts.repair,
     });
