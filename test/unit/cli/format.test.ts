@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { formatConflicts, formatEvent, formatHistory, formatStatus, formatWrite } from '../../../cli/format.ts';
+import { fields, table } from '../../../cli/table.ts';
+import type { MeshEvent } from '../../../shared/domain/types.ts';
+
+const event = (id: string, over: Partial<MeshEvent> = {}): MeshEvent => ({
+  id: id.repeat(64).slice(0, 64), kind: 'set', key: 'colour', payload: 'blue', hlc: '000001732600000000-00000', origin: 'us-east-1', parents: [], ...over,
+});
+
+describe('table and fields', () => {
+  it('aligns columns without trailing spaces', () => {
+    expect(table(['A', 'LONG'], [['xyz', '1'], ['', '22']])).toBe('A    LONG\nxyz  1\n     22');
+    expect(fields([['key', 'k'], ['region', '']])).toBe('key     k\nregion');
+  });
+});
+
+describe('formatters', () => {
+  it('describes writes, a delete and a deposit', () => {
+    expect(formatWrite({ event: event('a') })).toBe(`set colour = "blue" in us-east-1\nevent ${'a'.repeat(64)}`);
+    expect(formatWrite({ event: event('b', { kind: 'delete', payload: null, parents: ['a'.repeat(64)] }) })).toContain(`deleted colour in us-east-1\nevent ${'b'.repeat(64)}\nparents ${'a'.repeat(64)}`);
+    expect(formatWrite({ event: event('c', { kind: 'deposit', key: 'alice', payload: 5 }) })).toMatch(/^deposit 5 on alice in us-east-1/);
+  });
+
+  it('lists history with receipts, and says when there is none', () => {
+    const text = formatHistory({ key: 'colour', region: 'eu-west-1', events: [{ event: event('a'), receipt: { eventId: 'a'.repeat(64), region: 'eu-west-1', receivedAt: 0, via: { type: 'peer', peer: 'us-east-1' } } }] });
+    expect(text).toContain('colour: 1 event in eu-west-1');
+    expect(text).toMatch(/1970-01-01T00:00:00\.000Z\s+peer from us-east-1\s+a{64}$/m);
+    expect(formatHistory({ key: 'x', region: 'r', events: [] })).toBe('no events for x');
+  });
+
+  it('lists conflicts or says there are none', () => {
+    expect(formatConflicts({ region: 'r', conflicts: [] })).toBe('no conflicts in r');
+    expect(formatConflicts({ region: 'r', conflicts: [{ key: 'colour', heads: ['a', 'b', 'c'] }] })).toBe('1 conflicting key in r\nKEY     HEADS\ncolour  3');
+  });
+
+  it('shows an event with its trail and lags', () => {
+    const root = event('a');
+    const child = event('b', { kind: 'resolve', parents: [root.id], hlc: '000001732600000001-00000' });
+    const text = formatEvent({
+      event: child,
+      region: 'eu-west-1',
+      trail: [
+        { event: root, receipts: [{ eventId: root.id, region: 'eu-west-1', receivedAt: 40, via: { type: 'peer', peer: 'us-east-1' } }], missingParents: [], lags: { 'eu-west-1': 40 } },
+        { event: child, receipts: [], missingParents: [], lags: {} },
+      ],
+    });
+    expect(text).toMatch(/^parents\s+a{64}$/m);
+    expect(text).toMatch(/^receipt\s+none here$/m);
+    expect(text).toMatch(/set\s+"blue"\s+eu-west-1 \+40ms\s+-\s+a{64}$/m);
+  });
+
+  it('shows link states with PARTITIONED spelled out', () => {
+    const text = formatStatus({ region: 'us-east-1', peers: ['eu-west-1'], events: 7, links: [{ from: 'eu-west-1', to: 'us-east-1', enabled: false, backlog: 3 }] });
+    expect(text).toMatch(/^events\s+7$/m);
+    expect(text).toMatch(/^eu-west-1\s+us-east-1\s+PARTITIONED\s+3\s+-\s+-\s+-$/m);
+  });
+});
