@@ -2,71 +2,24 @@
  * `npm start`: runs a whole local mesh until Ctrl-C / SIGTERM, then stops everything (DynamoDB
  * Local included) before exiting.
  *
- * Flags (or env): `--regions a,b,c` (MESH_REGIONS), `--port 3001` (MESH_PORT; region i on port+i,
- * 0 = free ports), `--data-dir DIR` (MESH_DATA_DIR; keep the data on disk) or `--in-memory` (the
- * default), `--mesh NAME` (MESH_NAME), `--dynamodb URL` (MESH_DYNAMODB_ENDPOINT; reuse a running
- * DynamoDB), `--sqs-port N` (MESH_SQS_PORT), `--verbose` (handlers log at INFO).
+ * Flags: see ./cli-options.ts (`--regions`, `--port`, `--data-dir` / `--in-memory`, `--mesh`, …).
  *
  * @example
  * ```sh
  * npm start -- --regions us-east-1,eu-west-1 --port 4001 --data-dir .mesh-data
  * ```
  */
-import { parseArgs } from 'node:util';
+import { meshOptionsFrom } from './cli-options.ts';
 import { startMesh, type MeshOptions } from './cloud.ts';
-
-/** Turns argv and env into mesh options; throws a usage message on a bad value. */
-export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): MeshOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      regions: { type: 'string' },
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      mesh: { type: 'string' },
-      dynamodb: { type: 'string' },
-      'sqs-port': { type: 'string' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help === true) throw new Error(USAGE);
-  const int = (raw: string | undefined, what: string): number | undefined => {
-    if (raw === undefined || raw === '') return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${what} must be a port number, got ${raw}\n${USAGE}`);
-    return n;
-  };
-  const regionsRaw = values.regions ?? env['MESH_REGIONS'];
-  const regions = regionsRaw?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const dataDir = values['in-memory'] === true ? undefined : (values['data-dir'] ?? env['MESH_DATA_DIR']);
-  const basePort = int(values.port ?? env['MESH_PORT'], '--port');
-  const sqsPort = int(values['sqs-port'] ?? env['MESH_SQS_PORT'], '--sqs-port');
-  const meshName = values.mesh ?? env['MESH_NAME'];
-  const dynamodbEndpoint = values.dynamodb ?? env['MESH_DYNAMODB_ENDPOINT'];
-  return {
-    ...(regions === undefined || regions.length === 0 ? {} : { regions }),
-    ...(basePort === undefined ? {} : { basePort }),
-    ...(sqsPort === undefined ? {} : { sqsPort }),
-    ...(dataDir === undefined || dataDir === '' ? {} : { dataDir }),
-    ...(meshName === undefined || meshName === '' ? {} : { meshName }),
-    ...(dynamodbEndpoint === undefined || dynamodbEndpoint === '' ? {} : { dynamodbEndpoint }),
-    handlerLogLevel: values.verbose === true ? 'INFO' : 'WARN',
-  };
-}
-
-const USAGE = `usage: npm start -- [--regions a,b,c] [--port 3001] [--data-dir DIR | --in-memory] [--mesh NAME]
-                    [--dynamodb URL] [--sqs-port N] [--verbose]`;
 
 async function main(): Promise<void> {
   let options: MeshOptions;
   try {
     options = meshOptionsFrom(process.argv.slice(2), process.env);
   } catch (err) {
-    console.error((err as Error).message);
-    process.exitCode = 2;
+    const help = process.argv.includes('--help') || process.argv.includes('-h');
+    (help ? console.log : console.error)((err as Error).message);
+    process.exitCode = help ? 0 : 2;
     return;
   }
   const log = (line: string): void => console.log(`[local] ${line}`);

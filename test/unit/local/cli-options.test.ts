@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { meshOptionsFrom } from '../../../local/cli-options.ts';
+
+describe('npm start options', () => {
+  it('defaults to an in-memory mesh with quiet handlers', () => {
+    // Act
+    const options = meshOptionsFrom([], {});
+
+    // Assess
+    expect(options).toEqual({ handlerLogLevel: 'WARN' });
+  });
+
+  it('reads flags before the environment', () => {
+    // Prepare
+    const env = { MESH_REGIONS: 'x,y', MESH_PORT: '5000', MESH_DATA_DIR: '/env', MESH_NAME: 'envmesh' };
+
+    // Act
+    const options = meshOptionsFrom(['--regions', 'a, b,c', '--port', '0', '--data-dir', '.mesh-data', '--mesh', 'demo', '--verbose'], env);
+
+    // Assess
+    expect(options).toEqual({ regions: ['a', 'b', 'c'], basePort: 0, dataDir: '.mesh-data', meshName: 'demo', handlerLogLevel: 'INFO' });
+    expect(meshOptionsFrom([], env)).toMatchObject({ regions: ['x', 'y'], basePort: 5000, dataDir: '/env', meshName: 'envmesh' });
+  });
+
+  it('keeps data in memory when asked, whatever the environment says', () => {
+    // Act
+    const options = meshOptionsFrom(['--in-memory'], { MESH_DATA_DIR: '/env' });
+
+    // Assess
+    expect(options.dataDir).toBeUndefined();
+  });
+
+  it('refuses a bad port and an unknown flag', () => {
+    // Act + Assess
+    expect(() => meshOptionsFrom(['--port', 'http'], {})).toThrow(/--port must be a port number/);
+    expect(() => meshOptionsFrom(['--port', '70000'], {})).toThrow(/port number/);
+    expect(() => meshOptionsFrom(['--nope'], {})).toThrow();
+  });
+});

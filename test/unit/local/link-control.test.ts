@@ -1,0 +1,53 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClients, type RegionClients } from '../../../local/aws-clients.ts';
+import { LocalLinkControl } from '../../../local/link-control.ts';
+import { createMeshQueues } from '../../../local/mesh-queues.ts';
+import { SqsPoller } from '../../../local/runtime/sqs-poller.ts';
+import { startSqsServer, type SqsServer } from '../../../local/sqs-server.ts';
+
+let server: SqsServer;
+let clients: RegionClients;
+
+beforeAll(async () => {
+  server = await startSqsServer();
+  clients = localClients('a', { dynamodb: 'http://127.0.0.1:1', sqs: server.endpoint });
+});
+
+afterAll(async () => {
+  clients.destroy();
+  await server.stop();
+});
+
+describe('LocalLinkControl', () => {
+  it('cuts a link by pausing its poller, reports the backlog, and heals it', async () => {
+    // Prepare
+    const queues = await createMeshQueues(clients.sqs, 'lc', ['a', 'b'], { visibilityTimeoutSeconds: 1 });
+    const q = queues.get('a', 'b');
+    if (q === undefined) throw new Error('no queue');
+    const delivered: string[] = [];
+    const poller = new SqsPoller({ client: clients.sqs, queueUrl: q.url, queueArn: q.arn, region: 'b', waitTimeSeconds: 0, idleDelayMs: 10,
+      handler: async (e) => {
+        for (const r of e.Records) delivered.push(r.body);
+      } });
+    const links = new LocalLinkControl(clients.sqs);
+    links.register({ from: 'a', to: 'b', poller, queueUrl: q.url, dlqUrl: q.dlqUrl });
+    poller.start();
+
+    // Act
+    const cut = await links.setLink('a', 'b', false);
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'held' }));
+    const during = await links.links();
+    const healed = await links.setLink('a', 'b', true);
+    const end = Date.now() + 5_000;
+    while (delivered.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await poller.stop();
+
+    // Assess
+    expect(cut).toEqual({ from: 'a', to: 'b', enabled: false, backlog: 0, inFlight: 0, dlq: 0 });
+    expect(during).toEqual([{ from: 'a', to: 'b', enabled: false, backlog: 1, inFlight: 0, dlq: 0 }]);
+    expect(healed.enabled).toBe(true);
+    expect(delivered).toEqual(['held']);
+    await expect(links.setLink('b', 'a', false)).rejects.toThrow(/no link b -> a/);
+  });
+});
