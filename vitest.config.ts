@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per test layer: `npm test` runs them all; `npm run coverage` only the unit layer
+// One project per test layer (each `extends` the root options such as testTimeout): `npm test` runs them all; `npm run coverage` only the unit layer
 // (which needs no Java); the integration layer shares one DynamoDB Local + SQS server per run.
 export default defineConfig({
   test: {
@@ -14,8 +14,9 @@ export default defineConfig({
       thresholds: { lines: 90 },
     },
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
@@ -26,9 +27,9 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 300_000, fileParallelism: false } },
-      { test: { name: 'jepsen', include: ['test/jepsen/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 180_000, fileParallelism: false } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 300_000, fileParallelism: false } },
+      { extends: true, test: { name: 'jepsen', include: ['test/jepsen/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 180_000, fileParallelism: false } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
     ],
   },
 });
