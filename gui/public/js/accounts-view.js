@@ -11,7 +11,7 @@
  * ```
  */
 import { api, everyRegion } from './api.js';
-import { h, renderIfChanged, replace } from './dom.js';
+import { busy, h, renderIfChanged, replace } from './dom.js';
 import { shortId } from './format.js';
 
 /** Wires the account form and answers `{ open(account), refresh() }`. */
@@ -75,7 +75,7 @@ export function createAccountsView(root, app) {
       const region = actions.querySelector('#money-region').value;
       const amount = Number(actions.querySelector('#money-amount').value);
       try {
-        await (kind === 'deposit' ? api.deposit : api.withdraw)(app.urlOf(region), account, amount);
+        await busy(e.submitter, () => (kind === 'deposit' ? api.deposit : api.withdraw)(app.urlOf(region), account, amount));
         app.announce(`${kind === 'deposit' ? 'Deposited' : 'Withdrew'} ${amount} ${kind === 'deposit' ? 'into' : 'from'} ${account} in ${region}.`);
       } catch (error) {
         app.fail(`${kind} refused: ${error.message}`);

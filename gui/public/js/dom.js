@@ -69,3 +69,24 @@ function append(el, children) {
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
 }
+
+/**
+ * Runs `action` with `button` disabled and marked busy, so a slow region cannot be sent the same
+ * write twice by an impatient second click.
+ *
+ * @example
+ * ```js
+ * form.addEventListener('submit', (e) => busy(e.submitter, () => api.put(url, key, value)));
+ * ```
+ */
+export async function busy(button, action) {
+  if (!button) return action();
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await action();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}

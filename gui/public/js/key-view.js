@@ -11,7 +11,7 @@
  * ```
  */
 import { api, everyRegion } from './api.js';
-import { h, renderIfChanged, replace } from './dom.js';
+import { busy, h, renderIfChanged, replace } from './dom.js';
 import { compareEvents, eventValue, formatHlc, formatTime, formatValue, formatVia, parseValue, shortId } from './format.js';
 
 /**
@@ -205,7 +205,7 @@ export function createKeyView(root, app) {
         'form',
         { id: 'write-form', class: 'panel', onsubmit: onWrite },
         h('h3', {}, 'Write'),
-        h('label', { for: 'write-value' }, 'Value (JSON, or plain text)'),
+        h('label', { for: 'write-value' }, 'Value to write (JSON, or plain text)'),
         h('input', { id: 'write-value', name: 'value', type: 'text', required: true }),
         h('label', { for: 'write-region' }, 'Write in region'),
         regionOptions('write-region'),
@@ -239,7 +239,7 @@ export function createKeyView(root, app) {
     if (!heads || !url) return app.fail(`${region} has no view of ${key} to resolve.`);
     const value = parseValue(actions.querySelector('#resolve-value').value);
     try {
-      const result = await api.resolve(url, key, value, heads.map((x) => x.id));
+      const result = await busy(e.submitter, () => api.resolve(url, key, value, heads.map((x) => x.id)));
       app.announce(`Resolved ${key} to ${formatValue(value)} in ${region} (event ${shortId(result.event.id)}).`);
     } catch (error) {
       app.fail(error.code === 'stale-heads' ? `The heads of ${key} moved in ${region}; look again and resolve what is there now.` : `Resolve failed: ${error.message}`);
@@ -251,12 +251,12 @@ export function createKeyView(root, app) {
     e.preventDefault();
     const region = actions.querySelector('#write-region').value;
     const value = parseValue(actions.querySelector('#write-value').value);
-    await write(region, () => api.put(app.urlOf(region), key, value), `Wrote ${key} = ${formatValue(value)} in ${region}.`);
+    await busy(e.submitter, () => write(region, () => api.put(app.urlOf(region), key, value), `Wrote ${key} = ${formatValue(value)} in ${region}.`));
   }
 
-  async function onDelete() {
+  async function onDelete(e) {
     const region = actions.querySelector('#write-region').value;
-    await write(region, () => api.delete(app.urlOf(region), key), `Deleted ${key} in ${region}.`);
+    await busy(e.currentTarget, () => write(region, () => api.delete(app.urlOf(region), key), `Deleted ${key} in ${region}.`));
   }
 
   async function write(region, fn, message) {
