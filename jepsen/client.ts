@@ -40,6 +40,8 @@ export interface ClientOptions {
   readonly timeoutMs: number;
   /** Signs requests (SigV4 for deployed regions behind IAM auth). */
   readonly signer?: RequestSigner;
+  /** The fetch to use (default: the global one); tests inject a fake region. */
+  readonly fetch?: typeof fetch;
 }
 
 export class JepsenClient {
@@ -50,7 +52,7 @@ export class JepsenClient {
   constructor(options: ClientOptions) {
     this.region = options.region;
     this.url = options.url;
-    this.mesh = new MeshClient({ baseUrl: options.url, timeoutMs: options.timeoutMs, ...(options.signer ? { signer: options.signer } : {}) });
+    this.mesh = new MeshClient({ baseUrl: options.url, timeoutMs: options.timeoutMs, ...(options.signer ? { signer: options.signer } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
 
   /**
