@@ -27,10 +27,13 @@ export interface IngestHandlerOptions {
 
 export type IngestHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
+const REGION_NAME = /^[a-z0-9-]{1,64}$/;
+
 /** The region a message came from: the `sender` attribute, else the queue name `…-in-<from>-to-<to>`. */
 export function senderOf(record: SQSRecord): string {
+  // Only a region-shaped name goes into a receipt: the attribute is whatever the sender wrote.
   const attr = record.messageAttributes?.['sender']?.stringValue;
-  if (attr !== undefined && attr !== '') return attr;
+  if (attr !== undefined && REGION_NAME.test(attr)) return attr;
   const queue = record.eventSourceARN?.split(':').at(-1) ?? '';
   const m = /-in-(.+)-to-.+$/.exec(queue);
   return m?.[1] ?? 'unknown';

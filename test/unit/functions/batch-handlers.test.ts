@@ -152,6 +152,7 @@ describe('ingest', () => {
   it('takes the sender from the attribute, else from the queue name', () => {
     expect(senderOf(sqsRecord('a', '{}', 'eu-west-1'))).toBe('eu-west-1');
     expect(senderOf(sqsRecord('a', '{}'))).toBe('ap-southeast-2');
+    expect(senderOf(sqsRecord('a', '{}', '<script>'))).toBe('ap-southeast-2');
   });
 });
 

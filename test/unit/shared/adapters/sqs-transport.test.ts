@@ -1,0 +1,86 @@
+/**
+ * The SQS transport against a recording fake client: batching within SQS limits, attributes,
+ * and which ids come back as failed.
+ */
+import type { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { SqsTransport } from '../../../../shared/adapters/sqs-transport.ts';
+import { createClients } from '../../../../shared/adapters/clients.ts';
+import type { MeshEvent } from '../../../../shared/domain/types.ts';
+import { setEvent } from '../../../support/factories.ts';
+
+type Input = SendMessageBatchCommand['input'];
+
+function fakeSqs(answer: (input: Input, call: number) => { Failed?: Array<{ Id: string }> } | Error) {
+  const calls: Input[] = [];
+  const sqs = {
+    send: async (command: SendMessageBatchCommand) => {
+      calls.push(command.input);
+      const a = answer(command.input, calls.length);
+      if (a instanceof Error) throw a;
+      return { Successful: [], Failed: a.Failed ?? [] };
+    },
+  } as unknown as SQSClient;
+  return { sqs, calls };
+}
+
+const URL = 'https://sqs.eu-west-1.amazonaws.com/000000000000/ecmesh-in-us-east-1-to-eu-west-1';
+
+describe('SqsTransport', () => {
+  it('sends batches of at most 10, body = the event JSON, with sender and origin attributes', async () => {
+    const { sqs, calls } = fakeSqs(() => ({}));
+    const t = new SqsTransport({ sqs, region: 'us-east-1', queueUrls: { 'eu-west-1': URL } });
+    const events = Array.from({ length: 23 }, (_, i) => setEvent(`k${i}`, i));
+    const res = await t.send('eu-west-1', [...events, events[0] as MeshEvent]);
+    expect(res).toEqual({ failed: [] });
+    expect(calls.map((c) => c.Entries?.length)).toEqual([10, 10, 3]);
+    const first = calls[0]?.Entries?.[0];
+    expect(calls[0]?.QueueUrl).toBe(URL);
+    expect(JSON.parse(first?.MessageBody ?? '')).toEqual(events[0]);
+    expect(first?.Id).toBe(events[0]?.id);
+    expect(first?.MessageAttributes).toEqual({
+      sender: { DataType: 'String', StringValue: 'us-east-1' },
+      origin: { DataType: 'String', StringValue: 'us-east-1' },
+    });
+  });
+
+  it('keeps each batch under 256 KiB', async () => {
+    const { sqs, calls } = fakeSqs(() => ({}));
+    const t = new SqsTransport({ sqs, region: 'us-east-1', queueUrls: { 'eu-west-1': URL } });
+    const big = Array.from({ length: 10 }, (_, i) => setEvent(`k${i}`, 'x'.repeat(60_000)));
+    await t.send('eu-west-1', big);
+    for (const c of calls) {
+      const bytes = (c.Entries ?? []).reduce((n, e) => n + Buffer.byteLength(e.MessageBody ?? ''), 0);
+      expect(bytes).toBeLessThanOrEqual(256 * 1024);
+    }
+    expect(calls.flatMap((c) => c.Entries ?? [])).toHaveLength(10);
+  });
+
+  it('returns the ids SQS refused, and every id of a batch whose call failed', async () => {
+    const events = Array.from({ length: 15 }, (_, i) => setEvent(`k${i}`, i));
+    const { sqs } = fakeSqs((input, call) =>
+      call === 1 ? { Failed: [{ Id: input.Entries?.[3]?.Id ?? '' }] } : new Error('throttled'),
+    );
+    const t = new SqsTransport({ sqs, region: 'us-east-1', queueUrls: { 'eu-west-1': URL } });
+    const { failed } = await t.send('eu-west-1', events);
+    expect(failed.sort()).toEqual([events[3], ...events.slice(10)].map((e) => (e as MeshEvent).id).sort());
+  });
+
+  it('refuses a peer it has no queue for', async () => {
+    const t = new SqsTransport({ sqs: fakeSqs(() => ({})).sqs, region: 'us-east-1', queueUrls: {} });
+    await expect(t.send('eu-west-1', [setEvent('k', 1)])).rejects.toThrow(/no queue URL/);
+  });
+});
+
+describe('createClients', () => {
+  it('uses an explicit endpoint for both services, and per-service overrides over it', async () => {
+    const c = createClients({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:1', sqsEndpoint: 'http://127.0.0.1:2', env: {} });
+    const ddb = await c.dynamodb.config.endpoint?.();
+    const sqs = await c.sqs.config.endpoint?.();
+    expect(ddb?.hostname).toBe('127.0.0.1');
+    expect(ddb?.port).toBe(1);
+    expect(sqs?.port).toBe(2);
+    expect(await c.dynamodb.config.region()).toBe('eu-west-1');
+    expect(await c.dynamodb.config.credentials()).toMatchObject({ accessKeyId: 'local' });
+  });
+});
