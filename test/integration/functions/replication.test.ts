@@ -14,6 +14,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeIngestHandler } from '../../../functions/ingest.ts';
 import { makeReplicatorHandler } from '../../../functions/replicator.ts';
+import { makeRepairHandler } from '../../../functions/repair.ts';
 import { createClients } from '../../../shared/adapters/clients.ts';
 import type { RegionClients } from '../../../shared/adapters/clients.ts';
 import { eventItem } from '../../../shared/adapters/dynamo-event-store.ts';
@@ -142,6 +143,20 @@ describe('replication through the real APIs', () => {
     const res = await ingest({ Records: [toSqsRecord({ MessageId: 'poison', Body: '{"id":"nope"}' }, 'arn:aws:sqs:x:0:q')] });
     expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'poison' }] });
     expect(await eu.store.count()).toBe(before);
+  });
+
+  it('repair pulls what the peer table has and this one lacks, by digest diff', async () => {
+    // Prepare: events written in eu-west-1 that never travelled (a lost message, a new region).
+    const written = await Promise.all(Array.from({ length: 12 }, (_, i) => eu.service.put(`lost-${run}-${i}`, i)));
+    // Act
+    const report = await makeRepairHandler(us, { [EU]: eu.store }, { logger: silent })();
+    // Assess
+    expect(report[EU]).toMatchObject({ pulled: 12, poison: 0 });
+    for (const w of written) {
+      expect((await us.store.get(w.event.id))?.receipt.via).toEqual({ type: 'repair', peer: EU });
+    }
+    const again = await makeRepairHandler(us, { [EU]: eu.store }, { logger: silent })();
+    expect(again[EU]).toMatchObject({ pulled: 0 });
   });
 
   it('lets only one of two concurrent withdrawals through on DynamoDB', async () => {
