@@ -21,9 +21,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { makeApiHandler } from '../functions/api.ts';
 import { makeIngestHandler, type IngestHandler } from '../functions/ingest.ts';
+import { makeRepairHandler, type RepairReport } from '../functions/repair.ts';
 import { makeReplicatorHandler, type ReplicatorHandler } from '../functions/replicator.ts';
 import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
-import { createRegionDeps } from '../shared/app/wiring.ts';
+import { createRegionDeps, type RegionDeps } from '../shared/app/wiring.ts';
 import { INGEST_MAPPING, REPLICATOR_MAPPING } from '../shared/config/delivery.ts';
 import type { RegionConfig } from '../shared/config/env.ts';
 import { DEFAULT_MESH_NAME, DEFAULT_REGIONS, tableName } from '../shared/config/naming.ts';
@@ -34,6 +35,7 @@ import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalLinkControl } from './link-control.ts';
 import { createMeshQueues } from './mesh-queues.ts';
 import { startHttpGateway, type HttpGateway } from './runtime/http-gateway.ts';
+import { Schedule } from './runtime/scheduler.ts';
 import { SqsPoller } from './runtime/sqs-poller.ts';
 import { StreamPoller } from './runtime/stream-poller.ts';
 import { sdkStreamsApi } from './runtime/streams-api.ts';
@@ -71,6 +73,12 @@ export interface MeshOptions {
   readonly maxReceiveCount?: number;
   /** Replicator retries of a failing stream batch before giving up on it (repair backfills). */
   readonly maximumRetryAttempts?: number;
+  /**
+   * Period of each region's anti-entropy repair (AWS: an EventBridge schedule); default 60 000,
+   * 0 = never (call `mesh.repair()` instead). Repair pulls only over links that are enabled: a
+   * cut link is a partition for repair too.
+   */
+  readonly repairIntervalMs?: number;
   /** Handlers' log level (default WARN; the handlers log JSON lines). */
   readonly handlerLogLevel?: LogLevel;
   /** The regions' wall clock (default Date.now). */
@@ -104,6 +112,8 @@ export interface Mesh {
   /** `${url}/ui/` of the first region when the GUI is present, else undefined. */
   readonly guiUrl: string | undefined;
   counters(): MeshCounters;
+  /** Runs the repair of one region (or of all) now, over the enabled links; returns the reports. */
+  repair(region?: string): Promise<Record<string, RepairReport>>;
   /** Stops every gateway, poller, client and server, and DynamoDB Local if this mesh started it. */
   stop(): Promise<void>;
 }
@@ -169,6 +179,19 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     };
 
     const meshRegions: MeshRegion[] = [];
+    const depsByRegion = new Map<string, RegionDeps>();
+    const repairLogger = new Logger({ serviceName: `${meshName}-repair`, logLevel: options.handlerLogLevel ?? 'WARN' });
+    /** One region's repair, pulling only from peers whose link into it is enabled. */
+    const repairRegion = async (region: string): Promise<RepairReport> => {
+      const deps = depsByRegion.get(region);
+      if (deps === undefined) throw new Error(`no region ${region} in this mesh`);
+      const open = (await links.links()).filter((l) => l.to === region && l.enabled).map((l) => l.from);
+      const stores = Object.fromEntries(open.flatMap((p) => {
+        const peer = depsByRegion.get(p);
+        return peer === undefined ? [] : [[p, peer.store]];
+      }));
+      return makeRepairHandler(deps, stores, { logger: repairLogger })();
+    };
     const documents = { '/local/mesh': () => ({ meshName, regions: meshRegions }) };
     const logLevel = options.handlerLogLevel ?? 'WARN';
 
@@ -185,6 +208,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         account: LOCAL_ACCOUNT,
       };
       const deps = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs }, links, options.clock);
+      depsByRegion.set(region, deps);
       const logger = (fn: string): Logger => new Logger({ serviceName: `${meshName}-${fn}`, logLevel, persistentKeys: { region } });
       const api = makeApiHandler(deps, { logger: logger('api') });
       let replicator = makeReplicatorHandler(deps, { logger: logger('replicator') });
@@ -234,6 +258,13 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       stream.start();
       onStop(3, () => stream.stop());
 
+      const repairEvery = options.repairIntervalMs ?? 60_000;
+      if (repairEvery > 0) {
+        const schedule = new Schedule(repairEvery, () => repairRegion(region), (err) => log(`${region} repair: ${(err as Error).message}`));
+        schedule.start();
+        onStop(3, () => schedule.stop());
+      }
+
       const gateway: HttpGateway = await startHttpGateway({
         handler: api,
         port: basePort === 0 ? 0 : basePort + i,
@@ -258,6 +289,11 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       sqsEndpoint: sqsServer.endpoint,
       guiUrl,
       counters: () => ({ replicatorGaveUp: gaveUp }),
+      repair: async (region) => {
+        const targets = region === undefined ? regions : [region];
+        const reports = await Promise.all(targets.map(async (r) => [r, await repairRegion(r)] as const));
+        return Object.fromEntries(reports);
+      },
       stop: () => (stopping ??= stopAll()),
     };
   } catch (err) {

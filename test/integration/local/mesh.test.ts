@@ -3,7 +3,7 @@
  * global setup, SQS in process, the real handlers) replicates, survives split brain, converges
  * bank accounts, ingests idempotently, dead-letters poison and refuses bad requests.
  */
-import { GetQueueUrlCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../../local/aws-clients.ts';
@@ -43,6 +43,8 @@ beforeAll(async () => {
     pollIntervalMs: 50,
     visibilityTimeoutSeconds: 1,
     handlerLogLevel: 'SILENT',
+    // Repair runs only when a test asks, so it never hides a replication fault.
+    repairIntervalMs: 0,
     wrap: {
       ingest: (region, handler) => async (event): Promise<SQSBatchResponse> => {
         if (region !== A) return handler(event);
@@ -357,5 +359,31 @@ describe('local mesh: delivery', () => {
     // Assess
     expect(ingestFailed).toHaveLength(1);
     expect((await linkState(C, A)).dlq).toBe(0);
+  });
+
+  it('repairs a message lost on a link: anti-entropy pulls the event from the peers', async () => {
+    // Prepare: the only message carrying the write to B is lost
+    const key = `lost-${uid()}`;
+    await mesh.links.setLink(A, B, false);
+    const put = await call(url[A] ?? '', 'PUT', `/kv/${key}`, { value: 'kept' });
+    await until('the message in the cut link', async () => (await linkState(A, B)).backlog === 1);
+    const lostQueue = await queueUrl(A, B);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: lostQueue, MaxNumberOfMessages: 10 }));
+    for (const m of got.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: lostQueue, ReceiptHandle: m.ReceiptHandle }));
+    expect(got.Messages).toHaveLength(1);
+    await mesh.links.setLink(A, B, true);
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await call(url[B] ?? '', 'GET', `/kv/${key}`);
+
+    // Act
+    const reports = await mesh.repair(B);
+
+    // Assess
+    expect(before.status).toBe(404);
+    const pulled = Object.values(reports[B] ?? {}).reduce((n, r) => n + ('pulled' in r ? r.pulled : 0), 0);
+    expect(pulled).toBeGreaterThanOrEqual(1);
+    const after = await call(url[B] ?? '', 'GET', `/events/${put.body.event.id}`);
+    expect(after.status).toBe(200);
+    expect(JSON.stringify(after.body)).toContain('"repair"');
   });
 });
