@@ -6,7 +6,10 @@
  *
  * What counts: `ok` reads and writes; `info` writes (outcome unknown: may take effect any time after
  * the call, or never); `fail` operations are dropped (they certainly did not happen), and so are
- * `info` reads (a read with no answer constrains nothing).
+ * `info` reads (a read with no answer constrains nothing). An `info` write whose value nobody read
+ * is dropped, and one whose value was read is bounded by the first such read (see
+ * `pruneInfoWrites`): with values unique per write this changes no verdict and removes the
+ * search's exponential blow-up on histories with many timeouts.
  *
  * @example
  * ```ts
@@ -90,7 +93,38 @@ function partitions(history: readonly Op[]): Partition[] {
     p.ops.push({ id: p.ops.length, f: o.f, value: JSON.stringify(value ?? null), call: o.start, ret: o.end });
     p.sources.push(o);
   }
-  return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
+  return [...byKey.values()].map(pruneInfoWrites).sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/**
+ * Bound the unknown-outcome writes, the search's worst enemy (each one left open to +∞ doubles the
+ * configurations to explore). For a write whose value no other write shares:
+ * - if no read returned its value, drop it: placing it last (or never) explains every read, and any
+ *   linearization with it stays one without it, since no read depends on it;
+ * - else it took effect before the earliest such read completed: its return becomes that instant
+ *   (never before its own call, which leaves an impossible read impossible).
+ * Both keep exactly the same set of legal linearizations, so the verdict is unchanged.
+ */
+function pruneInfoWrites(p: Partition): Partition {
+  const writers = new Map<string, number>();
+  const firstRead = new Map<string, number>();
+  for (const op of p.ops) {
+    if (op.f === 'write') writers.set(op.value, (writers.get(op.value) ?? 0) + 1);
+    else firstRead.set(op.value, Math.min(firstRead.get(op.value) ?? Infinity, op.ret));
+  }
+  const ops: LinOp[] = [];
+  const sources: Operation[] = [];
+  p.ops.forEach((op, i) => {
+    let kept: LinOp = op;
+    if (op.f === 'write' && !Number.isFinite(op.ret) && writers.get(op.value) === 1) {
+      const seen = firstRead.get(op.value);
+      if (seen === undefined) return;
+      kept = { ...op, ret: Math.max(op.call, seen) };
+    }
+    ops.push({ ...kept, id: ops.length });
+    sources.push(p.sources[i] as Operation);
+  });
+  return { key: p.key, ops, sources };
 }
 
 const seconds = (ns: number): string => `${(ns / 1e9).toFixed(3)} s`;
@@ -107,7 +141,7 @@ function formatCounterexample(p: Partition, ids: readonly number[]): Counterexam
     const src = p.sources[id] as Operation;
     return {
       index: src.invoke.index, process: src.process, region: src.invoke.region, f: op.f, value: op.value,
-      outcome: src.outcome === 'ok' ? 'ok' : 'info', start: op.call, end: Number.isFinite(op.ret) ? op.ret : null,
+      outcome: src.outcome === 'ok' ? 'ok' : 'info', start: op.call, end: src.outcome === 'ok' ? op.ret : null,
     };
   });
   const byId = new Map(chosen.map((id, i) => [id, ops[i] as CounterexampleOp]));
