@@ -16,9 +16,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { resolveMeshConfig } from '../../../infra/config.ts';
 import type { MeshConfig } from '../../../infra/config.ts';
 import { buildMesh } from '../../../infra/mesh-app.ts';
+import { handlerExists } from '../../../infra/paths.ts';
 import type { RegionStack } from '../../../infra/region-stack.ts';
 
-/** The fixture the repair function is built from in tests (functions/repair.ts may not exist). */
+/** The stand-in repair handler for tests that must not depend on functions/repair.ts existing. */
 export const REPAIR_FIXTURE = new URL('../fixtures/repair-handler.ts', import.meta.url).pathname;
 
 export interface SynthOptions {
@@ -57,7 +58,8 @@ export function synthMesh(options: SynthOptions): SynthesizedMesh {
     repair: options.repair ?? true,
     removalPolicy: options.removalPolicy,
   });
-  const stacks = buildMesh(app, config, { entries: { repair: REPAIR_FIXTURE } });
+  // The real repair handler when it exists (then it is bundled and inspected too), else the fixture.
+  const stacks = buildMesh(app, config, handlerExists('repair') ? {} : { entries: { repair: REPAIR_FIXTURE } });
   // cdk-nag runs as a validation plugin here: an unacknowledged finding makes this throw.
   app.synth();
   const templates = new Map(stacks.map((s) => [s.meshRegion, Template.fromStack(s)]));
