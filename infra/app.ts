@@ -3,7 +3,7 @@
  *
  * Context: `regions` (comma list, default from cdk.json), `meshName` (default `ecmesh`),
  * `account` (default: CDK_DEFAULT_ACCOUNT, i.e. the caller's credentials), `removalPolicy`
- * (`retain` | `destroy` | `snapshot`, default `retain`), `repair` (default: deployed when
+ * (`retain` | `destroy`, default `retain`), `repair` (default: deployed when
  * functions/repair.ts exists).
  *
  * @example

@@ -65,10 +65,9 @@ function parseRemovalPolicy(raw: unknown): RemovalPolicy {
       return RemovalPolicy.RETAIN;
     case 'destroy':
       return RemovalPolicy.DESTROY;
-    case 'snapshot':
-      return RemovalPolicy.SNAPSHOT;
     default:
-      throw new Error(`removalPolicy must be one of retain, destroy, snapshot (got '${String(raw)}')`);
+      // No 'snapshot': CloudFormation cannot snapshot DynamoDB tables or log groups.
+      throw new Error(`removalPolicy must be retain or destroy (got '${String(raw)}')`);
   }
 }
 

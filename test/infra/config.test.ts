@@ -36,7 +36,7 @@ describe('resolveMeshConfig', () => {
     [{ meshName: 'My Mesh' }, /invalid meshName 'My Mesh'/],
     [{ meshName: 'a'.repeat(21) }, /invalid meshName/],
     [{ account: '12345' }, /invalid account '12345' \(expected 12 digits\)/],
-    [{ removalPolicy: 'keep' }, /removalPolicy must be one of retain, destroy, snapshot/],
+    [{ removalPolicy: 'keep' }, /removalPolicy must be retain or destroy \(got 'keep'\)/],
     [{ repair: 'yes' }, /repair must be true or false/],
     [{ meshName: 'a'.repeat(20), regions: `us-east-1,xx-${'a'.repeat(40)}-1` }, /longer than (80|64) characters: shorten meshName/],
   ])('refuses %o', (input, message) => {

@@ -27,10 +27,10 @@ describe('two-region mesh, account from the environment', () => {
   regionInvariants(TWO, () => mesh);
 });
 
-describe('five-region mesh', () => {
+describe('five-region mesh, removalPolicy=destroy', () => {
   let mesh: SynthesizedMesh;
   beforeAll(() => {
-    mesh = synthMesh({ regions: FIVE });
+    mesh = synthMesh({ regions: FIVE, removalPolicy: 'destroy' });
     console.info(`infra: 5-region synth (no bundling) took ${mesh.synthMs} ms`);
   }, 240_000);
 

@@ -9,6 +9,7 @@
  * regionInvariants(regions, () => mesh);
  * ```
  */
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -47,9 +48,10 @@ export function regionInvariants(regions: readonly string[], get: () => Synthesi
     const peers = regions.filter((r) => r !== region);
     const t = () => get().template(region);
 
-    it('has the events table: deterministic name, NEW_IMAGE stream, PITR, KMS encryption, retained', () => {
+    it('has the events table: deterministic name, NEW_IMAGE stream, PITR, KMS encryption, configured removal', () => {
+      const retain = get().config.removalPolicy === RemovalPolicy.RETAIN;
       t().hasResource('AWS::DynamoDB::Table', {
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: retain ? 'Retain' : 'Delete',
         Properties: Match.objectLike({
           TableName: tableName(MESH, region),
           KeySchema: [
@@ -60,7 +62,7 @@ export function regionInvariants(regions: readonly string[], get: () => Synthesi
           StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           SSESpecification: { SSEEnabled: true },
-          DeletionProtectionEnabled: true,
+          DeletionProtectionEnabled: retain,
           GlobalSecondaryIndexes: Match.arrayWith([
             Match.objectLike({ IndexName: TABLE_SCHEMA.byIdIndex.name }),
             Match.objectLike({ IndexName: TABLE_SCHEMA.byBucketIndex.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
@@ -219,6 +221,9 @@ export function regionInvariants(regions: readonly string[], get: () => Synthesi
       }
       t().hasResourceProperties('AWS::Lambda::Function', { FunctionName: ingestFunctionName(MESH, region) });
       t().allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+      for (const [, group] of resources(t(), 'AWS::Logs::LogGroup')) {
+        expect(group.DeletionPolicy).toBe(get().config.removalPolicy === RemovalPolicy.RETAIN ? 'Retain' : 'Delete');
+      }
     });
 
     it('lets the api function toggle only the mesh\'s ingest mappings, in every region', () => {
