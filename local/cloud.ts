@@ -247,6 +247,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         filters: [{ dynamodb: { NewImage: { origin: { S: [region] }, type: { S: ['event'] } } } }],
         batchSize: REPLICATOR_MAPPING.batchSize,
         startingPosition: REPLICATOR_MAPPING.startingPosition,
+        // As the CDK stack configures the mapping (infra/region-stack.ts).
+        bisectBatchOnError: true,
         maximumRetryAttempts: options.maximumRetryAttempts ?? REPLICATOR_MAPPING.maximumRetryAttempts,
         pollIntervalMs,
         onFailure: (f) => {

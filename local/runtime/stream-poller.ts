@@ -6,7 +6,8 @@
  * drained (shards split and close); the filter criteria drop records before the handler sees them;
  * batches of at most `batchSize` records; with partial batch responses a failing batch is retried
  * from its first failed `SequenceNumber` (an unknown identifier or a thrown error retries it
- * whole); after `maximumRetryAttempts` the batch goes to the on-failure hook (AWS: the on-failure
+ * whole; with `bisectBatchOnError` a thrown error first halves the batch, down to one record, before
+ * retries count); after `maximumRetryAttempts` the batch goes to the on-failure hook (AWS: the on-failure
  * destination) and reading moves on. Positions are kept in memory: a restart reads from the
  * starting position again (TRIM_HORIZON by default, so nothing written is skipped; ingest is
  * idempotent, so a replay is harmless).
@@ -49,6 +50,8 @@ export interface StreamPollerOptions {
   readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   /** Retries of a failing batch before `onFailure` (AWS: -1 = until the record expires; here capped). */
   readonly maximumRetryAttempts?: number;
+  /** On a thrown error, halve the batch and retry before counting attempts (AWS BisectBatchOnFunctionError). */
+  readonly bisectBatchOnError?: boolean;
   /** Pause between polls of an idle stream (AWS polls each shard about four times a second). */
   readonly pollIntervalMs?: number;
   /** First retry delay; doubles per attempt up to 2 s. */
@@ -81,6 +84,8 @@ interface ShardState {
   pending: DynamoDBRecord[];
   attempts: number;
   retryAt: number;
+  /** Batch size in force: halved by bisection, reset by a success. */
+  limit: number;
   /** No more records will ever come (closed and read to the end). */
   closed: boolean;
   done: boolean;
@@ -103,6 +108,10 @@ export class StreamPoller {
 
   constructor(options: StreamPollerOptions) {
     this.#o = options;
+  }
+
+  get #batchSize(): number {
+    return Math.max(1, this.#o.batchSize ?? 100);
   }
 
   get stats(): StreamPollerStats {
@@ -191,6 +200,7 @@ export class StreamPoller {
         pending: [],
         attempts: 0,
         retryAt: 0,
+        limit: this.#batchSize,
         closed: false,
         done: latest && isClosed,
       });
@@ -249,13 +259,19 @@ export class StreamPoller {
 
   /** Invokes the handler with the next batch of the shard; true when it made progress. */
   async #deliver(shard: ShardState): Promise<boolean> {
-    const batch = shard.pending.slice(0, Math.max(1, this.#o.batchSize ?? 100));
-    const failedAt = await this.#invoke(batch);
+    const batch = shard.pending.slice(0, shard.limit);
+    const { failedAt, threw } = await this.#invoke(batch);
     this.#stats.batches += 1;
     if (failedAt === undefined) {
       shard.pending.splice(0, batch.length);
       this.#stats.delivered += batch.length;
       shard.attempts = 0;
+      shard.limit = this.#batchSize;
+      return true;
+    }
+    if (threw && this.#o.bisectBatchOnError === true && batch.length > 1) {
+      shard.limit = Math.ceil(batch.length / 2);
+      this.#stats.retries += 1;
       return true;
     }
     // Records before the first failure are done; retry from the failure.
@@ -277,22 +293,22 @@ export class StreamPoller {
     return failedAt > 0;
   }
 
-  /** Runs the handler; returns the index of the first failed record, or undefined if none failed. */
-  async #invoke(batch: DynamoDBRecord[]): Promise<number | undefined> {
+  /** Runs the handler: the index of the first failed record (undefined if none), and whether it threw. */
+  async #invoke(batch: DynamoDBRecord[]): Promise<{ failedAt: number | undefined; threw: boolean }> {
     let response: DynamoDBBatchResponse | void;
     try {
       response = await this.#o.handler({ Records: batch });
     } catch (err) {
       this.#o.log?.(`stream-poller ${this.#o.streamArn}: handler failed the batch: ${(err as Error).message}`);
-      return 0;
+      return { failedAt: 0, threw: true };
     }
     let first: number | undefined;
     for (const f of response?.batchItemFailures ?? []) {
       const i = batch.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier);
       // AWS: an identifier that is empty or not in the batch fails the whole batch.
-      if (i < 0) return 0;
+      if (i < 0) return { failedAt: 0, threw: false };
       first = first === undefined ? i : Math.min(first, i);
     }
-    return first;
+    return { failedAt: first, threw: false };
   }
 }

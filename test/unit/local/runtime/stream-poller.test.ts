@@ -212,4 +212,30 @@ describe('StreamPoller (DynamoDB Streams event source mapping)', () => {
     // Assess
     expect(seen).toEqual([2]);
   });
+
+  it('halves a batch whose handler throws before counting retries (bisect on error)', async () => {
+    // Prepare
+    const stream = new FakeStream();
+    stream.addShard('s1');
+    for (let i = 1; i <= 4; i += 1) stream.put('s1', { origin: 'r-a', type: 'event', n: i });
+    const calls: number[][] = [];
+    const failures: StreamFailure[] = [];
+    const p = poller(
+      stream,
+      async (e) => {
+        calls.push(e.Records.map(n));
+        if (e.Records.some((r) => n(r) === 3)) throw new Error('poison 3');
+      },
+      { batchSize: 4, bisectBatchOnError: true, maximumRetryAttempts: 1, onFailure: (f) => failures.push(f) },
+    );
+
+    // Act
+    for (let i = 0; i < 5; i += 1) stream.put('s1', { origin: 'r-a', type: 'event', n: 10 + i });
+    await drain(p, 40);
+
+    // Assess: [1..4] fails, [1,2] passes, [3,4] fails, [3] fails twice and is given up, then on
+    expect(calls.slice(0, 5)).toEqual([[1, 2, 3], [1, 2], [3], [3], [4, 10, 11]]);
+    expect(failures.map((f) => f.records.map(n))).toEqual([[3]]);
+    expect(calls.flat().filter((x) => x !== 3)).toEqual([1, 2, 1, 2, 4, 10, 11, 12, 13, 14]);
+  });
 });
