@@ -81,8 +81,8 @@ export interface MeshOptions {
   readonly repairIntervalMs?: number;
   /** Handlers' log level (default WARN; the handlers log JSON lines). */
   readonly handlerLogLevel?: LogLevel;
-  /** The regions' wall clock (default Date.now). */
-  readonly clock?: WallClock;
+  /** The regions' wall clock (default Date.now); a function gives each region its own (clock skew). */
+  readonly clock?: WallClock | ((region: string) => WallClock);
   /** Wraps a region's handlers, e.g. to inject failures in tests. */
   readonly wrap?: {
     readonly ingest?: (region: string, handler: IngestHandler) => IngestHandler;
@@ -207,7 +207,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         inboundQueueUrls: Object.fromEntries(peers.map((p) => [p, queueOf(p, region).url])),
         account: LOCAL_ACCOUNT,
       };
-      const deps = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs }, links, options.clock);
+      const clock = typeof options.clock === 'function' ? options.clock(region) : options.clock;
+      const deps = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs }, links, clock);
       depsByRegion.set(region, deps);
       const logger = (fn: string): Logger => new Logger({ serviceName: `${meshName}-${fn}`, logLevel, persistentKeys: { region } });
       const api = makeApiHandler(deps, { logger: logger('api') });
