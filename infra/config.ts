@@ -51,7 +51,10 @@ const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const MESH_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 
-/** Splits `a,b,c` (context from the command line) or takes an array (context from cdk.json). */
+/**
+ * Splits `a,b,c` (context from the command line) or takes an array (context from cdk.json).
+ * @example parseRegionList('us-east-1, eu-west-1'); // ['us-east-1', 'eu-west-1']
+ */
 export function parseRegionList(raw: unknown): string[] {
   if (raw === undefined || raw === null || raw === '') return [...DEFAULT_REGIONS];
   const items = Array.isArray(raw) ? raw : String(raw).split(',');
@@ -78,7 +81,10 @@ function parseBoolean(raw: unknown, name: string, fallback: boolean): boolean {
   throw new Error(`${name} must be true or false (got '${String(raw)}')`);
 }
 
-/** Throws, naming the offending value, unless the region list can form a mesh. */
+/**
+ * Throws, naming the offending value, unless the region list can form a mesh.
+ * @example validateRegions(['us-east-1'], 'ecmesh'); // throws 'a mesh needs at least 2 regions (got 1: …)'
+ */
 export function validateRegions(regions: readonly string[], meshName: string): void {
   if (regions.length < 2) {
     throw new Error(`a mesh needs at least 2 regions (got ${regions.length}: '${regions.join(',')}')`);
@@ -107,6 +113,7 @@ export function validateRegions(regions: readonly string[], meshName: string): v
  * Validates raw inputs and fills the defaults.
  * @param input context values (`regions`, `meshName`, `account`, `removalPolicy`, `repair`)
  * @param defaults values used when the input leaves them out (the app passes the environment's)
+ * @example resolveMeshConfig({ regions: 'us-east-1,eu-west-1', removalPolicy: 'destroy' }, { account: '123456789012' });
  */
 export function resolveMeshConfig(
   input: MeshConfigInput,

@@ -19,7 +19,10 @@ import { suppressReviewedFindings } from './nag-suppressions.ts';
 import { RegionStack } from './region-stack.ts';
 import type { RegionStackProps } from './region-stack.ts';
 
-/** Stack name of a region: `<mesh>-<region>`, e.g. `ecmesh-us-east-1`. */
+/**
+ * Stack name of a region.
+ * @example stackName('ecmesh', 'us-east-1'); // 'ecmesh-us-east-1'
+ */
 export function stackName(meshName: string, region: string): string {
   return `${meshName}-${region}`;
 }
@@ -30,7 +33,10 @@ export interface BuildMeshOptions {
   readonly entries?: RegionStackProps['entries'];
 }
 
-/** Adds one stack per region of `config` to `app`, with cdk-nag; returns them in region order. */
+/**
+ * Adds one stack per region of `config` to `app`, with cdk-nag; returns them in region order.
+ * @example const [useast1] = buildMesh(new App(), resolveMeshConfig({ regions: 'us-east-1,eu-west-1' }));
+ */
 export function buildMesh(app: App, config: MeshConfig, options: BuildMeshOptions = {}): RegionStack[] {
   const stacks = config.regions.map((region) => new RegionStack(app, stackName(config.meshName, region), {
     config,

@@ -24,7 +24,10 @@ export interface ReviewedFinding {
 const XRAY_AND_LIST =
   'Resource::* is required by actions that support no resource-level permissions: X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords, added by Tracing.ACTIVE)';
 
-/** The findings of one region's stack that are accepted, with their reasons. */
+/**
+ * The findings of one region's stack that are accepted, with their reasons.
+ * @example reviewedFindings(stack).map((f) => `${f.id}: ${f.reason}`);
+ */
 export function reviewedFindings(stack: RegionStack): ReviewedFinding[] {
   // cdk-nag renders pseudo parameters as <AWS::…>; a concrete account appears as itself.
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
@@ -58,7 +61,10 @@ export function reviewedFindings(stack: RegionStack): ReviewedFinding[] {
   return findings;
 }
 
-/** Acknowledges {@link reviewedFindings} on their constructs. */
+/**
+ * Acknowledges {@link reviewedFindings} on their constructs.
+ * @example suppressReviewedFindings(stack); // then Validations' cdk-nag plugin skips exactly those
+ */
 export function suppressReviewedFindings(stack: RegionStack): void {
   for (const f of reviewedFindings(stack)) Validations.of(f.scope).acknowledge({ id: f.id, reason: f.reason });
 }

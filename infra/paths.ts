@@ -21,12 +21,18 @@ export const LOCK_FILE = join(REPO_ROOT, 'package-lock.json');
 /** The handlers the stacks deploy, one file each under `functions/`. */
 export type HandlerName = 'api' | 'replicator' | 'ingest' | 'repair';
 
-/** Absolute path of a handler's source file. */
+/**
+ * Absolute path of a handler's source file.
+ * @example handlerEntry('ingest'); // '/…/functions/ingest.ts'
+ */
 export function handlerEntry(name: HandlerName): string {
   return join(REPO_ROOT, 'functions', `${name}.ts`);
 }
 
-/** Whether a handler's source exists (the repair handler is optional). */
+/**
+ * Whether a handler's source exists (the repair handler is optional).
+ * @example handlerExists('repair'); // true once functions/repair.ts exists
+ */
 export function handlerExists(name: HandlerName): boolean {
   return existsSync(handlerEntry(name));
 }

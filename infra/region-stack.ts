@@ -49,7 +49,10 @@ export interface RegionStackProps extends StackProps {
   readonly entries?: Partial<Record<HandlerName, string>>;
 }
 
-/** The value the stream filter matches: event items written in this region. */
+/**
+ * The pattern the stream filter matches: event items written in this region.
+ * @example FilterCriteria.filter(localOriginFilter('us-east-1')); // {"dynamodb":{"NewImage":{"origin":{"S":["us-east-1"]},…}}}
+ */
 export function localOriginFilter(region: string): Record<string, unknown> {
   return {
     dynamodb: {

@@ -90,6 +90,7 @@ export class LambdaLinkControl implements LinkControl {
   /**
    * Builds the control from the handler environment (MESH_NAME, MESH_REGION, MESH_PEERS,
    * MESH_ACCOUNT), as the api Lambda does.
+   * @example LambdaLinkControl.fromEnv(process.env);
    */
   static fromEnv(env: Readonly<Record<string, string | undefined>>, clients?: LinkControlClients): LambdaLinkControl {
     const c = readRegionConfig(env);
