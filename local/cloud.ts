@@ -33,7 +33,7 @@ import type { LinkControl } from '../shared/ports/link-control.ts';
 import { localClients, type RegionClients } from './aws-clients.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalLinkControl } from './link-control.ts';
-import { createMeshQueues } from './mesh-queues.ts';
+import { createMeshQueues, type LinkQueues } from './mesh-queues.ts';
 import { startHttpGateway, type HttpGateway } from './runtime/http-gateway.ts';
 import { Schedule } from './runtime/scheduler.ts';
 import { SqsPoller } from './runtime/sqs-poller.ts';
@@ -172,7 +172,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       ...(options.maxReceiveCount === undefined ? {} : { maxReceiveCount: options.maxReceiveCount }),
     });
     const links = new LocalLinkControl(admin.sqs);
-    const queueOf = (from: string, to: string): ReturnType<typeof queues.get> & object => {
+    const queueOf = (from: string, to: string): LinkQueues => {
       const q = queues.get(from, to);
       if (q === undefined) throw new Error(`no queue ${from} -> ${to}`);
       return q;
