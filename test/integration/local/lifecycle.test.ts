@@ -1,0 +1,62 @@
+/**
+ * The local cloud's lifecycle on its own (what `npm start` does): it starts DynamoDB Local itself,
+ * and stop() — or a failed start — leaves no Java process and no listening port behind.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { startMesh } from '../../../local/cloud.ts';
+
+/** Java processes that are children of this test process. */
+function javaChildren(): string[] {
+  try {
+    const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+    return out.split('\n').filter((l) => l.includes('java')).map((l) => l.trim());
+  } catch {
+    return []; // ps exits 1 when there are no children at all
+  }
+}
+
+async function refused(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('local cloud lifecycle', () => {
+  it('starts its own DynamoDB Local and stops everything, Java included', async () => {
+    // Prepare
+    const before = javaChildren();
+
+    // Act
+    const mesh = await startMesh({ regions: ['lc-a', 'lc-b'], basePort: 0, meshName: `itlife${Date.now().toString(36)}`, handlerLogLevel: 'SILENT' });
+    const during = javaChildren();
+    const status = await fetch(`${mesh.regions[0]?.url}/status`);
+    await mesh.stop();
+
+    // Assess
+    expect(status.status).toBe(200);
+    expect(during.length).toBe(before.length + 1);
+    expect(javaChildren()).toEqual(before);
+    for (const url of [mesh.dynamodbEndpoint, mesh.sqsEndpoint, ...mesh.regions.map((r) => r.url)]) expect(await refused(url)).toBe(true);
+  }, 120_000);
+
+  it('cleans up after a failed start (a region port already taken)', async () => {
+    // Prepare
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    const before = javaChildren();
+
+    // Act
+    const started = startMesh({ regions: ['lc-c'], basePort: port, meshName: `itfail${Date.now().toString(36)}`, handlerLogLevel: 'SILENT' });
+
+    // Assess
+    await expect(started).rejects.toThrow(/EADDRINUSE/);
+    expect(javaChildren()).toEqual(before);
+    await new Promise<void>((r) => blocker.close(() => r()));
+  }, 120_000);
+});
