@@ -53,6 +53,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`local cloud failed to start: ${(err as Error).stack ?? String(err)}`);
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') console.error(`local cloud failed to start: ${e.message}. Another mesh running? Try --port 0 (free ports) or --port 4001.`);
+  else console.error(`local cloud failed to start: ${e.stack ?? String(err)}`);
   process.exit(1);
 });
