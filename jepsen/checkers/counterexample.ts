@@ -1,11 +1,12 @@
 /**
  * Shrinks a non-linearisable register history to a minimal counterexample a person can read.
  *
- * 1. The shortest non-linearisable prefix: operations taken in order of completion, each prefix
- *    closed under "a read of v keeps the writes of v". With values unique per write, a closed
- *    sub-history of a linearisable history is linearisable (restrict its linearisation), so a
- *    closed prefix that is not linearisable proves the whole history is not, and prefixes only grow
- *    worse: a binary search finds the shortest.
+ * 1. A short non-linearisable window. Every candidate is closed under "a read of v keeps the
+ *    writes of v"; with values unique per write, a closed sub-history of a linearisable history is
+ *    linearisable (restrict its linearisation), so a closed candidate that is not linearisable
+ *    proves the whole history is not. Anomalies are local in time, so windows of 16, 64, 256
+ *    consecutive completions are tried first; failing that, the shortest non-linearisable prefix
+ *    in completion order (prefixes only grow worse, so a binary search finds it).
  * 2. Delta debugging (ddmin): drop chunks of operations, then single ones (a write together with
  *    the reads of its value, which keeps the set closed) while what is left is still not
  *    linearisable, until nothing more can go: a 1-minimal set, usually two or three operations.
@@ -28,6 +29,52 @@ function provenInvalid(all: readonly LinOp[], ids: readonly number[], deadline: 
   return searchLinearization(subset, { deadline }).result === 'invalid';
 }
 
+/** Closure of a set of ids: every write whose value a read in the set returned joins it. */
+function closureOf(ops: readonly LinOp[]): (ids: Iterable<number>) => number[] {
+  const writesOf = new Map<string, number[]>();
+  for (const op of ops) if (op.f === 'write') writesOf.set(op.value, [...(writesOf.get(op.value) ?? []), op.id]);
+  return (ids) => {
+    const set = new Set(ids);
+    for (const id of [...set]) {
+      const op = ops[id] as LinOp;
+      if (op.f === 'read') for (const w of writesOf.get(op.value) ?? []) set.add(w);
+    }
+    return [...set].sort((a, b) => a - b);
+  };
+}
+
+function completionOrder(ops: readonly LinOp[]): number[] {
+  return ops.map((o) => o.id).sort((a, b) => {
+    const x = ops[a] as LinOp;
+    const y = ops[b] as LinOp;
+    return x.ret === y.ret ? x.call - y.call : x.ret < y.ret ? -1 : 1;
+  });
+}
+
+/**
+ * Look for a violation in short windows of consecutive completions (16, 64, then 256 operations,
+ * each closed under "a read keeps the writes of its value"): ids of a non-linearisable window, or
+ * `undefined`. A window that fails proves the whole history is not linearisable, so on a long
+ * partition this answers `invalid` in milliseconds, where the global search may take seconds.
+ *
+ * @example
+ * ```ts
+ * findLocalViolation(ops, performance.now() + 1000); // [12, 15, 17, …] or undefined
+ * ```
+ */
+export function findLocalViolation(ops: readonly LinOp[], deadline: number, sizes: readonly number[] = [16, 64, 256]): number[] | undefined {
+  const closure = closureOf(ops);
+  const byReturn = completionOrder(ops);
+  for (const size of sizes) {
+    if (size * 2 > ops.length) break;
+    for (let start = 0; start < ops.length && performance.now() < deadline; start += size / 2) {
+      const window = closure(byReturn.slice(start, start + size));
+      if (provenInvalid(ops, window, deadline)) return window;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The ids (into `ops`) of a 1-minimal closed non-linearisable sub-history. `ops` must be
  * non-linearisable; when the deadline passes, the smallest set found so far is returned.
@@ -37,32 +84,22 @@ function provenInvalid(all: readonly LinOp[], ids: readonly number[], deadline: 
  * shrinkCounterexample([write1, readNilAfter], Infinity); // [0, 1]
  * ```
  */
-export function shrinkCounterexample(ops: readonly LinOp[], deadline: number): number[] {
-  const writesOf = new Map<string, number[]>();
-  for (const op of ops) if (op.f === 'write') writesOf.set(op.value, [...(writesOf.get(op.value) ?? []), op.id]);
-  const closure = (ids: Iterable<number>): number[] => {
-    const set = new Set(ids);
-    for (const id of [...set]) {
-      const op = ops[id] as LinOp;
-      if (op.f === 'read') for (const w of writesOf.get(op.value) ?? []) set.add(w);
+export function shrinkCounterexample(ops: readonly LinOp[], deadline: number, start?: readonly number[]): number[] {
+  const closure = closureOf(ops);
+  const byReturn = completionOrder(ops);
+  // 1a. A local window (given, or searched for).
+  let current: number[] | undefined = start !== undefined ? [...start] : findLocalViolation(ops, deadline);
+  // 1b. Otherwise the shortest closed prefix in completion order.
+  if (current === undefined) {
+    let lo = 1;
+    let hi = ops.length;
+    while (lo < hi && performance.now() < deadline) {
+      const mid = (lo + hi) >>> 1;
+      if (provenInvalid(ops, closure(byReturn.slice(0, mid)), deadline)) hi = mid;
+      else lo = mid + 1;
     }
-    return [...set].sort((a, b) => a - b);
-  };
-
-  // 1. Shortest closed prefix in completion order.
-  const byReturn = ops.map((o) => o.id).sort((a, b) => {
-    const x = ops[a] as LinOp;
-    const y = ops[b] as LinOp;
-    return x.ret === y.ret ? x.call - y.call : x.ret < y.ret ? -1 : 1;
-  });
-  let lo = 1;
-  let hi = ops.length;
-  while (lo < hi && performance.now() < deadline) {
-    const mid = (lo + hi) >>> 1;
-    if (provenInvalid(ops, closure(byReturn.slice(0, mid)), deadline)) hi = mid;
-    else lo = mid + 1;
+    current = closure(byReturn.slice(0, hi));
   }
-  let current = closure(byReturn.slice(0, hi));
 
   // 2. Delta debugging (ddmin): drop chunks, halving the chunk size when no chunk can go, down to
   // single operations. Dropping a write drops the reads of its value, so every candidate stays closed.
@@ -102,6 +139,8 @@ export function shrinkCounterexample(ops: readonly LinOp[], deadline: number): n
  * ```
  */
 export function explainCounterexample(ops: readonly LinOp[], label: (op: LinOp) => string): string {
+  // The patterns below are cubic; past a few dozen operations nobody reads them one by one anyway.
+  if (ops.length > 60) return GENERIC;
   const shown = (v: string): string => (v === 'null' ? 'nil' : v);
   const reads = ops.filter((o) => o.f === 'read');
   const writes = ops.filter((o) => o.f === 'write');
@@ -143,5 +182,7 @@ export function explainCounterexample(ops: readonly LinOp[], label: (op: LinOp) 
       }
     }
   }
-  return 'No order of these operations that respects their real-time order (an operation that completed before another began comes first) gives every read the value of the latest write.';
+  return GENERIC;
 }
+
+const GENERIC = 'No order of these operations that respects their real-time order (an operation that completed before another began comes first) gives every read the value of the latest write.';

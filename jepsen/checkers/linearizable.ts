@@ -23,7 +23,7 @@ import { pairOperations } from '../history.ts';
 import type { Verdict, Validity } from './verdict.ts';
 import type { LinOp } from './wgl.ts';
 import { searchLinearization } from './wgl.ts';
-import { explainCounterexample, shrinkCounterexample } from './counterexample.ts';
+import { explainCounterexample, findLocalViolation, shrinkCounterexample } from './counterexample.ts';
 
 export interface LinearizableOptions {
   /** Budget for the whole search, all keys together (default 60 s). */
@@ -74,6 +74,9 @@ export interface LinearizabilityDetails {
   /** Keys found not linearisable. */
   readonly invalidKeys: readonly string[];
 }
+
+/** Partitions at least this long are scanned for a local violation before the global search. */
+const LOCAL_SCAN_FROM = 2000;
 
 interface Partition {
   readonly key: string;
@@ -146,7 +149,8 @@ function formatCounterexample(p: Partition, ids: readonly number[]): Counterexam
   });
   const byId = new Map(chosen.map((id, i) => [id, ops[i] as CounterexampleOp]));
   const why = explainCounterexample(chosen.map((id) => p.ops[id] as LinOp), (op) => describe(byId.get(op.id) as CounterexampleOp));
-  const rows = ops.map((o, i) => {
+  const MAX_ROWS = 40;
+  const rows = ops.slice(0, MAX_ROWS).map((o, i) => {
     const span = `${seconds(o.start).padStart(10)} → ${(o.end === null ? '?' : seconds(o.end)).padStart(10)}`;
     const result = o.outcome === 'info' ? 'unknown outcome' : o.f === 'read' ? `returned ${shown(o.value)}` : 'ok';
     return `  ${String(i + 1).padStart(2)}. [${span}] ${describe(o).padEnd(36)} ${result}   (history #${o.index})`;
@@ -154,6 +158,7 @@ function formatCounterexample(p: Partition, ids: readonly number[]): Counterexam
   const text = [
     `Key ${JSON.stringify(p.key)}: these ${ops.length} operations have no linearization (no single order consistent with real time in which every read returns the latest write):`,
     ...rows,
+    ...(ops.length > MAX_ROWS ? [`  … and ${ops.length - MAX_ROWS} more (the search ran out of shrinking budget; see results.json)`] : []),
     `Why: ${why}`,
   ].join('\n');
   return { key: p.key, ops, why, text };
@@ -174,10 +179,15 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   const parts = partitions(history);
   const keys: Record<string, KeyResult> = {};
   const invalid: Partition[] = [];
+  const local = new Map<Partition, number[]>();
   let operations = 0;
   for (const p of parts) {
     const t0 = performance.now();
-    const r = searchLinearization(p.ops, { deadline });
+    // On a long partition, a local violation is found in milliseconds and proves the verdict,
+    // sparing the global search (the part that can take seconds).
+    const window = p.ops.length >= LOCAL_SCAN_FROM ? findLocalViolation(p.ops, deadline) : undefined;
+    if (window !== undefined) local.set(p, window);
+    const r = window !== undefined ? { result: 'invalid' as const, steps: 0, cached: 0 } : searchLinearization(p.ops, { deadline });
     const valid: Validity = r.result === 'valid' ? true : r.result === 'invalid' ? false : 'unknown';
     keys[p.key] = { valid, operations: p.ops.length, steps: r.steps, cached: r.cached, ms: performance.now() - t0 };
     operations += p.ops.length;
@@ -190,7 +200,7 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   const first = invalid[0];
   if (first !== undefined) {
     const shrinkDeadline = performance.now() + (options.shrinkBudgetMs ?? 10_000);
-    const counterexample = formatCounterexample(first, shrinkCounterexample(first.ops, shrinkDeadline));
+    const counterexample = formatCounterexample(first, shrinkCounterexample(first.ops, shrinkDeadline, local.get(first)));
     return {
       checker: 'linearizable', valid: false,
       explanation: `Not linearizable: ${invalid.length} of ${parts.length} keys have no legal order of their ${operations} operations. ` +
