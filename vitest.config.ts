@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // (which needs no Java); the integration layer shares one DynamoDB Local + SQS server per run.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    // The SDK warns once per process that its 2027 releases need Node 22; the machine pins Node 20.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 30_000,
     hookTimeout: 180_000,
     coverage: {
