@@ -42,12 +42,18 @@ function xScale(maxNs: number): (ns: number) => number {
   return (ns) => LEFT + (Math.min(ns, maxNs) / maxNs) * (W - LEFT - RIGHT);
 }
 
+/** Shorten a label to fit `px` pixels at 10 px sans-serif (about 5.5 px a character). */
+function fit(label: string, px: number): string {
+  const max = Math.floor(px / 5.5);
+  return label.length <= max ? label : max <= 1 ? '' : `${label.slice(0, max - 1)}…`;
+}
+
 function shading(windows: readonly NemesisWindow[], x: (ns: number) => number, top: number, height: number): string {
   return windows.map((w) => {
     const x0 = x(w.start);
     const x1 = x(Number.isFinite(w.end) ? w.end : Number.MAX_SAFE_INTEGER);
     return `<rect x="${x0.toFixed(1)}" y="${top}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${height}" fill="#f6c6c6" opacity="0.45"><title>${esc(w.description)}: ${sec(w.start).toFixed(2)} s – ${sec(w.end).toFixed(2)} s</title></rect>` +
-      `<text x="${(x0 + 3).toFixed(1)}" y="${top + 11}" font-size="10" fill="#a33">${esc(w.description)}</text>`;
+      `<text x="${(x0 + 3).toFixed(1)}" y="${top + 11}" font-size="10" fill="#a33">${esc(fit(w.description, x1 - x0 - 6))}</text>`;
   }).join('');
 }
 
@@ -81,7 +87,7 @@ function timeline(ops: readonly Operation[], input: ReportInput, highlight: Read
     const y = top + w * rowH + 3;
     const hl = highlight.has(o.invoke.index);
     const read = o.f === 'read';
-    return `<rect x="${x0.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${rowH - 6}" fill="${OUTCOME_COLOURS[o.outcome]}" fill-opacity="${read ? 0.55 : 0.95}"${hl ? ' stroke="#000" stroke-width="2"' : ''}><title>${esc(describeOp(o))}</title></rect>`;
+    return `<rect x="${x0.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${rowH - 6}" class="${o.outcome}${read ? ' r' : ''}"${hl ? ' stroke="#000" stroke-width="2"' : ''}><title>${esc(describeOp(o))}</title></rect>`;
   }).join('');
   const end = `<line x1="${x(input.loadEnd).toFixed(1)}" x2="${x(input.loadEnd).toFixed(1)}" y1="${top}" y2="${height - 24}" stroke="#333" stroke-dasharray="4 3"/>`;
   return `<svg width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="timeline of operations per worker">` +
@@ -99,7 +105,7 @@ function latency(ops: readonly Operation[], input: ReportInput, maxNs: number): 
   const y = (ms: number): number => top + plotH - (Math.log10(Math.max(ms, minMs)) / Math.log10(maxMs)) * plotH;
   const ticks = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000].filter((t) => t <= maxMs * 1.01);
   const grid = ticks.map((t) => `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#eee"/><text x="${LEFT - 6}" y="${(y(t) + 3).toFixed(1)}" font-size="10" text-anchor="end" fill="#555">${t} ms</text>`).join('');
-  const dots = ops.map((o) => `<circle cx="${x(o.start).toFixed(1)}" cy="${y(lat(o)).toFixed(1)}" r="2" fill="${OUTCOME_COLOURS[o.outcome]}" fill-opacity="0.7"><title>${esc(describeOp(o))}\nlatency ${lat(o).toFixed(1)} ms</title></circle>`).join('');
+  const dots = ops.map((o) => `<circle cx="${x(o.start).toFixed(1)}" cy="${y(lat(o)).toFixed(1)}" r="2" class="${o.outcome}"><title>p${o.process} ${o.f} ${o.outcome} ${lat(o).toFixed(0)} ms (#${o.invoke.index})</title></circle>`).join('');
   return `<svg width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="latency over time">` +
     timeAxis(x, maxNs, top + plotH + 4, top) + shading(input.windows, x, top - 14, plotH + 14) + grid + dots + '</svg>';
 }
@@ -165,6 +171,8 @@ table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #ddd;padding
 .meaning{color:#555;font-size:12px;margin-top:4px} pre{background:#f7f7f7;padding:10px;white-space:pre-wrap;font-size:12px}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle} small{color:#666}
 .summary{font-size:16px;margin:8px 0}
+rect.ok,circle.ok{fill:${OUTCOME_COLOURS.ok}} rect.fail,circle.fail{fill:${OUTCOME_COLOURS.fail}} rect.info,circle.info{fill:${OUTCOME_COLOURS.info}}
+rect.ok,rect.fail,rect.info{fill-opacity:.95} rect.r{fill-opacity:.55} circle{fill-opacity:.7}
 </style></head><body>
 <h1>Jepsen-style run: ${esc(title)}</h1>
 <div>${ops.length} operations by ${c.concurrency} workers over ${c.regions.length} regions (${c.regions.map((r) => esc(`${r.region} ${r.url}`)).join(', ')}), ${c.timeS} s of load, ${c.quietS} s quiet, request timeout ${c.timeoutMs} ms, seed ${c.seed}.</div>
