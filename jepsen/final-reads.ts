@@ -19,6 +19,7 @@ import { MeshHttpError } from '../shared/client/errors.ts';
 import type { JepsenClient } from './client.ts';
 import type { FinalAccount, FinalEvent, FinalReads, FinalRegister, RegionFinal } from './final-state.ts';
 import type { Recorder } from './recorder.ts';
+import type { Op } from './history.ts';
 import { checkConvergence } from './checkers/convergence.ts';
 
 export interface FinalReadOptions {
@@ -119,4 +120,38 @@ export async function readFinalStates(o: FinalReadOptions): Promise<FinalReads> 
     if (checkConvergence(final).valid === true || performance.now() - started > settleMs) return final;
     await sleep(o.roundMs ?? 1000);
   }
+}
+
+/**
+ * Before any write is called lost, look up by id (`GET /events/{id}`) each acknowledged event a
+ * region's listing lacks, and record the answer in `found`: a listing that missed an event must
+ * not pass for a lost write. At most `limit` lookups per region.
+ *
+ * @example
+ * ```ts
+ * const confirmed = await confirmMissing(final, history, clients);
+ * checkLostWrites(history, confirmed);
+ * ```
+ */
+export async function confirmMissing(final: FinalReads, history: readonly Op[], clients: readonly JepsenClient[], limit = 500): Promise<FinalReads> {
+  const acked = history.filter((o) => o.type === 'ok' && o.eventId !== undefined).map((o) => o.eventId as string);
+  const regions = await Promise.all(final.regions.map(async (r): Promise<RegionFinal> => {
+    const client = clients.find((c) => c.region === r.region);
+    if (r.error !== undefined || client === undefined) return r;
+    const listed = new Set(Object.values(r.histories).flatMap((events) => events.map((e) => e.id)));
+    const missing = acked.filter((id) => !listed.has(id)).slice(0, limit);
+    if (missing.length === 0) return r;
+    const found: Record<string, boolean> = { ...r.found };
+    for (const id of missing) {
+      try {
+        await client.mesh.event(id);
+        found[id] = true;
+      } catch (e) {
+        if (e instanceof MeshHttpError && e.status === 404) found[id] = false;
+        else return { ...r, found, error: `looking up ${id}: ${(e as Error).message}` };
+      }
+    }
+    return { ...r, found };
+  }));
+  return { ...final, regions };
 }

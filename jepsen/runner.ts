@@ -21,7 +21,7 @@ import type { Workload } from './workloads/workload.ts';
 import { JepsenClient } from './client.ts';
 import { Recorder } from './recorder.ts';
 import { healAll, planFaults, runNemesis } from './nemesis.ts';
-import { readFinalStates } from './final-reads.ts';
+import { confirmMissing, readFinalStates } from './final-reads.ts';
 import { registerWorkload } from './workloads/register.ts';
 import { bankWorkload } from './workloads/bank.ts';
 import { seededRandom } from './workloads/workload.ts';
@@ -147,13 +147,14 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
   log(`load done: ${recorder.history.length} ops; healed; quiet for ${quietS} s`);
   await sleep(quietS * 1000);
   const quietEnd = recorder.elapsed();
-  const final = await readFinalStates({
-    clients: options.endpoints.map((e) => new JepsenClient({ ...e, timeoutMs: Math.max(timeoutMs, 10_000), ...(options.signer ? { signer: options.signer } : {}) })),
-    workload: options.workload, keys: workload.keys, recorder, settleMs: (options.settleS ?? 30) * 1000,
-  });
+  const readers = options.endpoints.map((e) => new JepsenClient({ ...e, timeoutMs: Math.max(timeoutMs, 10_000), ...(options.signer ? { signer: options.signer } : {}) }));
+  const history = [...recorder.history];
+  const final = await confirmMissing(
+    await readFinalStates({ clients: readers, workload: options.workload, keys: workload.keys, recorder, settleMs: (options.settleS ?? 30) * 1000 }),
+    history, readers,
+  );
   log(`final reads: ${final.attempts} round(s)`);
 
-  const history = [...recorder.history];
   const verdicts: Verdict[] = options.workload === 'register'
     ? [checkLinearizable(history, { timeBudgetMs: options.checkBudgetMs ?? 60_000 }), checkConvergence(final), checkLostWrites(history, final)]
     : [checkConvergence(final), checkLostWrites(history, final), checkBank(history, final)];

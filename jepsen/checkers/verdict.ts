@@ -22,24 +22,6 @@ export interface Verdict<D = unknown> {
 }
 
 /**
- * Combine validities: any `false` wins, then any `'unknown'`, else `true`.
- *
- * @example
- * ```ts
- * combineValidity([true, 'unknown', true]); // 'unknown'
- * combineValidity([true, false, 'unknown']); // false
- * ```
- */
-export function combineValidity(all: Iterable<Validity>): Validity {
-  let result: Validity = true;
-  for (const v of all) {
-    if (v === false) return false;
-    if (v === 'unknown') result = 'unknown';
-  }
-  return result;
-}
-
-/**
  * Human label of a validity.
  *
  * @example
