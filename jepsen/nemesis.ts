@@ -74,8 +74,11 @@ export function fault(regions: readonly string[], kind: FaultKind, i: number): F
     }
     case 'one-way':
       return { kind, description: `cut ${r(i)} → ${r(i + 1)}`, links: [[r(i), r(i + 1)]] };
-    case 'flap':
-      return { kind, description: `flap ${r(i)} ⇄ ${r(i + 2)}`, links: [[r(i), r(i + 2)], [r(i + 2), r(i)]] };
+    case 'flap': {
+      // Another pair than the one-way cut of the same round, when there are enough regions.
+      const other = r(i + (n > 2 ? 2 : 1));
+      return { kind, description: `flap ${r(i)} ⇄ ${other}`, links: [[r(i), other], [other, r(i)]] };
+    }
   }
 }
 

@@ -46,3 +46,11 @@ describe('nemesisWindows', () => {
     ]);
   });
 });
+
+describe('fault with two regions', () => {
+  it('never cuts a region from itself', () => {
+    for (const kind of ['isolate', 'split', 'one-way', 'flap'] as const) {
+      for (let i = 0; i < 4; i++) expect(fault(['a', 'b'], kind, i).links.every(([x, y]) => x !== y)).toBe(true);
+    }
+  });
+});
