@@ -1,0 +1,49 @@
+/**
+ * Does the mesh agree? The checks the benchmarks wait on: every region's digest of event ids
+ * (`GET /status`) is the same, and every region answers the same value and heads for given keys.
+ * Waiting reuses the tests' `until` (test/support/mesh-http.ts): poll, bounded by a timeout.
+ *
+ * @example
+ * ```ts
+ * import { settle, agreeOn } from './mesh-state.ts';
+ * await settle(clients);                       // every region holds the same events
+ * const same = await agreeOn(clients, ['k1']); // and answers the same for k1
+ * ```
+ */
+import { MeshHttpError } from '../shared/client/errors.ts';
+import type { MeshClient } from '../shared/client/mesh-client.ts';
+import { until } from '../test/support/mesh-http.ts';
+
+/** True when every region reports the same digest (hence, with overwhelming odds, the same event ids). */
+export async function digestsAgree(clients: readonly MeshClient[]): Promise<boolean> {
+  const digests = await Promise.all(clients.map(async (c) => JSON.stringify((await c.status()).digest)));
+  return digests.every((d) => d === digests[0]);
+}
+
+/** What one region answers for a key: value and sorted head ids, or `missing` on a 404. */
+async function registerState(client: MeshClient, key: string): Promise<string> {
+  try {
+    const v = await client.get(key);
+    return JSON.stringify([v.value, v.deleted, v.heads.map((h) => h.id).sort()]);
+  } catch (e) {
+    if (e instanceof MeshHttpError && e.status === 404) return 'missing';
+    throw e;
+  }
+}
+
+/** True when every region answers the same value and the same heads for every key. */
+export async function agreeOn(clients: readonly MeshClient[], keys: readonly string[]): Promise<boolean> {
+  for (const key of keys) {
+    const states = await Promise.all(clients.map((c) => registerState(c, key)));
+    if (!states.every((s) => s === states[0])) return false;
+  }
+  return true;
+}
+
+/**
+ * Waits until every region holds the same events (the background replication of a previous step
+ * is done, so it does not load the next measurement). Returns the ms waited.
+ */
+export function settle(clients: readonly MeshClient[], timeoutMs = 60_000): Promise<number> {
+  return until('the regions to hold the same events', () => digestsAgree(clients), timeoutMs, 100);
+}
