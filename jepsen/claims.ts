@@ -23,6 +23,14 @@ export interface Claim {
   readonly meaning: string;
 }
 
+/**
+ * The claim behind each checker.
+ *
+ * @example
+ * ```ts
+ * CLAIMS['lost-writes']?.expected; // 'valid'
+ * ```
+ */
 export const CLAIMS: Readonly<Record<string, Claim>> = {
   linearizable: {
     expected: 'invalid', promise: false,

@@ -44,6 +44,15 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch;
 }
 
+/**
+ * One worker's client of one region.
+ *
+ * @example
+ * ```ts
+ * const c = new JepsenClient({ region: 'eu-west-1', url: 'http://127.0.0.1:3002', timeoutMs: 5000 });
+ * c.mesh; // the underlying MeshClient, for admin and final reads
+ * ```
+ */
 export class JepsenClient {
   readonly region: string;
   readonly url: string;

@@ -28,6 +28,14 @@ export type FaultKind = 'isolate' | 'split' | 'one-way' | 'flap';
 /** `partition` rotates through every kind; `none` injects nothing. */
 export type NemesisMode = 'partition' | 'none' | FaultKind;
 
+/**
+ * Every accepted `--nemesis` value.
+ *
+ * @example
+ * ```ts
+ * NEMESIS_MODES.includes('flap'); // true
+ * ```
+ */
 export const NEMESIS_MODES: readonly NemesisMode[] = ['partition', 'none', 'isolate', 'split', 'one-way', 'flap'];
 
 export interface Fault {

@@ -16,6 +16,14 @@ import type { Op, OpType } from './history.ts';
 /** The fields of an op the caller supplies; the recorder adds `index`, `type` and `time`. */
 export type OpFields = Omit<Op, 'index' | 'type' | 'time'>;
 
+/**
+ * An append-only history with a shared monotonic clock.
+ *
+ * @example
+ * ```ts
+ * const rec = new Recorder(); rec.elapsed(); // ns since construction
+ * ```
+ */
 export class Recorder {
   readonly #origin: bigint;
   readonly #ops: Op[] = [];

@@ -19,7 +19,14 @@ export interface RegisterCall {
   readonly value: string;
 }
 
-/** The initial state: no value. */
+/**
+ * The initial state: no value.
+ *
+ * @example
+ * ```ts
+ * registerStep(REGISTER_INIT, { f: 'read', value: 'null' }); // 'null': a fresh key reads as nil
+ * ```
+ */
 export const REGISTER_INIT = 'null';
 
 /**

@@ -39,5 +39,12 @@ export function axisTicks(min: number, max: number, target = 6): number[] {
   return out;
 }
 
-/** Colours of outcomes, shared by every chart and the legend. */
+/**
+ * Colours of outcomes, shared by every chart and the legend.
+ *
+ * @example
+ * ```ts
+ * OUTCOME_COLOURS.info; // '#f0a202'
+ * ```
+ */
 export const OUTCOME_COLOURS = { ok: '#2e9d4f', fail: '#d64541', info: '#f0a202' } as const;
