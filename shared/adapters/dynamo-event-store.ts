@@ -8,6 +8,9 @@
  * of the event, the event itself) are read in one TransactGetItems, i.e. one snapshot; every append
  * bumps the version, so a concurrent append of the same stream always makes the other one retry.
  *
+ * Each inbound link also has one small item (`LINK#<from>`), updated once per ingested batch, that
+ * `GET /status` reads back as the link's lag.
+ *
  * @example
  * ```ts
  * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -25,12 +28,13 @@ import {
   TransactGetCommand,
   TransactWriteCommand,
   BatchGetCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_BUCKETS, bucketOf, compareEvents, digestOf, eventSortKey, nextHeads } from '../domain/index.ts';
 import type { WallClock } from '../domain/index.ts';
 import type { Digest, MeshEvent, Receipt, ReceiptVia, StoredEvent } from '../domain/types.ts';
-import type { AppendResult, EventStore, HeadsState } from '../ports/event-store.ts';
+import type { AppendResult, DeliveryBatch, EventStore, HeadsState, LinkDelivery } from '../ports/event-store.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
 import { streamOf } from '../ports/stream.ts';
 import type { StreamId } from '../ports/stream.ts';
@@ -41,6 +45,8 @@ type Item = Record<string, NativeAttributeValue>;
 const HEADS_SK = 'HEADS';
 const EVENT_PREFIX = 'E#';
 const REF_PREFIX = 'P#';
+const LINK_PREFIX = 'LINK#';
+const LINK_SK = 'LINK';
 
 /** Sort key of an event item: lexicographic order == total order (hlc, origin, id). */
 export function eventItemSortKey(event: MeshEvent): string {
@@ -216,6 +222,41 @@ export class DynamoEventStore implements EventStore {
     return total;
   }
 
+  async recordDelivery(batch: DeliveryBatch): Promise<void> {
+    const key = this.key(`${LINK_PREFIX}${batch.from}`, LINK_SK);
+    const names = { '#n': 'events' };
+    try {
+      // One conditional update: the last delivery moves forward in time only, the count always grows.
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET #t = :t, #from = :from, #r = :r, #o = :o, #l = :l ADD #n :n',
+          ConditionExpression: 'attribute_not_exists(#r) OR #r <= :r',
+          ExpressionAttributeNames: { ...names, '#t': TABLE_SCHEMA.typeAttribute, '#from': 'from', '#r': 'receivedAt', '#o': 'originAt', '#l': 'lagMs' },
+          ExpressionAttributeValues: { ':t': 'link', ':from': batch.from, ':r': batch.receivedAt, ':o': batch.originAt, ':l': batch.lagMs, ':n': batch.events },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof Error) || e.name !== 'ConditionalCheckFailedException') throw e;
+      // A newer batch was recorded first (concurrent ingest batches): keep its lag, count ours.
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'ADD #n :n', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':n': batch.events } }),
+      );
+    }
+  }
+
+  async deliveries(from: readonly string[]): Promise<LinkDelivery[]> {
+    const senders = [...new Set(from)];
+    const items = await this.batchGet(senders.map((f) => this.key(`${LINK_PREFIX}${f}`, LINK_SK)));
+    const byFrom = new Map(items.map((i) => [String(i[TABLE_SCHEMA.partitionKey]).slice(LINK_PREFIX.length), i]));
+    return senders.flatMap((f) => {
+      const i = byFrom.get(f);
+      if (i === undefined) return [];
+      return [{ from: f, receivedAt: Number(i['receivedAt']), originAt: Number(i['originAt']), lagMs: Number(i['lagMs']), events: Number(i['events'] ?? 0) }];
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private key(pk: string, sk: string): Item {
@@ -309,8 +350,14 @@ export class DynamoEventStore implements EventStore {
   }
 
   private async batchGetEvents(stream: string, sks: readonly string[]): Promise<MeshEvent[]> {
-    const out: MeshEvent[] = [];
-    let pending: Item[] = sks.map((sk) => this.key(stream, sk));
+    const items = await this.batchGet(sks.map((sk) => this.key(stream, sk)));
+    return items.map(eventOfItem).sort(compareEvents);
+  }
+
+  /** Items by key, read consistently, retrying unprocessed keys; in no particular order. */
+  private async batchGet(keys: readonly Item[]): Promise<Item[]> {
+    const out: Item[] = [];
+    let pending: Item[] = [...keys];
     let attempt = 0;
     while (pending.length > 0) {
       const chunk = pending.slice(0, 100);
@@ -318,14 +365,14 @@ export class DynamoEventStore implements EventStore {
       const res = await this.doc.send(
         new BatchGetCommand({ RequestItems: { [this.table]: { Keys: chunk, ConsistentRead: true } } }),
       );
-      for (const item of res.Responses?.[this.table] ?? []) out.push(eventOfItem(item));
+      out.push(...(res.Responses?.[this.table] ?? []));
       const unprocessed = res.UnprocessedKeys?.[this.table]?.Keys ?? [];
       if (unprocessed.length > 0) {
         pending = [...unprocessed, ...pending];
         await backoff(++attempt);
       }
     }
-    return out.sort(compareEvents);
+    return out;
   }
 
   private async allIds(): Promise<string[]> {

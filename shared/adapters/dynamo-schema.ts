@@ -11,6 +11,13 @@
  *            concurrency; `conflicts`='1' only while it has more than one head (sparse GSI).
  * - ref:     pk as above, sk `P#<parent id>` — "some known event names this id as a parent", so a
  *            child that arrives before its parent still keeps the parent out of the heads.
+ * - link:    pk `LINK#<from>` (a peer region), sk `LINK` — the last batch delivered over the
+ *            inbound link `from` -> this region: `type`='link', `from`, `receivedAt` (this region's
+ *            wall ms), `originAt` (HLC wall ms of the batch's newest event), `lagMs` (their
+ *            difference, clock skew included), `events` (delivered over the link so far). Written
+ *            by ingest once per batch with a conditional update that never moves `receivedAt`
+ *            back; read by `GET /status`. No `origin`/`bucket`/`eid`, so the replicator's stream
+ *            filter, the digest and the indexes never see it.
  *
  * @example
  * ```ts

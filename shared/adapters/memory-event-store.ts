@@ -1,7 +1,8 @@
 /**
  * An in-memory {@link EventStore} for unit tests and for anything that needs the store's
  * semantics without DynamoDB. It keeps exactly the data the DynamoDB store keeps (events with
- * receipts, per-stream heads + version, parent references) so both pass the same contract suite.
+ * receipts, per-stream heads + version, parent references, the last delivery per inbound link) so
+ * both pass the same contract suite.
  *
  * @example
  * ```ts
@@ -14,7 +15,7 @@
 import { DEFAULT_BUCKETS, bucketOf, compareEvents, digestOf, nextHeads } from '../domain/index.ts';
 import type { WallClock } from '../domain/index.ts';
 import type { Digest, MeshEvent, Receipt, ReceiptVia, StoredEvent } from '../domain/types.ts';
-import type { AppendResult, EventStore, HeadsState } from '../ports/event-store.ts';
+import type { AppendResult, DeliveryBatch, EventStore, HeadsState, LinkDelivery } from '../ports/event-store.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
 import { streamOf } from '../ports/stream.ts';
 import type { StreamId } from '../ports/stream.ts';
@@ -38,6 +39,7 @@ export class MemoryEventStore implements EventStore {
   private readonly clock: WallClock;
   private readonly byId = new Map<string, StoredEvent>();
   private readonly streams = new Map<StreamId, StreamState>();
+  private readonly links = new Map<string, LinkDelivery>();
 
   constructor(options: MemoryEventStoreOptions) {
     this.region = options.region;
@@ -88,6 +90,20 @@ export class MemoryEventStore implements EventStore {
 
   async count(): Promise<number> {
     return this.byId.size;
+  }
+
+  async recordDelivery(batch: DeliveryBatch): Promise<void> {
+    const last = this.links.get(batch.from);
+    if (last !== undefined && last.receivedAt > batch.receivedAt) {
+      // An older batch finishing late: count it, but keep the newer lag.
+      this.links.set(batch.from, { ...last, events: last.events + batch.events });
+      return;
+    }
+    this.links.set(batch.from, { ...batch, events: (last?.events ?? 0) + batch.events });
+  }
+
+  async deliveries(from: readonly string[]): Promise<LinkDelivery[]> {
+    return [...new Set(from)].map((f) => this.links.get(f)).filter((d): d is LinkDelivery => d !== undefined);
   }
 
   /** Synchronous body: JavaScript runs it without interleaving, which is this store's transaction. */

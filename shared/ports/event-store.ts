@@ -15,9 +15,11 @@
  * ```
  */
 import type { Digest, MeshEvent, Receipt, ReceiptVia, StoredEvent } from '../domain/types.ts';
+import type { DeliveryBatch, LinkDelivery } from './link-delivery.ts';
 import type { StreamId } from './stream.ts';
 
 export type { StreamId } from './stream.ts';
+export type { DeliveryBatch, LinkDelivery } from './link-delivery.ts';
 export { HeadsMovedError } from './heads-moved-error.ts';
 
 /** Outcome of an append. A duplicate is not an error: it returns the receipt stored first. */
@@ -73,4 +75,14 @@ export interface EventStore {
 
   /** Number of events stored here. */
   count(): Promise<number>;
+
+  /**
+   * Records a batch delivered over the link `batch.from` -> this region. The record never goes
+   * back in time: a batch whose `receivedAt` is older than the one recorded (a slower concurrent
+   * batch) only adds its events to the count. One small write per batch, never per event.
+   */
+  recordDelivery(batch: DeliveryBatch): Promise<void>;
+
+  /** The last delivery recorded for each of these senders; senders never recorded are left out. */
+  deliveries(from: readonly string[]): Promise<LinkDelivery[]>;
 }

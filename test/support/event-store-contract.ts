@@ -233,7 +233,37 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       expect(await store.eventsOf(accountStream(k))).toHaveLength(2);
     });
 
-    it('digests, buckets and counts every stored id (table-wide)', async () => {
+    it('records the last delivery of a link, never back in time, and counts every batch', async () => {
+      // Prepare
+      const from = `peer-${randomUUID().slice(0, 8)}`;
+      const batch = (receivedAt: number, originAt: number, events: number) => ({ from, receivedAt, originAt, lagMs: receivedAt - originAt, events });
+      // Act: a batch, a newer one, then an older one finishing late
+      await store.recordDelivery(batch(1_000, 900, 2));
+      await store.recordDelivery(batch(2_000, 1_700, 3));
+      await store.recordDelivery(batch(1_500, 1_000, 4));
+      // Assess
+      expect(await store.deliveries([from, `never-${randomUUID().slice(0, 8)}`])).toEqual([
+        { from, receivedAt: 2_000, originAt: 1_700, lagMs: 300, events: 9 },
+      ]);
+      expect(await store.deliveries([])).toEqual([]);
+    });
+
+    it('keeps the newest of concurrent deliveries and loses none of their counts', async () => {
+      const from = `peer-${randomUUID().slice(0, 8)}`;
+      const other = `peer-${randomUUID().slice(0, 8)}`;
+      const times = [5, 3, 8, 1, 7, 2, 6, 4].map((i) => 10_000 + i * 100);
+      await Promise.all([
+        ...times.map((t) => store.recordDelivery({ from, receivedAt: t, originAt: t - 50, lagMs: 50, events: 1 })),
+        store.recordDelivery({ from: other, receivedAt: 1, originAt: 5, lagMs: -4, events: 1 }),
+      ]);
+      const got = await store.deliveries([other, from]);
+      expect(got).toHaveLength(2);
+      expect(got).toContainEqual({ from, receivedAt: 10_800, originAt: 10_750, lagMs: 50, events: 8 });
+      // A negative lag (the origin's clock ahead of this one) is kept as is.
+      expect(got).toContainEqual({ from: other, receivedAt: 1, originAt: 5, lagMs: -4, events: 1 });
+    });
+
+    it('digests, buckets and counts every stored id (table-wide), link deliveries not among them', async () => {
       const extra = Array.from({ length: 5 }, (_, i) => setEvent(key(), i));
       for (const e of extra) await append(e);
       await eventually(Math.max(settle, 1), async () => {

@@ -4,7 +4,7 @@
  * table of its own, plus what only the DynamoDB layout promises.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DescribeTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoEventStore } from '../../../../shared/adapters/dynamo-event-store.ts';
 import { createEventsTable } from '../../../../shared/adapters/dynamo-table.ts';
@@ -62,5 +62,27 @@ describe('DynamoDB events table', () => {
     expect(byType['event']?.['sk']?.S).toBe(`E#${e.hlc}#${e.origin}#${e.id}`);
     expect(byType['heads']).toMatchObject({ sk: { S: 'HEADS' }, version: { N: '1' } });
     expect(byType['heads']?.['conflicts']).toBeUndefined();
+  });
+
+  it('keeps a link delivery in its own item, invisible to the stream filter and the indexes', async () => {
+    // Prepare
+    const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const from = `peer-${randomUUID().slice(0, 8)}`;
+    // Act
+    await store.recordDelivery({ from, receivedAt: 2_000, originAt: 1_750, lagMs: 250, events: 4 });
+    // Assess
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: `LINK#${from}` }, sk: { S: 'LINK' } }, ConsistentRead: true }),
+    );
+    expect(Item).toEqual({
+      pk: { S: `LINK#${from}` },
+      sk: { S: 'LINK' },
+      type: { S: 'link' },
+      from: { S: from },
+      receivedAt: { N: '2000' },
+      originAt: { N: '1750' },
+      lagMs: { N: '250' },
+      events: { N: '4' },
+    });
   });
 });
