@@ -249,7 +249,7 @@ export function formatStatus(status: RegionStatus): string {
       '',
       table(
         ['FROM', 'TO', 'STATE', 'BACKLOG', 'IN FLIGHT', 'DLQ', 'LAG'],
-        status.links.map((l) => [l.from, l.to, linkState(l), count(l.backlog), count(l.inFlight), count(l.dlq), l.lag === undefined ? '-' : `${l.lag}ms`]),
+        status.links.map((l) => [l.from, l.to, linkState(l), count(l.backlog), count(l.inFlight), count(l.dlq), l.lag === undefined ? '-' : `${l.lag.lastMs}ms`]),
       ),
     );
   }

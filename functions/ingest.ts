@@ -7,6 +7,10 @@
  * maxReceiveCount; it never blocks the messages behind it. Transient failures are reported the
  * same way and simply retried.
  *
+ * Once per batch and sender, the events it delivered (stored or already known) are recorded as
+ * the link's last delivery, which `GET /status` shows as the link's lag. That record is advisory:
+ * if it cannot be written the batch still succeeds.
+ *
  * @example
  * ```ts
  * import { makeIngestHandler } from './ingest.ts';
@@ -20,6 +24,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { depsFromEnv, lazy } from '../shared/app/env-deps.ts';
 import { PoisonMessageError } from '../shared/app/poison-message-error.ts';
 import type { RegionDeps } from '../shared/app/wiring.ts';
+import type { MeshEvent } from '../shared/domain/types.ts';
 
 export interface IngestHandlerOptions {
   readonly logger?: Logger;
@@ -42,7 +47,7 @@ export function senderOf(record: SQSRecord): string {
 /** Builds the handler on injected dependencies (local cloud, tests). */
 export function makeIngestHandler(deps: Pick<RegionDeps, 'service'>, options: IngestHandlerOptions = {}): IngestHandler {
   const logger = options.logger ?? new Logger({ serviceName: 'ecmesh-ingest' });
-  const record = async (r: SQSRecord): Promise<void> => {
+  const recordFor = (delivered: Map<string, MeshEvent[]>) => async (r: SQSRecord): Promise<void> => {
     const peer = senderOf(r);
     try {
       let raw: unknown;
@@ -53,6 +58,7 @@ export function makeIngestHandler(deps: Pick<RegionDeps, 'service'>, options: In
       }
       const { status, event } = await deps.service.ingest(raw, { type: 'peer', peer });
       logger.debug('ingested', { id: event.id, status, peer });
+      delivered.set(peer, [...(delivered.get(peer) ?? []), event]);
     } catch (e) {
       if (e instanceof PoisonMessageError) {
         logger.error('poison message: not stored, will reach the dead-letter queue', {
@@ -68,8 +74,19 @@ export function makeIngestHandler(deps: Pick<RegionDeps, 'service'>, options: In
       throw e;
     }
   };
-  return async (event) =>
-    processPartialResponse(event, record, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+  return async (event) => {
+    const delivered = new Map<string, MeshEvent[]>();
+    const response = await processPartialResponse(event, recordFor(delivered), new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+    await Promise.all(
+      [...delivered].map(([peer, events]) =>
+        deps.service.recordDelivery(peer, events).catch((e: unknown) => {
+          // The lag is advisory: failing the batch for it would redeliver events already stored.
+          logger.warn('could not record the link delivery (lag)', { peer, events: events.length, error: e as Error });
+        }),
+      ),
+    );
+    return response;
+  };
 }
 
 const defaultHandler = lazy(() => makeIngestHandler(depsFromEnv(process.env)));

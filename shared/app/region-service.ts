@@ -29,6 +29,7 @@ import {
   createEvent,
   isMeshError,
   parseEvent,
+  parseHlc,
   registerView,
   sameHeads,
   validateAmount,
@@ -48,7 +49,7 @@ import type {
   TrailNode,
   WallClock,
 } from '../domain/index.ts';
-import type { AppendResult, EventStore, HeadsState } from '../ports/event-store.ts';
+import type { AppendResult, EventStore, HeadsState, LinkDelivery } from '../ports/event-store.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
 import type { LinkControl, LinkState } from '../ports/link-control.ts';
 import { accountStream, parseStream, registerStream } from '../ports/stream.ts';
@@ -108,13 +109,47 @@ export interface ConflictList {
   readonly conflicts: ReadonlyArray<{ readonly key: string; readonly heads: readonly MeshEvent[] }>;
 }
 
+/**
+ * The last delivery over an inbound link, as `GET /status` shows it.
+ *
+ * `lastMs` is this region's wall clock when the last batch was stored minus the origin's HLC wall
+ * time of that batch's newest event. It therefore includes the clock skew between the two regions
+ * (it can even be negative): a measure of how stale the link looks from here, not a network delay.
+ *
+ * @example
+ * ```ts
+ * const lag: LinkLag = { lastMs: 250, at: 1_732_600_000_250, originAt: 1_732_600_000_000, events: 42 };
+ * ```
+ */
+export interface LinkLag {
+  /** Lag of the last batch (ms): receiver's clock minus the newest event's origin wall time, skew included. */
+  readonly lastMs: number;
+  /** When the last batch was stored, by this region's wall clock (ms since the epoch). */
+  readonly at: number;
+  /** Origin wall time (HLC wall part) of the newest event of that batch (ms since the epoch). */
+  readonly originAt: number;
+  /** Events delivered over the link so far (every recorded batch). */
+  readonly events: number;
+}
+
+/** A link's state in `GET /status`: what the link control reports, plus the lag on inbound links. */
+export interface LinkStatus extends LinkState {
+  /**
+   * Only on links into this region that have delivered at least one batch. Includes clock skew
+   * between the regions: see {@link LinkLag}.
+   */
+  readonly lag?: LinkLag;
+}
+
 /** `GET /status`. */
 export interface RegionStatus {
   readonly region: string;
   readonly peers: readonly string[];
-  readonly links: readonly LinkState[];
+  readonly links: readonly LinkStatus[];
   /** Why `links` is empty when the link control could not answer. */
   readonly linksError?: string;
+  /** Why the links carry no lag when the store could not answer. */
+  readonly lagError?: string;
   readonly events: number;
   readonly digest: Digest;
 }
@@ -138,6 +173,7 @@ export class RegionService {
   readonly store: EventStore;
   readonly links: LinkControl;
   readonly hlc: HybridClock;
+  private readonly wall: WallClock;
   private readonly maxWriteAttempts: number;
   private readonly maxTrail: number;
 
@@ -146,7 +182,8 @@ export class RegionService {
     this.peers = options.peers;
     this.store = options.store;
     this.links = options.links;
-    this.hlc = new HybridClock(options.clock ?? { now: () => Date.now() });
+    this.wall = options.clock ?? { now: () => Date.now() };
+    this.hlc = new HybridClock(this.wall);
     this.maxWriteAttempts = options.maxWriteAttempts ?? 50;
     this.maxTrail = options.maxTrail ?? 200;
   }
@@ -285,25 +322,48 @@ export class RegionService {
     return { region: this.region, conflicts: conflicts.filter((c) => c.heads.length > 1) };
   }
 
-  /** `GET /status`. */
+  /** `GET /status`; links into this region carry the lag of their last delivery. */
   async status(): Promise<RegionStatus> {
-    // Link state is advisory: a link control that cannot answer must not hide the rest.
+    // Link state and lag are advisory: a link control or a lag read that fails must not hide the rest.
     let linksError: string | undefined;
-    const [links, digest] = await Promise.all([
+    let lagError: string | undefined;
+    const [links, deliveries, digest] = await Promise.all([
       this.links.links().catch((e: unknown): LinkState[] => {
         linksError = e instanceof Error ? e.message : String(e);
         return [];
       }),
+      this.store.deliveries(this.peers).catch((e: unknown): LinkDelivery[] => {
+        lagError = e instanceof Error ? e.message : String(e);
+        return [];
+      }),
       this.store.digest(),
     ]);
+    const lagOf = new Map(deliveries.map((d): [string, LinkLag] => [d.from, { lastMs: d.lagMs, at: d.receivedAt, originAt: d.originAt, events: d.events }]));
     return {
       region: this.region,
       peers: this.peers,
-      links,
+      links: links.map((l): LinkStatus => {
+        const lag = l.to === this.region ? lagOf.get(l.from) : undefined;
+        return lag === undefined ? l : { ...l, lag };
+      }),
       ...(linksError === undefined ? {} : { linksError }),
+      ...(lagError === undefined ? {} : { lagError }),
       events: digest.entries.reduce((n, e) => n + e.count, 0),
       digest,
     };
+  }
+
+  /**
+   * Records that a batch of `events` from `from` was delivered (ingest calls it once per batch and
+   * sender, after storing them): the lag is this region's wall clock now minus the origin wall
+   * time of the newest event's HLC stamp, so it includes the clock skew between the regions.
+   * Nothing is recorded for an empty batch.
+   */
+  async recordDelivery(from: string, events: readonly MeshEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const originAt = events.reduce((max, e) => Math.max(max, parseHlc(e.hlc).wall), 0);
+    const receivedAt = this.wall.now();
+    await this.store.recordDelivery({ from, receivedAt, originAt, lagMs: receivedAt - originAt, events: events.length });
   }
 
   /** `PUT /admin/links/{from}/{to}`: the nemesis switch of one link. */

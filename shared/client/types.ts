@@ -92,8 +92,23 @@ export interface LinkStatus {
   readonly inFlight?: number;
   /** Messages in the link's dead-letter queue. */
   readonly dlq?: number;
-  /** Replication lag in ms, when measured. */
-  readonly lag?: number;
+  /** Last delivery over the link, on links into the answering region that delivered something. */
+  readonly lag?: LinkLag;
+}
+
+/**
+ * The last delivery over an inbound link. `lastMs` is the receiver's clock minus the origin's HLC
+ * wall time of the newest event delivered, so it includes the clock skew between the regions.
+ */
+export interface LinkLag {
+  /** Lag of the last batch in ms (clock skew included; may be negative). */
+  readonly lastMs: number;
+  /** When the last batch was stored, by the receiver's clock (ms since the epoch). */
+  readonly at: number;
+  /** Origin wall time of the newest event of that batch (ms since the epoch). */
+  readonly originAt: number;
+  /** Events delivered over the link so far. */
+  readonly events: number;
 }
 
 /** `GET /status`. */

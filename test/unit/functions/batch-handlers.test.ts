@@ -16,7 +16,7 @@ import { RegionService } from '../../../shared/app/region-service.ts';
 import type { RegionConfig } from '../../../shared/config/env.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import type { Transport } from '../../../shared/ports/transport.ts';
-import { receipt, setEvent } from '../../support/factories.ts';
+import { BASE_WALL, ManualClock, receipt, setEvent } from '../../support/factories.ts';
 
 const REGION = 'us-east-1';
 const PEERS = ['eu-west-1', 'ap-southeast-2'];
@@ -31,10 +31,11 @@ const config: RegionConfig = {
   account: '000000000000',
 };
 
-function region(name = REGION) {
-  const store = new MemoryEventStore({ region: name });
-  const service = new RegionService({ region: name, peers: PEERS, store, links: new MemoryLinkControl([name, ...PEERS]) });
-  return { store, service, config: { ...config, region: name } };
+function region(name = REGION, clock = new ManualClock(BASE_WALL)) {
+  const store = new MemoryEventStore({ region: name, clock });
+  const links = new MemoryLinkControl([name, ...PEERS]);
+  const service = new RegionService({ region: name, peers: PEERS, store, links, clock });
+  return { store, service, links, clock, config: { ...config, region: name } };
 }
 
 class RecordingTransport implements Transport {
@@ -147,6 +148,44 @@ describe('ingest', () => {
     const ingest = makeIngestHandler({ service }, { logger: silent });
     const res = await ingest({ Records: [sqsRecord('p', 'not json')] } as SQSEvent);
     expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'p' }] });
+  });
+
+  it('records each sender’s delivery once per batch: the lag of its newest event, by the scripted clock', async () => {
+    // Prepare: the region's clock reads BASE_WALL + 2000 while the batch is ingested
+    const { service, clock } = region();
+    clock.advance(2_000);
+    const ingest = makeIngestHandler({ service }, { logger: silent });
+    const eu1 = setEvent('a', 1, { origin: 'eu-west-1', wall: BASE_WALL + 500 });
+    const eu2 = setEvent('b', 2, { origin: 'eu-west-1', wall: BASE_WALL + 1_500 });
+    const ap = setEvent('c', 3, { origin: 'ap-southeast-2', wall: BASE_WALL + 1_900 });
+    // Act: a duplicate still counts as delivered; a poison message does not
+    const res = await ingest({
+      Records: [
+        sqsRecord('m1', JSON.stringify(eu2), 'eu-west-1'),
+        sqsRecord('m2', JSON.stringify(eu1), 'eu-west-1'),
+        sqsRecord('m3', JSON.stringify(eu1), 'eu-west-1'),
+        sqsRecord('m4', 'not json', 'eu-west-1'),
+        sqsRecord('m5', JSON.stringify(ap), 'ap-southeast-2'),
+      ],
+    });
+    const status = await service.status();
+    // Assess
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm4' }]);
+    const lagOf = (from: string) => status.links.find((l) => l.from === from && l.to === REGION)?.lag;
+    expect(lagOf('eu-west-1')).toEqual({ lastMs: 500, at: BASE_WALL + 2_000, originAt: BASE_WALL + 1_500, events: 3 });
+    expect(lagOf('ap-southeast-2')).toEqual({ lastMs: 100, at: BASE_WALL + 2_000, originAt: BASE_WALL + 1_900, events: 1 });
+  });
+
+  it('still succeeds when the delivery cannot be recorded (the lag is advisory)', async () => {
+    const { service, store } = region();
+    store.recordDelivery = async () => {
+      throw new Error('throttled');
+    };
+    const ingest = makeIngestHandler({ service }, { logger: silent });
+    const e = setEvent('k', 'v', { origin: 'eu-west-1' });
+    const res = await ingest({ Records: [sqsRecord('m1', JSON.stringify(e), 'eu-west-1')] });
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(await store.get(e.id)).toBeDefined();
   });
 
   it('takes the sender from the attribute, else from the queue name', () => {

@@ -261,6 +261,50 @@ describe('RegionService events, ingest and status', () => {
     expect(status.links).toContainEqual({ from: 'eu-west-1', to: REGION, enabled: false });
   });
 
+  it('status shows the lag of the last delivery on links into this region, from the scripted clock', async () => {
+    // Prepare: eu-west-1 events stamped 200 ms and 700 ms after BASE_WALL; stored at BASE_WALL + 1000
+    const { service, clock, links } = setup();
+    const older = setEvent('k', 1, { origin: 'eu-west-1', wall: BASE_WALL + 200 });
+    const newest = setEvent('k2', 2, { origin: 'eu-west-1', wall: BASE_WALL + 700, counter: 3 });
+    await links.setLink('eu-west-1', REGION, false);
+    clock.advance(1_000);
+    // Act
+    await service.recordDelivery('eu-west-1', [newest, older]);
+    clock.advance(500);
+    await service.recordDelivery('eu-west-1', []); // nothing delivered: nothing recorded
+    const status = await service.status();
+    // Assess
+    const inbound = status.links.find((l) => l.from === 'eu-west-1' && l.to === REGION);
+    expect(inbound).toEqual({
+      from: 'eu-west-1',
+      to: REGION,
+      enabled: false,
+      lag: { lastMs: 300, at: BASE_WALL + 1_000, originAt: BASE_WALL + 700, events: 2 },
+    });
+    // Only inbound links carry a lag, and only once something was delivered over them.
+    expect(status.links.find((l) => l.from === REGION && l.to === 'eu-west-1')?.lag).toBeUndefined();
+    expect(status.links.find((l) => l.from === 'ap-southeast-2' && l.to === REGION)?.lag).toBeUndefined();
+  });
+
+  it('status lag includes clock skew: an origin clock ahead of this one gives a negative lag', async () => {
+    const { service, clock } = setup();
+    const fromTheFuture = setEvent('k', 1, { origin: 'ap-southeast-2', wall: BASE_WALL + 5_000 });
+    clock.advance(1_000);
+    await service.recordDelivery('ap-southeast-2', [fromTheFuture]);
+    const lag = (await service.status()).links.find((l) => l.from === 'ap-southeast-2' && l.to === REGION)?.lag;
+    expect(lag).toEqual({ lastMs: -4_000, at: BASE_WALL + 1_000, originAt: BASE_WALL + 5_000, events: 1 });
+  });
+
+  it('status still answers when the lag cannot be read, naming why', async () => {
+    const { service, store } = setup();
+    store.deliveries = async () => {
+      throw new Error('table throttled');
+    };
+    const status = await service.status();
+    expect(status).toMatchObject({ region: REGION, lagError: 'table throttled', events: 0 });
+    expect(status.links).toHaveLength(6);
+  });
+
   it('status still answers when the link control cannot, naming why', async () => {
     const { service, links } = setup();
     links.links = async () => {
