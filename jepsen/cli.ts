@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { RequestSigner } from '../shared/client/signer.ts';
 import type { NemesisMode } from './nemesis.ts';
-import { NEMESIS_MODES } from './nemesis.ts';
+import { NEMESIS_MODES, healAll } from './nemesis.ts';
+import { JepsenClient } from './client.ts';
 import { runJepsen } from './runner.ts';
 import { writeRun } from './output.ts';
 import { validityLabel } from './checkers/verdict.ts';
@@ -103,6 +104,12 @@ async function main(): Promise<number> {
     endpoints = mesh.regions.map((r) => ({ region: r.region, url: r.url }));
     stop = () => mesh.stop();
   }
+  // An interrupted run must not leave a deployed mesh partitioned: heal every link first.
+  const links = endpoints.map((e) => new JepsenClient({ ...e, timeoutMs: 10_000, ...(signer ? { signer } : {}) }));
+  process.once('SIGINT', () => {
+    console.error('\ninterrupted: healing every link…');
+    void healAll(links).then(stop).finally(() => process.exit(130));
+  });
   try {
     const run = await runJepsen({
       workload: args.workload, timeS: args.timeS, nemesis: args.nemesis, concurrency: args.concurrency, endpoints,
