@@ -1,6 +1,6 @@
 /**
  * Regions and links: each region's reachability and event count, and every directed link with its
- * state and a Partition / Heal button (the nemesis, `PUT /admin/links/{from}/{to}`).
+ * state, its last delivery's lag, and a Partition / Heal button (the nemesis, `PUT /admin/links/{from}/{to}`).
  *
  * @example
  * ```js
@@ -40,6 +40,26 @@ function controllerOf(statuses, to) {
 }
 
 const n = (x) => (x === undefined || x === null ? '–' : String(x));
+
+/**
+ * A link's lag as shown in the table: the last delivered batch's lag, with when it arrived and
+ * how many events the link delivered in the tooltip. It includes the clock skew between the two
+ * regions (receiver's clock minus the origin's stamp), so it can even be negative.
+ *
+ * @example
+ * ```js
+ * lagText({ lastMs: 250, at: 1732600000250, originAt: 1732600000000, events: 42 });
+ * // { text: '250 ms', title: 'last batch stored 2024-11-26T05:46:40.250Z; 42 events delivered; includes clock skew' }
+ * lagText(undefined); // { text: '–', title: 'nothing delivered yet (or not reported)' }
+ * ```
+ */
+export function lagText(lag) {
+  if (!lag || typeof lag.lastMs !== 'number') return { text: '–', title: 'nothing delivered yet (or not reported)' };
+  return {
+    text: `${lag.lastMs} ms`,
+    title: `last batch stored ${new Date(lag.at).toISOString()}; ${lag.events} events delivered; includes clock skew`,
+  };
+}
 
 /** The regions table and the links table with their toggles. */
 export function renderRegions(statuses, app) {
@@ -95,13 +115,14 @@ export function renderRegions(statuses, app) {
       'table',
       { class: 'data' },
       h('caption', {}, 'Replication links (delivery from → to)'),
-      h('thead', {}, h('tr', {}, ['From', 'To', 'State', 'Backlog', 'In flight', 'DLQ', 'Action'].map((c) => h('th', { scope: 'col', class: ['Backlog', 'In flight', 'DLQ'].includes(c) ? 'num' : null }, c)))),
+      h('thead', {}, h('tr', {}, ['From', 'To', 'State', 'Backlog', 'In flight', 'DLQ', 'Lag', 'Action'].map((c) => h('th', { scope: 'col', class: ['Backlog', 'In flight', 'DLQ', 'Lag'].includes(c) ? 'num' : null }, c)))),
       h(
         'tbody',
         {},
         rows.map(({ from, to, state }) => {
           const enabled = state?.enabled;
           const label = enabled === false ? 'Heal' : 'Partition';
+          const lag = lagText(state?.lag);
           return h(
             'tr',
             { 'data-link': `${from}->${to}` },
@@ -111,6 +132,7 @@ export function renderRegions(statuses, app) {
             h('td', { class: 'num' }, n(state?.backlog)),
             h('td', { class: 'num' }, n(state?.inFlight)),
             h('td', { class: 'num' }, n(state?.dlq)),
+            h('td', { class: 'num nowrap', title: lag.title }, lag.text),
             h(
               'td',
               {},

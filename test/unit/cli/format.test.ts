@@ -49,6 +49,12 @@ describe('formatters', () => {
     expect(text).toMatch(/set\s+"blue"\s+eu-west-1 \+40ms\s+-\s+a{64}$/m);
   });
 
+  it('shows an inbound link’s lag in the LAG column', () => {
+    const lag = { lastMs: 250, at: 1_000_250, originAt: 1_000_000, events: 42 };
+    const text = formatStatus({ region: 'us-east-1', peers: ['eu-west-1'], links: [{ from: 'eu-west-1', to: 'us-east-1', enabled: true, backlog: 0, lag }] });
+    expect(text).toMatch(/^eu-west-1\s+us-east-1\s+up\s+0\s+-\s+-\s+250ms$/m);
+  });
+
   it('shows link states with PARTITIONED spelled out', () => {
     const text = formatStatus({ region: 'us-east-1', peers: ['eu-west-1'], events: 7, links: [{ from: 'eu-west-1', to: 'us-east-1', enabled: false, backlog: 3 }] });
     expect(text).toMatch(/^events\s+7$/m);

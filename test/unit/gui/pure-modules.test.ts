@@ -104,3 +104,21 @@ describe('format.js', () => {
     expect(shortId('0123456789abcdef')).toBe('0123456789ab');
   });
 });
+
+describe('links-view.js', () => {
+  it('shows a link’s lag as its destination reports it, and a dash where there is none', async () => {
+    // Prepare: only the destination (b) reports the lag of a -> b
+    const { linkRows, lagText } = await load('links-view.js');
+    const lag = { lastMs: 250, at: 1_732_600_000_250, originAt: 1_732_600_000_000, events: 42 };
+    const statuses = [
+      { region: 'a', ok: true, value: { links: [{ from: 'a', to: 'b', enabled: true }, { from: 'b', to: 'a', enabled: true }] } },
+      { region: 'b', ok: true, value: { links: [{ from: 'a', to: 'b', enabled: true, lag }, { from: 'b', to: 'a', enabled: true }] } },
+    ];
+    // Act
+    const rows = linkRows(statuses);
+    // Assess
+    expect(rows.find((r: { from: string }) => r.from === 'a').state.lag).toEqual(lag);
+    expect(lagText(lag)).toEqual({ text: '250 ms', title: 'last batch stored 2024-11-26T05:46:40.250Z; 42 events delivered; includes clock skew' });
+    expect(lagText(rows.find((r: { from: string }) => r.from === 'b').state.lag).text).toBe('–');
+  });
+});
