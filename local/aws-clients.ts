@@ -1,11 +1,14 @@
 /**
- * SDK clients of the local cloud: one per region and service, pointed at the local endpoints with
- * fake static credentials (nothing local checks them, and no real AWS credentials are ever read).
+ * SDK clients of the local cloud: one per region and service. A local endpoint (DynamoDB Local,
+ * `local-aws-sqs`, LocalStack) gets fake static credentials: nothing local checks them, and no real
+ * AWS credentials are read for it. An empty endpoint means real AWS: the SDK's default endpoint of
+ * that region and the default credential provider chain (env, profile, SSO, instance role).
  *
  * @example
  * ```ts
  * import { localClients } from './aws-clients.ts';
  * const { dynamodb, sqs, streams } = localClients('eu-west-1', { dynamodb: 'http://127.0.0.1:8000', sqs: 'http://127.0.0.1:9324' });
+ * const aws = localClients('eu-west-1', { dynamodb: '', sqs: '' }); // real AWS, eu-west-1
  * ```
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,7 +19,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 export interface LocalEndpoints {
+  /** DynamoDB (and Streams) endpoint; '' = real AWS. */
   readonly dynamodb: string;
+  /** SQS endpoint; '' = real AWS. */
   readonly sqs: string;
 }
 
@@ -27,12 +32,17 @@ export interface RegionClients {
   destroy(): void;
 }
 
+/** Client options for one endpoint: explicit endpoint + fake credentials, or the SDK's defaults for ''. */
+function target(endpoint: string): { endpoint: string; credentials: typeof LOCAL_CREDENTIALS } | Record<string, never> {
+  return endpoint === '' ? {} : { endpoint, credentials: LOCAL_CREDENTIALS };
+}
+
 /** The clients of one region; `destroy()` closes their sockets. */
 export function localClients(region: string, endpoints: LocalEndpoints): RegionClients {
-  const common = { region, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 } as const;
-  const dynamodb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
-  const streams = new DynamoDBStreamsClient({ ...common, endpoint: endpoints.dynamodb });
-  const sqs = new SQSClient({ ...common, endpoint: endpoints.sqs });
+  const common = { region, maxAttempts: 3 } as const;
+  const dynamodb = new DynamoDBClient({ ...common, ...target(endpoints.dynamodb) });
+  const streams = new DynamoDBStreamsClient({ ...common, ...target(endpoints.dynamodb) });
+  const sqs = new SQSClient({ ...common, ...target(endpoints.sqs) });
   return {
     dynamodb,
     streams,
