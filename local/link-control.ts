@@ -21,6 +21,8 @@ export interface LocalLink {
   readonly poller: SqsPoller;
   readonly queueUrl: string;
   readonly dlqUrl: string;
+  /** Client of the queues' region (region `to`); default the constructor's (one endpoint for all). */
+  readonly sqs?: SQSClient;
 }
 
 export class LocalLinkControl implements LinkControl {
@@ -50,8 +52,8 @@ export class LocalLinkControl implements LinkControl {
 
   async #state(link: LocalLink): Promise<LinkState> {
     const [queue, dlq] = await Promise.all([
-      this.#counts(link.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']),
-      this.#counts(link.dlqUrl, ['ApproximateNumberOfMessages']),
+      this.#counts(link.sqs ?? this.#sqs, link.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']),
+      this.#counts(link.sqs ?? this.#sqs, link.dlqUrl, ['ApproximateNumberOfMessages']),
     ]);
     return {
       from: link.from,
@@ -63,8 +65,12 @@ export class LocalLinkControl implements LinkControl {
     };
   }
 
-  async #counts(url: string, names: Array<'ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible'>): Promise<Record<string, number>> {
-    const res = await this.#sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }));
+  async #counts(
+    sqs: SQSClient,
+    url: string,
+    names: Array<'ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible'>,
+  ): Promise<Record<string, number>> {
+    const res = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }));
     const out: Record<string, number> = {};
     for (const n of names) out[n] = Number(res.Attributes?.[n] ?? 0);
     return out;
