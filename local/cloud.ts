@@ -5,6 +5,10 @@
  * an HTTP gateway (API Gateway → api), a stream poller (table stream → replicator) and one SQS
  * poller per inbound queue (queue → ingest), which is also the link the nemesis cuts.
  *
+ * Given endpoints, the tables and queues live elsewhere instead (LocalStack: one endpoint for
+ * every region; '' = real AWS, per region, default credential chain) and only the runtime is
+ * local; `cleanup: true` deletes on stop() the tables and queues this start created.
+ *
  * @example
  * ```ts
  * import { startMesh } from './cloud.ts';
@@ -16,7 +20,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { makeApiHandler } from '../functions/api.ts';
@@ -24,12 +29,14 @@ import { makeIngestHandler, type IngestHandler } from '../functions/ingest.ts';
 import { makeRepairHandler, type RepairReport } from '../functions/repair.ts';
 import { makeReplicatorHandler, type ReplicatorHandler } from '../functions/replicator.ts';
 import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
+import { SqsTransport } from '../shared/adapters/sqs-transport.ts';
 import { createRegionDeps, type RegionDeps } from '../shared/app/wiring.ts';
 import { INGEST_MAPPING, REPLICATOR_MAPPING } from '../shared/config/delivery.ts';
 import type { RegionConfig } from '../shared/config/env.ts';
 import { DEFAULT_MESH_NAME, DEFAULT_REGIONS, tableName } from '../shared/config/naming.ts';
 import type { WallClock } from '../shared/domain/index.ts';
 import type { LinkControl } from '../shared/ports/link-control.ts';
+import type { Transport } from '../shared/ports/transport.ts';
 import { localClients, type RegionClients } from './aws-clients.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalLinkControl } from './link-control.ts';
@@ -55,10 +62,26 @@ export interface MeshOptions {
   readonly meshName?: string;
   /** DynamoDB Local's files on disk; in memory when undefined. Ignored with `dynamodbEndpoint`. */
   readonly dataDir?: string;
-  /** Use this running DynamoDB (with Streams) instead of starting DynamoDB Local. */
+  /**
+   * Use this running DynamoDB (with Streams) instead of starting DynamoDB Local: DynamoDB Local,
+   * LocalStack (one endpoint for every region, fake credentials), or '' = real AWS (each region's
+   * default endpoint, credentials from the SDK's default provider chain).
+   */
   readonly dynamodbEndpoint?: string;
-  /** Port of the in-process SQS server (default: a free one). */
+  /**
+   * Use this SQS instead of starting `local-aws-sqs` in process: LocalStack's endpoint, or '' =
+   * real AWS (as `dynamodbEndpoint`). Each link's queue and DLQ is created in its region `to` with
+   * the usual names and settings (CreateQueue is idempotent for identical attributes).
+   */
+  readonly sqsEndpoint?: string;
+  /** Port of the in-process SQS server (default: a free one). Ignored with `sqsEndpoint`. */
   readonly sqsPort?: number;
+  /**
+   * On stop() (or a failed start), delete the tables and queues this start created (default
+   * false: stop() deletes nothing). Tests set it against an external endpoint so that a
+   * LocalStack or AWS run leaves nothing behind; tables or queues that already existed are kept.
+   */
+  readonly cleanup?: boolean;
   /** Idle pause of the stream pollers and of SQS pollers that do not long-poll (default 250 ms). */
   readonly pollIntervalMs?: number;
   /**
@@ -107,18 +130,43 @@ export interface Mesh {
   readonly meshName: string;
   readonly regions: readonly MeshRegion[];
   readonly links: LinkControl;
+  /** The DynamoDB endpoint in use ('' = real AWS). */
   readonly dynamodbEndpoint: string;
+  /** The SQS endpoint in use: the in-process server's, the one given, or '' = real AWS. */
   readonly sqsEndpoint: string;
+  /** The queues of the link `from -> to` (URLs as CreateQueue returned them). */
+  queue(from: string, to: string): LinkQueues;
+  /** The mesh's SQS client of a region (its queues are the inbound ones); closed by stop(). */
+  sqsClient(region: string): SQSClient;
   /** `${url}/ui/` of the first region when the GUI is present, else undefined. */
   readonly guiUrl: string | undefined;
   counters(): MeshCounters;
   /** Runs the repair of one region (or of all) now, over the enabled links; returns the reports. */
   repair(region?: string): Promise<Record<string, RepairReport>>;
-  /** Stops every gateway, poller, client and server, and DynamoDB Local if this mesh started it. */
+  /**
+   * Stops every gateway, poller, client and server, and DynamoDB Local if this mesh started it;
+   * with `cleanup`, first deletes the tables and queues this start created.
+   */
   stop(): Promise<void>;
 }
 
-/** Starts a mesh; on any failure, stops whatever it had started and rethrows. */
+/** Whether a table exists (DescribeTable answers ResourceNotFound otherwise). */
+async function tableExists(client: DynamoDBClient, table: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+    return true;
+  } catch (e) {
+    if (e instanceof ResourceNotFoundException) return false;
+    throw e;
+  }
+}
+
+/** The account of a queue, from its ARN (`arn:aws:sqs:region:account:name`); the local one if none. */
+function accountOf(arn: string): string {
+  return arn.split(':')[4] || LOCAL_ACCOUNT;
+}
+
+/** Starts a mesh; on any failure, stops whatever it had started (and, with `cleanup`, deletes what it created) and rethrows. */
 export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
   const regions = [...(options.regions ?? DEFAULT_REGIONS)];
   if (regions.length === 0 || new Set(regions).size !== regions.length) throw new Error('regions must be distinct and at least one');
@@ -126,15 +174,16 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
   const basePort = options.basePort ?? 3001;
   const log = options.log ?? ((): void => {});
   const pollIntervalMs = options.pollIntervalMs ?? 250;
-  // What to stop, by layer: gateways and pollers (3) before the clients (2) they use, before the
-  // SQS server (1), before DynamoDB Local (0). Within a layer, all at once.
+  // What to stop, by layer: gateways and pollers (4) before deleting the tables and queues (3,
+  // only with `cleanup`) before the clients (2) they use, before the SQS server (1), before
+  // DynamoDB Local (0). Within a layer, all at once.
   const stops: Array<{ layer: number; stop: () => Promise<void> | void }> = [];
   const onStop = (layer: number, stop: () => Promise<void> | void): void => {
     stops.push({ layer, stop });
   };
   const stopAll = async (): Promise<void> => {
     const all = stops.splice(0);
-    for (const layer of [3, 2, 1, 0]) {
+    for (const layer of [4, 3, 2, 1, 0]) {
       const results = await Promise.allSettled(all.filter((s) => s.layer === layer).map(async (s) => s.stop()));
       for (const r of results) if (r.status === 'rejected') log(`stop: ${(r.reason as Error).message}`);
     }
@@ -149,10 +198,14 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       onStop(0, () => ddb.stop());
       dynamodbEndpoint = ddb.endpoint;
     }
-    const sqsServer = await startSqsServer(options.sqsPort === undefined ? {} : { port: options.sqsPort });
-    onStop(1, () => sqsServer.stop());
+    let sqsEndpoint = options.sqsEndpoint;
+    if (sqsEndpoint === undefined) {
+      const sqsServer = await startSqsServer(options.sqsPort === undefined ? {} : { port: options.sqsPort });
+      onStop(1, () => sqsServer.stop());
+      sqsEndpoint = sqsServer.endpoint;
+    }
 
-    const endpoints = { dynamodb: dynamodbEndpoint, sqs: sqsServer.endpoint };
+    const endpoints = { dynamodb: dynamodbEndpoint, sqs: sqsEndpoint };
     const clients = new Map<string, RegionClients>();
     for (const region of regions) {
       const c = localClients(region, endpoints);
@@ -166,11 +219,22 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     };
     const admin = clientsOf(regions[0] as string);
 
-    await Promise.all(regions.map((r) => createEventsTable(clientsOf(r).dynamodb, tableName(meshName, r))));
-    const queues = await createMeshQueues(admin.sqs, meshName, regions, {
+    // Each region's table through that region's client (real AWS: in that region).
+    await Promise.all(
+      regions.map(async (r) => {
+        const table = tableName(meshName, r);
+        const { dynamodb } = clientsOf(r);
+        const existed = await tableExists(dynamodb, table);
+        if (!existed && options.cleanup === true) onStop(3, async () => void (await dynamodb.send(new DeleteTableCommand({ TableName: table }))));
+        await createEventsTable(dynamodb, table);
+      }),
+    );
+    // A link's queues live in the region that ingests from them, as in the deployed mesh.
+    const queues = await createMeshQueues((r) => clientsOf(r).sqs, meshName, regions, {
       ...(options.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
       ...(options.maxReceiveCount === undefined ? {} : { maxReceiveCount: options.maxReceiveCount }),
     });
+    if (options.cleanup === true) onStop(3, () => queues.deleteCreated());
     const links = new LocalLinkControl(admin.sqs);
     const queueOf = (from: string, to: string): LinkQueues => {
       const q = queues.get(from, to);
@@ -205,10 +269,22 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         peers,
         peerQueueUrls: Object.fromEntries(peers.map((p) => [p, queueOf(region, p).url])),
         inboundQueueUrls: Object.fromEntries(peers.map((p) => [p, queueOf(p, region).url])),
-        account: LOCAL_ACCOUNT,
+        // From a queue ARN, so it is the real account against AWS (a lone region has no queue).
+        account: peers[0] === undefined ? LOCAL_ACCOUNT : accountOf(queueOf(peers[0], region).arn),
       };
       const clock = typeof options.clock === 'function' ? options.clock(region) : options.clock;
-      const deps = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs }, links, clock);
+      const base = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs }, links, clock);
+      // Each peer's queue is sent to with a client of that peer's region: SigV4 scopes a request to
+      // one region, and real SQS refuses a request signed for another (one endpoint: the same thing).
+      const toPeer = new Map(peers.map((p) => [p, new SqsTransport({ sqs: clientsOf(p).sqs, region, queueUrls: { [p]: queueOf(region, p).url } })]));
+      const transport: Transport = {
+        send: async (peer, events) => {
+          const t = toPeer.get(peer);
+          if (t === undefined) throw new Error(`no queue URL for peer ${peer}`);
+          return t.send(peer, events);
+        },
+      };
+      const deps: RegionDeps = { ...base, transport };
       depsByRegion.set(region, deps);
       const logger = (fn: string): Logger => new Logger({ serviceName: `${meshName}-${fn}`, logLevel, persistentKeys: { region } });
       const api = makeApiHandler(deps, { logger: logger('api') });
@@ -231,9 +307,9 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
           idleDelayMs: pollIntervalMs,
           log,
         });
-        links.register({ from, to: region, poller, queueUrl: q.url, dlqUrl: q.dlqUrl });
+        links.register({ from, to: region, poller, queueUrl: q.url, dlqUrl: q.dlqUrl, sqs: c.sqs });
         poller.start();
-        onStop(3, () => poller.stop());
+        onStop(4, () => poller.stop());
       }
 
       // The table's stream feeds the replicator, filtered to the events this region accepted.
@@ -259,13 +335,13 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         log,
       });
       stream.start();
-      onStop(3, () => stream.stop());
+      onStop(4, () => stream.stop());
 
       const repairEvery = options.repairIntervalMs ?? 60_000;
       if (repairEvery > 0) {
         const schedule = new Schedule(repairEvery, () => repairRegion(region), (err) => log(`${region} repair: ${(err as Error).message}`));
         schedule.start();
-        onStop(3, () => schedule.stop());
+        onStop(4, () => schedule.stop());
       }
 
       const gateway: HttpGateway = await startHttpGateway({
@@ -276,7 +352,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         documents,
         log,
       });
-      onStop(3, () => gateway.stop());
+      onStop(4, () => gateway.stop());
       meshRegions.push({ region, url: gateway.url });
       log(`${region} listening on ${gateway.url}`);
     }
@@ -289,7 +365,9 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       regions: meshRegions,
       links,
       dynamodbEndpoint,
-      sqsEndpoint: sqsServer.endpoint,
+      sqsEndpoint,
+      queue: queueOf,
+      sqsClient: (region) => clientsOf(region).sqs,
       guiUrl,
       counters: () => ({ replicatorGaveUp: gaveUp }),
       repair: async (region) => {
