@@ -6,22 +6,30 @@
  *
  * Pull only: each region repairs itself, so a region never writes to another region's table.
  *
+ * Repair respects link state: it pulls from a peer only while the link peer -> this region is
+ * enabled, so a link cut through the admin route (the nemesis) is a partition for repair too,
+ * in AWS as in the local cloud. If the link state cannot be read it repairs anyway (and logs it):
+ * anti-entropy is the safety net, and a spurious pull is harmless where a missed one is not.
+ *
  * @example
  * ```ts
  * import { makeRepairHandler } from './repair.ts';
- * const repair = makeRepairHandler(deps, { 'eu-west-1': euStore });
- * const report = await repair(); // { 'eu-west-1': { buckets: 2, pulled: 5, poison: 0 } }
+ * const repair = makeRepairHandler(deps, { 'eu-west-1': euStore, 'ap-southeast-2': apStore });
+ * const report = await repair();
+ * // { 'eu-west-1': { buckets: 2, pulled: 5, poison: 0 }, 'ap-southeast-2': { skipped: 'link-disabled' } }
  * ```
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients } from '../shared/adapters/clients.ts';
 import { DynamoEventStore } from '../shared/adapters/dynamo-event-store.ts';
+import { LambdaLinkControl } from '../shared/adapters/lambda-link-control.ts';
 import { depsFromEnv, lazy } from '../shared/app/env-deps.ts';
 import { PoisonMessageError } from '../shared/app/poison-message-error.ts';
 import type { RegionDeps } from '../shared/app/wiring.ts';
 import { tableName } from '../shared/config/naming.ts';
 import { DEFAULT_BUCKETS, diffDigests } from '../shared/domain/index.ts';
 import type { EventStore } from '../shared/ports/event-store.ts';
+import type { LinkControl, LinkState } from '../shared/ports/link-control.ts';
 
 export interface RepairHandlerOptions {
   readonly logger?: Logger;
@@ -31,16 +39,37 @@ export interface RepairHandlerOptions {
   readonly concurrency?: number;
 }
 
-/** Per peer: buckets that differed, events pulled, events refused as poison; or the error. */
-export type RepairReport = Record<string, { buckets: number; pulled: number; poison: number } | { error: string }>;
+/** Per peer: buckets that differed, events pulled, events refused as poison; or why not. */
+export type RepairReport = Record<
+  string,
+  { buckets: number; pulled: number; poison: number } | { error: string } | { skipped: 'link-disabled' }
+>;
 
 export type RepairHandler = () => Promise<RepairReport>;
 
 /** Peer region -> a read view of that peer's store. */
 export type PeerStores = Readonly<Record<string, EventStore>> | ((peer: string) => EventStore);
 
-/** Builds the handler on injected dependencies (local cloud, tests). */
-export function makeRepairHandler(deps: Pick<RegionDeps, 'config' | 'store' | 'service'>, peerStores: PeerStores, options: RepairHandlerOptions = {}): RepairHandler {
+/**
+ * Per run: whether the link `from` -> `to` is enabled, by `isEnabled` where the control has it,
+ * else by its entry in `links()` (read once for all peers); undefined when the control does not
+ * know the link.
+ */
+function linkStateReader(links: LinkControl): (from: string, to: string) => Promise<boolean | undefined> {
+  let all: Promise<LinkState[]> | undefined;
+  return async (from, to) => {
+    if (links.isEnabled !== undefined) return links.isEnabled(from, to);
+    all ??= links.links();
+    return (await all).find((l) => l.from === from && l.to === to)?.enabled;
+  };
+}
+
+/** Builds the handler on injected dependencies (local cloud, tests); `deps.links` decides which peers it may pull from. */
+export function makeRepairHandler(
+  deps: Pick<RegionDeps, 'config' | 'store' | 'service' | 'links'>,
+  peerStores: PeerStores,
+  options: RepairHandlerOptions = {},
+): RepairHandler {
   const logger = options.logger ?? new Logger({ serviceName: 'ecmesh-repair' });
   const buckets = options.buckets ?? DEFAULT_BUCKETS;
   const concurrency = options.concurrency ?? 16;
@@ -75,10 +104,28 @@ export function makeRepairHandler(deps: Pick<RegionDeps, 'config' | 'store' | 's
     return { buckets: differing.length, pulled, poison };
   };
 
+  /** Only over an enabled link; when its state cannot be read, repair anyway (anti-entropy) and say so. */
+  const mayPull = async (linkEnabled: ReturnType<typeof linkStateReader>, peer: string): Promise<boolean> => {
+    const region = deps.config.region;
+    try {
+      const enabled = await linkEnabled(peer, region);
+      if (enabled === undefined) logger.info('link state unknown; repairing anyway', { peer, region });
+      return enabled !== false;
+    } catch (e) {
+      logger.warn('could not read link state; repairing anyway (anti-entropy)', { peer, region, error: e as Error });
+      return true;
+    }
+  };
+
   return async () => {
     const report: RepairReport = {};
+    const linkEnabled = linkStateReader(deps.links);
     await Promise.all(
       deps.config.peers.map(async (peer) => {
+        if (!(await mayPull(linkEnabled, peer))) {
+          report[peer] = { skipped: 'link-disabled' };
+          return;
+        }
         const remote = storeOf(peer);
         if (remote === undefined) {
           report[peer] = { error: 'no store for peer' };
@@ -99,7 +146,8 @@ export function makeRepairHandler(deps: Pick<RegionDeps, 'config' | 'store' | 's
 }
 
 const defaultHandler = lazy(() => {
-  const deps = depsFromEnv(process.env);
+  // The same link control as the admin route: a link cut there is not bypassed by repair.
+  const deps = depsFromEnv(process.env, LambdaLinkControl.fromEnv(process.env));
   const { meshName } = deps.config;
   // Peer tables are read in their own regions, by their deterministic names.
   const peerStore = (peer: string): EventStore =>

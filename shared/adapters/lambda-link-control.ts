@@ -130,6 +130,16 @@ export class LambdaLinkControl implements LinkControl {
     );
   }
 
+  /**
+   * Whether the link's ingest mapping delivers (or is about to): one ListEventSourceMappings in
+   * region `to`, no queue reads. Throws when the mapping is not deployed.
+   * @example await links.isEnabled('eu-west-1', 'us-east-1'); // false while partitioned
+   */
+  async isEnabled(from: string, to: string): Promise<boolean> {
+    this.checkLink(from, to);
+    return isDelivering(await this.mapping(from, to));
+  }
+
   private checkLink(from: string, to: string): void {
     for (const [what, region] of [['from', from], ['to', to]] as const) {
       if (!this.regions.includes(region)) {

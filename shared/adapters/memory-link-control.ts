@@ -28,4 +28,10 @@ export class MemoryLinkControl implements LinkControl {
   async links(): Promise<LinkState[]> {
     return [...this.state.values()];
   }
+
+  async isEnabled(from: string, to: string): Promise<boolean> {
+    const link = this.state.get(`${from}>${to}`);
+    if (link === undefined) throw new Error(`no link ${from} -> ${to}`);
+    return link.enabled;
+  }
 }

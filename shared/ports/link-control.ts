@@ -26,4 +26,10 @@ export interface LinkState {
 export interface LinkControl {
   setLink(from: string, to: string, enabled: boolean): Promise<LinkState>;
   links(): Promise<LinkState[]>;
+  /**
+   * Whether delivery `from` -> `to` is on, for callers that need one link only (repair asks it
+   * per peer on every run). Optional: an implementation that cannot answer one link more cheaply
+   * than {@link links} leaves it out, and callers fall back to `links()`.
+   */
+  isEnabled?(from: string, to: string): Promise<boolean>;
 }

@@ -229,4 +229,67 @@ describe('repair', () => {
     expect(report['ap-southeast-2']).toEqual({ error: 'unreachable' });
     expect(await here.store.count()).toBe(0);
   });
+
+  it('does not pull over a disabled link, pulls over the others, and pulls again once it is healed', async () => {
+    // Prepare: both peers hold an event this region lacks; the link eu-west-1 -> here is cut
+    const here = region();
+    const eu = new MemoryEventStore({ region: 'eu-west-1' });
+    const ap = new MemoryEventStore({ region: 'ap-southeast-2' });
+    const fromEu = setEvent('eu-key', 1, { origin: 'eu-west-1' });
+    const fromAp = setEvent('ap-key', 1, { origin: 'ap-southeast-2' });
+    await eu.append(fromEu, { type: 'local' });
+    await ap.append(fromAp, { type: 'local' });
+    await here.links.setLink('eu-west-1', REGION, false);
+    await here.links.setLink(REGION, 'ap-southeast-2', false); // the other direction does not matter
+    const repair = makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': ap }, { logger: silent });
+    // Act
+    const cut = await repair();
+    await here.links.setLink('eu-west-1', REGION, true);
+    const healed = await repair();
+    // Assess
+    expect(cut).toEqual({ 'eu-west-1': { skipped: 'link-disabled' }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0 } });
+    expect(healed['eu-west-1']).toMatchObject({ pulled: 1, poison: 0 });
+    expect(await here.store.get(fromEu.id)).toBeDefined();
+  });
+
+  it('repairs anyway, logging it, when the link state cannot be read', async () => {
+    // Prepare
+    const here = region();
+    const eu = new MemoryEventStore({ region: 'eu-west-1' });
+    await eu.append(setEvent('k', 1, { origin: 'eu-west-1' }), { type: 'local' });
+    here.links.isEnabled = async () => {
+      throw new Error('AccessDenied: lambda:ListEventSourceMappings');
+    };
+    const warnings: unknown[] = [];
+    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+    logger.warn = (...args: unknown[]) => void warnings.push(args);
+    // Act
+    const report = await makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': new MemoryEventStore({ region: 'ap-southeast-2' }) }, { logger })();
+    // Assess
+    expect(report['eu-west-1']).toEqual({ buckets: 1, pulled: 1, poison: 0 });
+    expect(warnings).toHaveLength(2);
+    expect(JSON.stringify(warnings[0])).toContain('repairing anyway');
+  });
+
+  it('reads link state from links() when the control cannot answer one link, once per run', async () => {
+    // Prepare: a control without isEnabled, that knows only the link eu-west-1 -> here (cut)
+    const here = region();
+    const eu = new MemoryEventStore({ region: 'eu-west-1' });
+    const ap = new MemoryEventStore({ region: 'ap-southeast-2' });
+    await eu.append(setEvent('k', 1, { origin: 'eu-west-1' }), { type: 'local' });
+    await ap.append(setEvent('k', 2, { origin: 'ap-southeast-2' }), { type: 'local' });
+    let reads = 0;
+    const links = {
+      setLink: here.links.setLink.bind(here.links),
+      links: async () => {
+        reads++;
+        return [{ from: 'eu-west-1', to: REGION, enabled: false }];
+      },
+    };
+    // Act
+    const report = await makeRepairHandler({ ...here, links }, { 'eu-west-1': eu, 'ap-southeast-2': ap }, { logger: silent })();
+    // Assess: the unknown link (ap-southeast-2 -> here) is repaired, as anti-entropy prefers
+    expect(report).toEqual({ 'eu-west-1': { skipped: 'link-disabled' }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0 } });
+    expect(reads).toBe(1);
+  });
 });

@@ -187,3 +187,25 @@ describe('LambdaLinkControl.fromEnv', () => {
     expect(all.map((l) => `${l.from}>${l.to}`).sort()).toEqual(['eu-west-1>us-east-1', 'us-east-1>eu-west-1']);
   });
 });
+
+describe('LambdaLinkControl.isEnabled', () => {
+  it('answers one link from its mapping in the destination region, reading no queue', async () => {
+    // Prepare: the link eu-west-1 -> us-east-1 was cut
+    const aws = fakeAws();
+    const links = control(aws.clients);
+    await links.setLink('eu-west-1', 'us-east-1', false);
+    aws.sent.length = 0;
+    // Act
+    const cut = await links.isEnabled('eu-west-1', 'us-east-1');
+    const open = await links.isEnabled('ap-southeast-2', 'us-east-1');
+    // Assess
+    expect([cut, open]).toEqual([false, true]);
+    expect(aws.sent.map((s) => `${s.service}@${s.region}`)).toEqual(['lambda@us-east-1', 'lambda@us-east-1']);
+  });
+
+  it('throws for a link whose mapping is not deployed, and for regions outside the mesh', async () => {
+    const aws = fakeAws({ missing: `arn:aws:sqs:us-east-1:${ACCOUNT}:ecmesh-in-eu-west-1-to-us-east-1` });
+    await expect(control(aws.clients).isEnabled('eu-west-1', 'us-east-1')).rejects.toMatchObject({ code: 'link-not-deployed' });
+    await expect(control(aws.clients).isEnabled('mars-1', 'us-east-1')).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
