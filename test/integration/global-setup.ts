@@ -1,8 +1,9 @@
 /**
- * Vitest global setup of the integration layer: provides `dynamodbEndpoint` to every test file.
- * With `MESH_TEST_DYNAMODB_ENDPOINT` or `AWS_ENDPOINT_URL` set (LocalStack, a running local cloud,
- * or any DynamoDB-compatible endpoint) it uses that; otherwise it starts DynamoDB Local for the
- * run and stops it in teardown. An empty string means "real AWS" (the SDK default endpoint).
+ * Vitest global setup of the integration layer: provides `dynamodbEndpoint` (and `sqsEndpoint`
+ * when one is given) to every test file. With an endpoint in the environment (LocalStack, AWS, a
+ * running local cloud — see `test/support/mesh-test-options.ts` for the variables) it uses that;
+ * otherwise it starts DynamoDB Local for the run and stops it in teardown, and the tests' meshes
+ * start the in-process SQS server. An empty string means "real AWS" (the SDK default endpoint).
  *
  * @example
  * ```ts
@@ -12,18 +13,22 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { testEndpoints } from '../support/mesh-test-options.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** DynamoDB endpoint for integration tests; '' = the SDK's default (real AWS). */
     dynamodbEndpoint: string;
+    /** SQS endpoint given in the environment ('' = real AWS); not provided = in-process SQS. */
+    sqsEndpoint?: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const given = process.env['MESH_TEST_DYNAMODB_ENDPOINT'] ?? process.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? process.env['AWS_ENDPOINT_URL'];
-  if (given !== undefined) {
-    project.provide('dynamodbEndpoint', given);
+  const given = testEndpoints();
+  if (given.sqs !== undefined) project.provide('sqsEndpoint', given.sqs);
+  if (given.dynamodb !== undefined) {
+    project.provide('dynamodbEndpoint', given.dynamodb);
     return async () => {};
   }
   const ddb = await startDynamoDbLocal();

@@ -1,8 +1,8 @@
 /**
  * The region's handlers on real AWS APIs: two regions' tables in DynamoDB (Local by default) and
- * an SQS queue (the in-process local SQS server by default; LocalStack/AWS when AWS_ENDPOINT_URL
- * or MESH_TEST_SQS_ENDPOINT is set). An event written through one region's service travels as
- * the replicator sends it, through the queue, into the other region's ingest handler.
+ * an SQS queue (the in-process local SQS server by default; LocalStack/AWS when an SQS endpoint is
+ * given, see test/support/mesh-test-options.ts). An event written through one region's service
+ * travels as the replicator sends it, through the queue, into the other region's ingest handler.
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
@@ -26,6 +26,7 @@ import type { RegionConfig } from '../../../shared/config/env.ts';
 import { InsufficientFundsError } from '../../../shared/domain/index.ts';
 import { startSqsServer } from '../../../local/sqs-server.ts';
 import type { SqsServer } from '../../../local/sqs-server.ts';
+import { meshTestOptions } from '../../support/mesh-test-options.ts';
 
 const silent = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 const US = 'us-east-1';
@@ -71,7 +72,7 @@ async function receiveAll(expected: number): Promise<Message[]> {
 
 beforeAll(async () => {
   const ddbEndpoint = inject('dynamodbEndpoint');
-  let sqsEndpoint = process.env['MESH_TEST_SQS_ENDPOINT'] ?? process.env['AWS_ENDPOINT_URL_SQS'] ?? process.env['AWS_ENDPOINT_URL'];
+  let { sqsEndpoint } = meshTestOptions();
   if (sqsEndpoint === undefined && ddbEndpoint !== '') {
     sqsServer = await startSqsServer();
     sqsEndpoint = sqsServer.endpoint;
