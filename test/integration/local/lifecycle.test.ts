@@ -1,11 +1,17 @@
 /**
  * The local cloud's lifecycle on its own (what `npm start` does): it starts DynamoDB Local itself,
- * and stop() — or a failed start — leaves no Java process and no listening port behind.
+ * and stop() — or a failed start — leaves no Java process and no listening port behind. This is
+ * about the local processes, so a run against external endpoints (LocalStack, AWS) skips it.
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startMesh } from '../../../local/cloud.ts';
+import { externalEndpoints } from '../../support/mesh-test-options.ts';
+
+/** Skip reason, in the test name so the report says why. */
+const EXTERNAL = externalEndpoints();
+const WHY = ' (skipped: external endpoints configured; this checks the Java and SQS server a local mesh starts itself)';
 
 /** Java processes that are children of this test process. */
 function javaChildren(): string[] {
@@ -27,7 +33,7 @@ async function refused(url: string): Promise<boolean> {
 }
 
 describe('local cloud lifecycle', () => {
-  it('starts its own DynamoDB Local and stops everything, Java included', async () => {
+  it.skipIf(EXTERNAL)(`starts its own DynamoDB Local and stops everything, Java included${EXTERNAL ? WHY : ''}`, async () => {
     // Prepare
     const before = javaChildren();
 
@@ -44,7 +50,7 @@ describe('local cloud lifecycle', () => {
     for (const url of [mesh.dynamodbEndpoint, mesh.sqsEndpoint, ...mesh.regions.map((r) => r.url)]) expect(await refused(url)).toBe(true);
   }, 120_000);
 
-  it('cleans up after a failed start (a region port already taken)', async () => {
+  it.skipIf(EXTERNAL)(`cleans up after a failed start (a region port already taken)${EXTERNAL ? WHY : ''}`, async () => {
     // Prepare
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

@@ -1,17 +1,18 @@
 /**
  * The local cloud's Done-when: a real mesh of three regions (DynamoDB Local from the integration
  * global setup, SQS in process, the real handlers) replicates, survives split brain, converges
- * bank accounts, ingests idempotently, dead-letters poison and refuses bad requests.
+ * bank accounts, ingests idempotently, dead-letters poison and refuses bad requests. With
+ * endpoints in the environment the tables and queues are LocalStack's or AWS's instead (the
+ * queues are reached through the mesh's own SDK clients, never the local server's internals).
  */
-import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../../local/aws-clients.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMesh, type Mesh } from '../../../local/cloud.ts';
-import { inboundQueueName } from '../../../shared/config/naming.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import { setEvent } from '../../support/factories.ts';
 import { call, until } from '../../support/mesh-http.ts';
+import { meshTestOptions } from '../../support/mesh-test-options.ts';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
 const [A, B, C] = REGIONS;
@@ -23,7 +24,6 @@ const MESH = `itmesh${Date.now().toString(36)}`;
 const LAG_BOUND_MS = 5_000;
 
 let mesh: Mesh;
-let sqs: SQSClient;
 const url: Record<string, string> = {};
 const uid = (): string => Math.random().toString(36).slice(2, 10);
 
@@ -34,12 +34,11 @@ const replicatorFailOnce = new Set<string>();
 const replicatorFailed: string[] = [];
 
 beforeAll(async () => {
-  const endpoint = inject('dynamodbEndpoint');
   mesh = await startMesh({
+    ...meshTestOptions(),
     regions: [...REGIONS],
     basePort: 0,
     meshName: MESH,
-    ...(endpoint === '' ? {} : { dynamodbEndpoint: endpoint }),
     pollIntervalMs: 50,
     visibilityTimeoutSeconds: 1,
     handlerLogLevel: 'SILENT',
@@ -71,7 +70,6 @@ beforeAll(async () => {
     },
   });
   for (const r of mesh.regions) url[r.region] = r.url;
-  sqs = new SQSClient({ region: A, endpoint: mesh.sqsEndpoint, credentials: LOCAL_CREDENTIALS });
   // Warm-up: the first write through a cold JVM and fresh tables is not what the lag bound is about.
   await call(url[A] ?? '', 'PUT', '/kv/warm-up', { value: 0 });
   const warm = await until('the warm-up write everywhere', async () => {
@@ -82,7 +80,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  sqs?.destroy();
   await mesh?.stop();
 });
 
@@ -105,9 +102,9 @@ async function setPair(x: string, y: string, enabled: boolean): Promise<void> {
   }
 }
 
-async function queueUrl(from: string, to: string): Promise<string> {
-  const res = await sqs.send(new GetQueueUrlCommand({ QueueName: inboundQueueName(MESH, from, to) }));
-  return res.QueueUrl ?? '';
+/** The inbound queue of `to` from `from`, and the mesh's SQS client of the region it lives in. */
+function queueOf(from: string, to: string): { url: string; sqs: ReturnType<Mesh['sqsClient']> } {
+  return { url: mesh.queue(from, to).url, sqs: mesh.sqsClient(to) };
 }
 
 const sorted = (ids: string[]): string[] => [...ids].sort();
@@ -300,7 +297,7 @@ describe('local mesh: delivery', () => {
     // Prepare
     const key = `dup-${uid()}`;
     const event = setEvent(key, 'once', { origin: B, wall: Date.now() });
-    const queue = await queueUrl(B, A);
+    const { url: queue, sqs } = queueOf(B, A);
     const message = { QueueUrl: queue, MessageBody: JSON.stringify(event), MessageAttributes: { sender: { DataType: 'String', StringValue: B } } };
 
     // Act
@@ -326,7 +323,8 @@ describe('local mesh: delivery', () => {
     const countBefore = await eventCount(A);
 
     // Act
-    await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl(B, A), MessageBody: JSON.stringify(forged) }));
+    const { url: queue, sqs } = queueOf(B, A);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: JSON.stringify(forged) }));
     const waited = await until('the DLQ to get it', async () => (await linkState(B, A)).dlq === dlqBefore + 1, 30_000, 100);
 
     // Assess
@@ -345,9 +343,10 @@ describe('local mesh: delivery', () => {
     const events = keys.map((k) => setEvent(k, k, { origin: C, wall: Date.now() }));
 
     // Act
+    const { url: queue, sqs } = queueOf(C, A);
     await sqs.send(
       new SendMessageBatchCommand({
-        QueueUrl: await queueUrl(C, A),
+        QueueUrl: queue,
         Entries: events.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e), MessageAttributes: { sender: { DataType: 'String', StringValue: C } } })),
       }),
     );
@@ -367,8 +366,10 @@ describe('local mesh: delivery', () => {
     await mesh.links.setLink(A, B, false);
     const put = await call(url[A] ?? '', 'PUT', `/kv/${key}`, { value: 'kept' });
     await until('the message in the cut link', async () => (await linkState(A, B)).backlog === 1);
-    const lostQueue = await queueUrl(A, B);
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: lostQueue, MaxNumberOfMessages: 10 }));
+    const { url: lostQueue, sqs } = queueOf(A, B);
+    // A long poll for exactly one message: real SQS may answer a short poll empty; a full batch of
+    // one also ends local-aws-sqs's long poll at once.
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: lostQueue, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 }));
     for (const m of got.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: lostQueue, ReceiptHandle: m.ReceiptHandle }));
     expect(got.Messages).toHaveLength(1);
     await mesh.links.setLink(A, B, true);

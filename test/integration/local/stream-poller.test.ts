@@ -2,7 +2,7 @@
  * The stream poller against DynamoDB Local's real Streams API: filter criteria on NEW_IMAGE, and
  * recovery of an expired iterator with AFTER_SEQUENCE_NUMBER (no record lost or repeated).
  */
-import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClients, type RegionClients } from '../../../local/aws-clients.ts';
@@ -25,7 +25,9 @@ beforeAll(async () => {
   streamArn = table.Table?.LatestStreamArn ?? '';
 });
 
-afterAll(() => {
+afterAll(async () => {
+  // Against LocalStack the table would otherwise outlive the run.
+  await clients?.dynamodb.send(new DeleteTableCommand({ TableName: TABLE })).catch(() => undefined);
   clients?.destroy();
 });
 
