@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMesh } from '../../local/cloud.ts';
+import { meshTestOptions } from '../support/mesh-test-options.ts';
 import type { Mesh } from '../../local/cloud.ts';
 import { MeshClient } from '../../shared/client/mesh-client.ts';
 import type { KeyView } from '../../shared/client/types.ts';
@@ -24,7 +25,7 @@ let clients: Map<string, MeshClient>;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  mesh = await startMesh({ basePort: 0, meshName: `e2e${Date.now().toString(36)}` });
+  mesh = await startMesh({ ...meshTestOptions(), basePort: 0, meshName: `e2e${Date.now().toString(36)}` });
   clients = new Map(mesh.regions.map((r) => [r.region, new MeshClient({ baseUrl: r.url })]));
   browser = await chromium.launch({ ...CHROMIUM, headless: true });
   mkdirSync(SHOTS, { recursive: true });

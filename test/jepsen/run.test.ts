@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mesh } from '../../local/cloud.ts';
 import { startMesh } from '../../local/cloud.ts';
+import { meshTestOptions } from '../support/mesh-test-options.ts';
 import { runJepsen } from '../../jepsen/runner.ts';
 import type { RunResult } from '../../jepsen/runner.ts';
 import { writeRun } from '../../jepsen/output.ts';
@@ -20,7 +21,7 @@ describe('jepsen run against the local cloud with partitions', () => {
   let bank: RunResult;
 
   beforeAll(async () => {
-    mesh = await startMesh({ basePort: 0, meshName: `jtest${Date.now().toString(36)}` });
+    mesh = await startMesh({ ...meshTestOptions(), basePort: 0, meshName: `jtest${Date.now().toString(36)}` });
     out = await mkdtemp(join(tmpdir(), 'jepsen-run-'));
     const endpoints = mesh.regions.map((r) => ({ region: r.region, url: r.url }));
     const common = { nemesis: 'partition' as const, concurrency: 8, endpoints, quietS: 3, faultMs: 2500, gapMs: 800, seed: 7 };
