@@ -56,7 +56,11 @@ export function reviewedFindings(stack: RegionStack): ReviewedFinding[] {
     },
   ];
   if (stack.repair !== undefined) {
-    findings.push({ scope: stack.repair.role, id: 'AwsSolutions-IAM5[Resource::*]', reason: `${XRAY_AND_LIST}.` });
+    findings.push({
+      scope: stack.repair.role,
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${XRAY_AND_LIST} and lambda:ListEventSourceMappings, which repair needs to skip peers whose link into this region is cut.`,
+    });
   }
   return findings;
 }

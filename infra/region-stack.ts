@@ -213,6 +213,14 @@ export class RegionStack extends Stack {
     });
     repair.grantTable(this.events.table.tableArn, this.events.indexNames, 'readwrite');
     for (const peer of this.peers) repair.grantTable(arns.table(peer), this.events.indexNames, 'read');
+    // Repair pulls from a peer only while its link into this region is enabled (a link cut by the
+    // admin route is a partition for repair too): it reads that link's ingest mapping, never changes it.
+    repair.allow(new PolicyStatement({
+      sid: 'ReadLinkState',
+      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
+      actions: ['lambda:ListEventSourceMappings'],
+      resources: ['*'],
+    }));
     new Rule(this, 'RepairSchedule', {
       description: `Runs anti-entropy repair in ${this.meshRegion}`,
       schedule: Schedule.rate(MESH_DEFAULTS.repair.schedule),

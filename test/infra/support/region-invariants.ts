@@ -249,6 +249,14 @@ export function regionInvariants(regions: readonly string[], get: () => Synthesi
       t().hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
     });
 
+    it('lets repair read link state (to respect a cut link) but switch no link', () => {
+      const repairs = allStatements(t()).filter(({ resource }) => resource.startsWith('Repair'));
+      expect(repairs.length).toBeGreaterThan(0);
+      const reads = repairs.filter(({ statement }) => asList(statement.Action).includes('lambda:ListEventSourceMappings'));
+      expect(reads.map(({ statement }) => statement.Resource)).toEqual(['*']);
+      expect(repairs.some(({ statement }) => asList(statement.Action).includes('lambda:UpdateEventSourceMapping'))).toBe(false);
+    });
+
     it('grants no "*" action on "*" resources, and no service-wide action at all', () => {
       const statements = allStatements(t()).filter(({ statement }) => statement.Effect === 'Allow');
       expect(statements.length).toBeGreaterThan(0);
