@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mesh } from '../../local/cloud.ts';
 import { startMesh } from '../../local/cloud.ts';
+import { meshTestOptions } from '../support/mesh-test-options.ts';
 import { runJepsen } from '../../jepsen/runner.ts';
 import type { RunResult } from '../../jepsen/runner.ts';
 
@@ -13,6 +14,7 @@ describe('jepsen run against a mesh that silently drops replicated events', () =
 
   beforeAll(async () => {
     mesh = await startMesh({
+      ...meshTestOptions(),
       basePort: 0, meshName: `jbroken${Date.now().toString(36)}`, repairIntervalMs: 0,
       wrap: { ingest: (region, handler) => (region === 'eu-west-1' ? async () => ({ batchItemFailures: [] }) : handler) },
     });
