@@ -8,6 +8,8 @@
  * - `GET /status` of the same region (an HTTP round trip through the same gateway and handler; it
  *   computes the digest by scanning the table, so it is not free either) and `GET /local/mesh`
  *   (a document the gateway answers itself: the bare HTTP floor).
+ * The mesh PUT is measured twice: as it is (its replication into the peers runs on the same
+ * machine meanwhile) and with the region's outbound links paused (the bookkeeping alone).
  *
  * @example
  * ```ts
@@ -36,11 +38,15 @@ export interface ThroughputOptions {
 export interface ThroughputRow {
   readonly concurrency: number;
   readonly meshPut: ClosedLoopResult;
+  /** PUT /kv with the region's outbound links paused: no peer ingests while it runs. */
+  readonly meshPutNoReplication: ClosedLoopResult;
   readonly rawPutItem: ClosedLoopResult;
   readonly status: ClosedLoopResult;
   readonly httpFloor: ClosedLoopResult;
   /** meshPut.perSecond / rawPutItem.perSecond. */
   readonly vsRawPutItem: number;
+  /** meshPutNoReplication.perSecond / rawPutItem.perSecond. */
+  readonly noReplicationVsRawPutItem: number;
   /** meshPut.perSecond / status.perSecond. */
   readonly vsStatus: number;
   /** meshPut.perSecond / httpFloor.perSecond. */
@@ -58,6 +64,15 @@ function value(worker: number, i: number): { worker: number; i: number; note: st
   return { worker, i, note: 'benchmark write of a small JSON value' };
 }
 
+/** One bare PutItem of the item the store would write for such an event (no heads, no transaction). */
+function rawPut(doc: DynamoDBDocumentClient, table: string, region: string, key: string, worker: number, i: number): Promise<unknown> {
+  const event = createEvent({
+    kind: 'set', key, payload: value(worker, i), hlc: formatHlc({ wall: Date.now(), counter: i % 1000 }), origin: region, parents: [],
+  });
+  const item = eventItem(event, { eventId: event.id, region, receivedAt: Date.now(), via: { type: 'local' } });
+  return doc.send(new PutCommand({ TableName: table, Item: item }));
+}
+
 export async function runThroughput(ctx: BenchContext, options: ThroughputOptions): Promise<ThroughputResult> {
   const client = clientAt(ctx, 0);
   const region = ctx.mesh.regions[0]?.region ?? 'region-0';
@@ -66,6 +81,10 @@ export async function runThroughput(ctx: BenchContext, options: ThroughputOption
   const doc = DynamoDBDocumentClient.from(ddb);
   try {
     await createEventsTable(ddb, table);
+    // Warm-up, not counted: connections, JIT and DynamoDB Local's first transactions.
+    for (let i = 0; i < 5; i++) {
+      await Promise.all([client.request('GET', '/local/mesh'), client.status(), client.put('tp-warm-up', i), rawPut(doc, table, region, 'raw-warm-up', 0, i)]);
+    }
     const rows: ThroughputRow[] = [];
     for (const c of options.concurrency) {
       const window = { concurrency: c, durationMs: options.durationMs };
@@ -74,19 +93,26 @@ export async function runThroughput(ctx: BenchContext, options: ThroughputOption
       const status = await closedLoop({ ...window, op: () => client.status() });
       const rawPutItem = await closedLoop({
         ...window,
-        op: (w, i) => {
-          const event = createEvent({
-            kind: 'set', key: `raw-${c}-${w}`, payload: value(w, i), hlc: formatHlc({ wall: Date.now(), counter: i % 1000 }), origin: region, parents: [],
-          });
-          const item = eventItem(event, { eventId: event.id, region, receivedAt: Date.now(), via: { type: 'local' } });
-          return doc.send(new PutCommand({ TableName: table, Item: item }));
-        },
+        op: (w, i) => rawPut(doc, table, region, `raw-${c}-${w}`, w, i),
       });
       // One key per worker: every write has its predecessor as parent, none waits on another's heads.
       const meshPut = await closedLoop({ ...window, op: (w, i) => client.put(`tp-${c}-${w}`, value(w, i)) });
+      await settle(ctx.clients);
+      // The same with the region's outbound links paused: the peers' ingest of these writes (two
+      // more transactional appends per write, on the same DynamoDB Local and the same two cores)
+      // waits in the queues, which leaves the bookkeeping of the write path alone.
+      const out = ctx.mesh.regions.map((r) => r.region).filter((r) => r !== region);
+      for (const to of out) await ctx.mesh.links.setLink(region, to, false);
+      let meshPutNoReplication: ClosedLoopResult;
+      try {
+        meshPutNoReplication = await closedLoop({ ...window, op: (w, i) => client.put(`tp-${c}-${w}`, value(w, i)) });
+      } finally {
+        for (const to of out) await ctx.mesh.links.setLink(region, to, true);
+      }
       rows.push({
-        concurrency: c, meshPut, rawPutItem, status, httpFloor,
+        concurrency: c, meshPut, meshPutNoReplication, rawPutItem, status, httpFloor,
         vsRawPutItem: ratio(meshPut.perSecond, rawPutItem.perSecond),
+        noReplicationVsRawPutItem: ratio(meshPutNoReplication.perSecond, rawPutItem.perSecond),
         vsStatus: ratio(meshPut.perSecond, status.perSecond),
         vsHttpFloor: ratio(meshPut.perSecond, httpFloor.perSecond),
       });
@@ -103,12 +129,18 @@ const perSecond = (r: ClosedLoopResult): string => `${r.perSecond.toFixed(0)}/s$
 
 export function formatThroughput(r: ThroughputResult): string[] {
   const lines = [`Throughput: acknowledged PUT /kv into ${r.region}, closed loop, ${r.durationMs} ms per measurement`];
-  lines.push('  clients  mesh PUT    p50       raw PutItem  GET /status  HTTP floor  | PUT vs PutItem  vs /status  vs floor');
+  lines.push("  clients  mesh PUT  (p50)             w/o peers' ingest  raw PutItem  GET /status  HTTP floor");
   for (const row of r.rows) {
     lines.push(
-      `  ${String(row.concurrency).padStart(7)}  ${perSecond(row.meshPut).padEnd(10)}  ${formatMs(row.meshPut.latency.p50).padEnd(8)}  ` +
-        `${perSecond(row.rawPutItem).padEnd(11)}  ${perSecond(row.status).padEnd(11)}  ${perSecond(row.httpFloor).padEnd(10)}  | ` +
-        `${formatRatio(row.vsRawPutItem).padEnd(14)}  ${formatRatio(row.vsStatus).padEnd(10)}  ${formatRatio(row.vsHttpFloor)}`,
+      `  ${String(row.concurrency).padStart(7)}  ${perSecond(row.meshPut).padEnd(8)}  ${`(${formatMs(row.meshPut.latency.p50)})`.padEnd(16)}  ` +
+        `${perSecond(row.meshPutNoReplication).padEnd(17)}  ${perSecond(row.rawPutItem).padEnd(11)}  ${perSecond(row.status).padEnd(11)}  ${perSecond(row.httpFloor)}`,
+    );
+  }
+  lines.push("  clients  PUT vs raw PutItem  (w/o peers' ingest)  PUT vs GET /status  PUT vs HTTP floor");
+  for (const row of r.rows) {
+    lines.push(
+      `  ${String(row.concurrency).padStart(7)}  ${formatRatio(row.vsRawPutItem).padEnd(18)}  ${`(${formatRatio(row.noReplicationVsRawPutItem)})`.padEnd(19)}  ` +
+        `${formatRatio(row.vsStatus).padEnd(17)}  ${formatRatio(row.vsHttpFloor)}`,
     );
   }
   return lines;
