@@ -4,9 +4,10 @@
  * `GET /status` reports the link's lag. B's wall clock runs 10 s ahead of A's, so the lag it
  * reports includes those 10 s of skew, as documented. A cut link is a partition for repair too.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMesh, type Mesh } from '../../../local/cloud.ts';
 import { call, until } from '../../support/mesh-http.ts';
+import { meshTestOptions } from '../../support/mesh-test-options.ts';
 
 const [A, B] = ['us-east-1', 'eu-west-1'] as const;
 const SKEW_MS = 10_000;
@@ -30,12 +31,11 @@ async function lagOf(region: string, from: string): Promise<LagView | undefined>
 }
 
 beforeAll(async () => {
-  const endpoint = inject('dynamodbEndpoint');
   mesh = await startMesh({
+    ...meshTestOptions(),
     regions: [A, B],
     basePort: 0,
     meshName: `lagmesh${Date.now().toString(36)}`,
-    ...(endpoint === '' ? {} : { dynamodbEndpoint: endpoint }),
     pollIntervalMs: 50,
     handlerLogLevel: 'SILENT',
     repairIntervalMs: 0,
