@@ -29,14 +29,12 @@ import { makeIngestHandler, type IngestHandler } from '../functions/ingest.ts';
 import { makeRepairHandler, type RepairReport } from '../functions/repair.ts';
 import { makeReplicatorHandler, type ReplicatorHandler } from '../functions/replicator.ts';
 import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
-import { SqsTransport } from '../shared/adapters/sqs-transport.ts';
 import { createRegionDeps, type RegionDeps } from '../shared/app/wiring.ts';
 import { INGEST_MAPPING, REPLICATOR_MAPPING } from '../shared/config/delivery.ts';
 import type { RegionConfig } from '../shared/config/env.ts';
 import { DEFAULT_MESH_NAME, DEFAULT_REGIONS, tableName } from '../shared/config/naming.ts';
 import type { WallClock } from '../shared/domain/index.ts';
 import type { LinkControl } from '../shared/ports/link-control.ts';
-import type { Transport } from '../shared/ports/transport.ts';
 import { localClients, type RegionClients } from './aws-clients.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalLinkControl } from './link-control.ts';
@@ -273,18 +271,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         account: peers[0] === undefined ? LOCAL_ACCOUNT : accountOf(queueOf(peers[0], region).arn),
       };
       const clock = typeof options.clock === 'function' ? options.clock(region) : options.clock;
-      const base = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs }, links, clock);
-      // Each peer's queue is sent to with a client of that peer's region: SigV4 scopes a request to
-      // one region, and real SQS refuses a request signed for another (one endpoint: the same thing).
-      const toPeer = new Map(peers.map((p) => [p, new SqsTransport({ sqs: clientsOf(p).sqs, region, queueUrls: { [p]: queueOf(region, p).url } })]));
-      const transport: Transport = {
-        send: async (peer, events) => {
-          const t = toPeer.get(peer);
-          if (t === undefined) throw new Error(`no queue URL for peer ${peer}`);
-          return t.send(peer, events);
-        },
-      };
-      const deps: RegionDeps = { ...base, transport };
+      // Each peer's queue is sent to with a client of that peer's region (SigV4 scopes a request to one region).
+      const deps: RegionDeps = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs, sqsFor: (p) => clientsOf(p).sqs }, links, clock);
       depsByRegion.set(region, deps);
       const logger = (fn: string): Logger => new Logger({ serviceName: `${meshName}-${fn}`, logLevel, persistentKeys: { region } });
       const api = makeApiHandler(deps, { logger: logger('api') });

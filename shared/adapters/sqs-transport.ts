@@ -8,7 +8,7 @@
  * ```ts
  * import { SQSClient } from '@aws-sdk/client-sqs';
  * import { SqsTransport } from './sqs-transport.ts';
- * const t = new SqsTransport({ sqs: new SQSClient({}), region: 'us-east-1', queueUrls: { 'eu-west-1': url } });
+ * const t = new SqsTransport({ sqs: (peer) => new SQSClient({ region: peer }), region: 'us-east-1', queueUrls: { 'eu-west-1': url } });
  * const { failed } = await t.send('eu-west-1', events);
  * ```
  */
@@ -24,7 +24,11 @@ const MAX_BATCH_BYTES = 256 * 1024;
 const ENTRY_OVERHEAD = 512;
 
 export interface SqsTransportOptions {
-  readonly sqs: SQSClient;
+  /**
+   * The client, or a client per peer region. SigV4 scopes a request to one region and SQS refuses
+   * a request signed for another, so a transport that sends across regions needs the function form.
+   */
+  readonly sqs: SQSClient | ((peer: string) => SQSClient);
   /** This region: the `sender` attribute. */
   readonly region: string;
   /** Peer region -> URL of that peer's inbound queue for events from this region. */
@@ -37,6 +41,7 @@ export class SqsTransport implements Transport {
   async send(peer: string, events: readonly MeshEvent[]): Promise<SendResult> {
     const url = this.options.queueUrls[peer];
     if (url === undefined) throw new Error(`no queue URL for peer ${peer}`);
+    const sqs = typeof this.options.sqs === 'function' ? this.options.sqs(peer) : this.options.sqs;
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
     const failed: string[] = [];
     await Promise.all(
@@ -50,7 +55,7 @@ export class SqsTransport implements Transport {
           },
         }));
         try {
-          const res = await this.options.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+          const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
           for (const f of res.Failed ?? []) if (f.Id !== undefined) failed.push(f.Id);
         } catch {
           // The whole call failed (network, throttling after SDK retries): every entry is unsent.

@@ -9,6 +9,7 @@
  * const deps = depsFromEnv(process.env);
  * ```
  */
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createClients } from '../adapters/clients.ts';
 import { UnavailableLinkControl } from '../adapters/unavailable-link-control.ts';
 import { readRegionConfig } from '../config/env.ts';
@@ -22,7 +23,17 @@ export function depsFromEnv(
 ): RegionDeps {
   const config = readRegionConfig(env);
   const clients = createClients({ region: env['AWS_REGION'] ?? config.region, env });
-  return createRegionDeps(config, clients, links);
+  // One SQS client per peer region, built once: the replicator sends into every peer's region.
+  const perRegion = new Map<string, SQSClient>();
+  const sqsFor = (region: string): SQSClient => {
+    let c = perRegion.get(region);
+    if (c === undefined) {
+      c = createClients({ region, env }).sqs;
+      perRegion.set(region, c);
+    }
+    return c;
+  };
+  return createRegionDeps(config, { ...clients, sqsFor }, links);
 }
 
 /** Memoises an async factory: a Lambda container builds its clients once, on the first event. */

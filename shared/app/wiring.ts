@@ -37,12 +37,13 @@ export interface RegionDeps {
 /** Wires the DynamoDB store (table `config.table`), the SQS transport (`config.peerQueueUrls`) and the service. */
 export function createRegionDeps(
   config: RegionConfig,
-  clients: { dynamodb: DynamoDBClient; sqs: SQSClient },
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sqsFor?: (region: string) => SQSClient },
   links: LinkControl,
   clock: WallClock = { now: () => Date.now() },
 ): RegionDeps {
   const store = new DynamoEventStore({ client: clients.dynamodb, table: config.table, region: config.region, clock });
-  const transport = new SqsTransport({ sqs: clients.sqs, region: config.region, queueUrls: config.peerQueueUrls });
+  // Peers' queues live in the peers' regions: send to each with a client of its region.
+  const transport = new SqsTransport({ sqs: clients.sqsFor ?? clients.sqs, region: config.region, queueUrls: config.peerQueueUrls });
   const service = new RegionService({ region: config.region, peers: config.peers, store, links, clock });
   return { config, store, transport, links, clock, service };
 }

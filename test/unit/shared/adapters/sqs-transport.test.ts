@@ -44,6 +44,32 @@ describe('SqsTransport', () => {
     });
   });
 
+  it('sends to each peer with the client of that peer\'s region (SigV4 is scoped to one region)', async () => {
+    // Prepare
+    const eu = fakeSqs(() => ({}));
+    const ap = fakeSqs(() => ({}));
+    const asked: string[] = [];
+    const byRegion: Record<string, SQSClient> = { 'eu-west-1': eu.sqs, 'ap-southeast-2': ap.sqs };
+    const AP_URL = 'https://sqs.ap-southeast-2.amazonaws.com/000000000000/ecmesh-in-us-east-1-to-ap-southeast-2';
+    const t = new SqsTransport({
+      sqs: (peer) => {
+        asked.push(peer);
+        const c = byRegion[peer];
+        if (c === undefined) throw new Error(`no client for ${peer}`);
+        return c;
+      },
+      region: 'us-east-1',
+      queueUrls: { 'eu-west-1': URL, 'ap-southeast-2': AP_URL },
+    });
+    // Act
+    await t.send('eu-west-1', [setEvent('a', 1)]);
+    await t.send('ap-southeast-2', [setEvent('b', 2)]);
+    // Assess
+    expect(asked).toEqual(['eu-west-1', 'ap-southeast-2']);
+    expect(eu.calls.map((c) => c.QueueUrl)).toEqual([URL]);
+    expect(ap.calls.map((c) => c.QueueUrl)).toEqual([AP_URL]);
+  });
+
   it('keeps each batch under 256 KiB', async () => {
     const { sqs, calls } = fakeSqs(() => ({}));
     const t = new SqsTransport({ sqs, region: 'us-east-1', queueUrls: { 'eu-west-1': URL } });
