@@ -13,6 +13,8 @@
  * ```
  */
 import { clientAt, type BenchContext } from './context.ts';
+import { seededRandom } from '../jepsen/workloads/workload.ts';
+import { withOutboundPaused } from './mesh-state.ts';
 import { formatMs, formatRatio, ratio, summarize, type Summary } from './stats.ts';
 
 export interface ReadCostOptions {
@@ -45,6 +47,16 @@ async function timed(op: () => Promise<unknown>): Promise<number> {
   return performance.now() - s;
 }
 
+/** A Fisher–Yates shuffle of a copy. */
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
 export async function runReadCost(ctx: BenchContext, options: ReadCostOptions): Promise<ReadCostResult> {
   const client = clientAt(ctx, 0);
   const region = ctx.mesh.regions[0]?.region ?? 'region-0';
@@ -54,12 +66,9 @@ export async function runReadCost(ctx: BenchContext, options: ReadCostOptions): 
   // The reads are timed in one region only, so its links out are cut while the histories are
   // written and read: the peers' ingest of thousands of events would otherwise triple the load on
   // the one DynamoDB Local and slow both the writing and the reads being timed.
-  const out = ctx.mesh.regions.map((r) => r.region).filter((r) => r !== region);
-  for (const to of out) await ctx.mesh.links.setLink(region, to, false);
   const reg = new Map<number, number[]>(options.lengths.map((n) => [n, []]));
   const acc = new Map<number, number[]>(options.lengths.map((n) => [n, []]));
-  let writeMs: number;
-  try {
+  const writeMs = await withOutboundPaused(ctx.mesh, region, async () => {
     ctx.progress(`read cost: writing histories of ${options.lengths.join(', ')} events (a register and an account each)`);
     const w0 = performance.now();
     // Each history is written sequentially (a writer waits for its own heads), histories in parallel.
@@ -67,24 +76,23 @@ export async function runReadCost(ctx: BenchContext, options: ReadCostOptions): 
       (async () => { for (let i = 0; i < n; i++) await client.put(key(n), { i }); })(),
       (async () => { for (let i = 0; i < n; i++) await client.deposit(key(n), 1); })(),
     ]));
-    writeMs = performance.now() - w0;
+    const ms = performance.now() - w0;
 
     ctx.progress(`read cost: ${options.reads} reads per length and route`);
     // Warm-up reads (connections, JIT, DynamoDB Local's caches), not counted.
     for (const n of options.lengths) await Promise.all([client.get(key(n)), client.account(key(n))]);
-    // Interleaved rounds, so a slow patch of the machine hits every length alike; each round starts
-    // at another length, so none always follows the heaviest read.
-    const count = options.lengths.length;
+    // Interleaved rounds, so a slow patch of the machine hits every length alike, each round in a
+    // shuffled order: a fixed (or rotated) order would have one length always read right after the
+    // heaviest one (the longest account replay) and pay for its garbage.
+    const random = seededRandom(42);
     for (let r = 0; r < options.reads; r++) {
-      for (let j = 0; j < count; j++) {
-        const n = options.lengths[(r + j) % count] as number;
+      for (const n of shuffled(options.lengths, random)) {
         reg.get(n)?.push(await timed(() => client.get(key(n))));
         acc.get(n)?.push(await timed(() => client.account(key(n))));
       }
     }
-  } finally {
-    for (const to of out) await ctx.mesh.links.setLink(region, to, true);
-  }
+    return ms;
+  });
   const summaries = options.lengths.map((n) => ({ n, register: summarize(reg.get(n) ?? []), account: summarize(acc.get(n) ?? []) }));
   const base = summaries[0];
   return {

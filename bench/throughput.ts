@@ -26,7 +26,7 @@ import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
 import { createEvent, formatHlc } from '../shared/domain/index.ts';
 import { clientAt, type BenchContext } from './context.ts';
 import { closedLoop, type ClosedLoopResult } from './load.ts';
-import { settle } from './mesh-state.ts';
+import { settle, withOutboundPaused } from './mesh-state.ts';
 import { formatMs, formatRatio, ratio } from './stats.ts';
 
 export interface ThroughputOptions {
@@ -101,14 +101,8 @@ export async function runThroughput(ctx: BenchContext, options: ThroughputOption
       // The same with the region's outbound links paused: the peers' ingest of these writes (two
       // more transactional appends per write, on the same DynamoDB Local and the same two cores)
       // waits in the queues, which leaves the bookkeeping of the write path alone.
-      const out = ctx.mesh.regions.map((r) => r.region).filter((r) => r !== region);
-      for (const to of out) await ctx.mesh.links.setLink(region, to, false);
-      let meshPutNoReplication: ClosedLoopResult;
-      try {
-        meshPutNoReplication = await closedLoop({ ...window, op: (w, i) => client.put(`tp-${c}-${w}`, value(w, i)) });
-      } finally {
-        for (const to of out) await ctx.mesh.links.setLink(region, to, true);
-      }
+      const meshPutNoReplication = await withOutboundPaused(ctx.mesh, region, () =>
+        closedLoop({ ...window, op: (w, i) => client.put(`tp-${c}-${w}`, value(w, i)) }));
       rows.push({
         concurrency: c, meshPut, meshPutNoReplication, rawPutItem, status, httpFloor,
         vsRawPutItem: ratio(meshPut.perSecond, rawPutItem.perSecond),
