@@ -24,6 +24,11 @@ export interface ConvergenceOptions {
   readonly partitionMs: number;
   /** Keys written on both sides. */
   readonly keys: number;
+  /**
+   * Writes per side at the most (default 1000): the backlog, hence the time to converge, stays
+   * bounded on a fast machine; writers that reach it wait out the partition.
+   */
+  readonly maxWritesPerSide?: number;
   /** Concurrent writers on each side (default 2). */
   readonly writersPerSide?: number;
   /** The replication lag's p50 measured in this run (the second baseline), ms. */
@@ -71,10 +76,13 @@ export async function runConvergence(ctx: BenchContext, options: ConvergenceOpti
       closedLoop({
         concurrency: perSide,
         durationMs: options.partitionMs,
-        maxOps: 20_000,
+        maxOps: options.maxWritesPerSide ?? 1000,
         op: (w, i) => client.put(keys[(w * 7919 + i) % keys.length] as string, { side: name, w, i }),
       });
+    const cutAt = performance.now();
     const [majority, minority] = await Promise.all([side(majorityClient, 'majority'), side(isolatedClient, 'isolated')]);
+    // Writers that hit the cap wait out the rest of the partition.
+    await new Promise((r) => setTimeout(r, Math.max(0, options.partitionMs - (performance.now() - cutAt))));
     // Let the isolated region's stream poller hand its last writes to the (paused) queues.
     await new Promise((r) => setTimeout(r, ctx.pollIntervalMs * 4));
     const backlog = (await ctx.mesh.links.links())

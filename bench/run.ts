@@ -62,8 +62,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
 /** Sizes of a run: `--quick` keeps under ~90 s on 2 cores, the full run under ~5 min. */
 function plan(quick: boolean) {
   return quick
-    ? { concurrency: [1, 4, 16], windowMs: 1000, lagWrites: 15, partitionMs: 5000, convergenceKeys: 8, lengths: [1, 10, 100], reads: 30, checkerOps: 2000 }
-    : { concurrency: [1, 4, 16], windowMs: 3000, lagWrites: 60, partitionMs: 20_000, convergenceKeys: 16, lengths: [1, 10, 100, 1000], reads: 100, checkerOps: 10_000 };
+    ? { concurrency: [1, 4, 16], windowMs: 1000, lagWrites: 15, partitionMs: 5000, convergenceKeys: 8, convergenceWrites: 150, lengths: [1, 10, 100], reads: 30, checkerOps: 2000 }
+    : { concurrency: [1, 4, 16], windowMs: 3000, lagWrites: 60, partitionMs: 20_000, convergenceKeys: 16, convergenceWrites: 800, lengths: [1, 10, 100, 1000], reads: 100, checkerOps: 10_000 };
 }
 
 const POLL_INTERVAL_MS = 250;
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const replicationLag = await runReplicationLag(ctx, { writes: sizes.lagWrites });
     print(formatReplicationLag(replicationLag));
     const convergence = await runConvergence(ctx, {
-      partitionMs: sizes.partitionMs, keys: sizes.convergenceKeys, replicationLagP50Ms: replicationLag.all.p50,
+      partitionMs: sizes.partitionMs, keys: sizes.convergenceKeys, maxWritesPerSide: sizes.convergenceWrites, replicationLagP50Ms: replicationLag.all.p50,
     });
     print(formatConvergence(convergence));
     const readCost = await runReadCost(ctx, { lengths: sizes.lengths, reads: sizes.reads });
