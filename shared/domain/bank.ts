@@ -15,11 +15,12 @@
  * view.balance;               // e.g. 70
  * canWithdraw(view, 100);     // false: this region would answer 409
  * view.reversed.map((r) => r.acceptedBy); // regions whose yes became a no
+ * accountStatement('acct-1', events);      // each event: applied or bounced, balance after
  * ```
  */
 import { isMoneyKind, sortedUnique } from './event.ts';
 import { computeHeads } from './heads.ts';
-import type { AccountView, Bounce, MeshEvent, Reversal } from './types.ts';
+import type { AccountView, Bounce, MeshEvent, Reversal, StatementLine } from './types.ts';
 
 interface Replay {
   readonly balance: bigint;
@@ -27,6 +28,8 @@ interface Replay {
   readonly withdrawn: bigint;
   readonly applied: MeshEvent[];
   readonly bounced: Bounce[];
+  /** What the replay did with each event, in its order: the statement, minus the reversal flags. */
+  readonly steps: ReadonlyArray<{ readonly event: MeshEvent; readonly applied: boolean; readonly balanceAfter: bigint }>;
 }
 
 /**
@@ -39,6 +42,7 @@ function replay(ordered: readonly MeshEvent[]): Replay {
   let withdrawn = 0n;
   const applied: MeshEvent[] = [];
   const bounced: Bounce[] = [];
+  const steps: Replay['steps'][number][] = [];
   for (const e of ordered) {
     const amount = BigInt(e.payload as number);
     if (e.kind === 'deposit') {
@@ -51,9 +55,12 @@ function replay(ordered: readonly MeshEvent[]): Replay {
       applied.push(e);
     } else {
       bounced.push({ event: e, amount: e.payload as number, balanceBefore: Number(balance), reason: 'insufficient-funds' });
+      steps.push({ event: e, applied: false, balanceAfter: balance });
+      continue;
     }
+    steps.push({ event: e, applied: true, balanceAfter: balance });
   }
-  return { balance, deposited, withdrawn, applied, bounced };
+  return { balance, deposited, withdrawn, applied, bounced, steps };
 }
 
 /** Known strict ancestors of `start` through `parents` (gaps are skipped: only known events count). */
@@ -92,6 +99,38 @@ function ancestry(start: MeshEvent, byId: ReadonlyMap<string, MeshEvent>): MeshE
  * ```
  */
 export function accountView(account: string, events: Iterable<MeshEvent>): AccountView {
+  return analyse(account, events).view;
+}
+
+/**
+ * The account's statement: every money event of `account` in total order, with what the replay
+ * did with it (`applied` or `bounced`), the balance after it (a bounced withdrawal leaves it
+ * unchanged), and whether a bounce is a reversed decision. The same replay as
+ * {@link accountView}, so the last line's `balanceAfter` is always the view's balance.
+ *
+ * @example
+ * ```ts
+ * const d = deposit('a', 100);
+ * const w = withdraw('a', 130, { parents: [d] });
+ * accountStatement('a', [w, d]);
+ * // [{ event: d, amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false },
+ * //  { event: w, amount: 130, outcome: 'bounced', balanceAfter: 100, reversed: false }]
+ * ```
+ */
+export function accountStatement(account: string, events: Iterable<MeshEvent>): StatementLine[] {
+  const { steps, view } = analyse(account, events);
+  const reversed = new Set(view.reversed.map((r) => r.event.id));
+  return steps.map((s) => ({
+    event: s.event,
+    amount: s.event.payload as number,
+    outcome: s.applied ? 'applied' : 'bounced',
+    balanceAfter: Number(s.balanceAfter),
+    reversed: reversed.has(s.event.id),
+  }));
+}
+
+/** One replay of the account's events, shared by the view and the statement. */
+function analyse(account: string, events: Iterable<MeshEvent>): { view: AccountView; steps: Replay['steps'] } {
   const mine: MeshEvent[] = [];
   for (const e of events) if (e.key === account && isMoneyKind(e.kind)) mine.push(e);
   const ordered = sortedUnique(mine);
@@ -103,7 +142,7 @@ export function accountView(account: string, events: Iterable<MeshEvent>): Accou
     const viewBalance = Number(view.balance);
     if (view.balance >= BigInt(b.amount)) reversed.push({ ...b, viewBalance, acceptedBy: b.event.origin });
   }
-  return {
+  const view: AccountView = {
     account,
     balance: Number(result.balance),
     deposited: Number(result.deposited),
@@ -113,6 +152,7 @@ export function accountView(account: string, events: Iterable<MeshEvent>): Accou
     reversed,
     heads: computeHeads(ordered),
   };
+  return { view, steps: result.steps };
 }
 
 /**

@@ -107,6 +107,22 @@ export interface AccountView {
   readonly heads: readonly MeshEvent[];
 }
 
+/**
+ * One line of an account statement: a money event, what the replay in total order did with it,
+ * and the balance after it.
+ */
+export interface StatementLine {
+  readonly event: MeshEvent;
+  /** The event's amount (its payload), in minor units. */
+  readonly amount: number;
+  /** `bounced`: a withdrawal the balance could not cover at its place in the order (kept, not applied). */
+  readonly outcome: 'applied' | 'bounced';
+  /** Balance after this event; a bounced withdrawal leaves it unchanged. */
+  readonly balanceAfter: number;
+  /** A bounced withdrawal its origin had accepted on its own view (see {@link Reversal}). */
+  readonly reversed: boolean;
+}
+
 /** A node of an event's trail: the event, and every receipt known for it. */
 export interface TrailNode {
   readonly event: MeshEvent;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountView, canWithdraw } from '../../../../shared/domain/bank.ts';
+import { accountStatement, accountView, canWithdraw } from '../../../../shared/domain/bank.ts';
 import { deposit, setEvent, withdraw } from '../../../support/factories.ts';
 
 describe('accountView', () => {
@@ -100,6 +100,45 @@ describe('accountView', () => {
     // Assess
     expect(view.balance).toBe(2);
     expect(view.withdrawn).toBe(big);
+  });
+});
+
+describe('accountStatement', () => {
+  it('is empty for an account without money events', () => {
+    // Act / Assess
+    expect(accountStatement('acct', [setEvent('acct', 1), deposit('other', 5)])).toEqual([]);
+  });
+
+  it('lists every money event in total order with its outcome and the balance after it', () => {
+    // Prepare: both regions saw 100 and each took 80; eu-west-1's comes later in the order.
+    const d = deposit('acct', 100, { wall: 10 });
+    const us = withdraw('acct', 80, { parents: [d], origin: 'us-east-1', wall: 20 });
+    const eu = withdraw('acct', 80, { parents: [d], origin: 'eu-west-1', wall: 21 });
+    const small = withdraw('acct', 5, { parents: [us, eu], wall: 30 });
+
+    // Act
+    const statement = accountStatement('acct', [small, eu, d, us, d]);
+
+    // Assess
+    expect(statement).toEqual([
+      { event: d, amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false },
+      { event: us, amount: 80, outcome: 'applied', balanceAfter: 20, reversed: false },
+      { event: eu, amount: 80, outcome: 'bounced', balanceAfter: 20, reversed: true },
+      { event: small, amount: 5, outcome: 'applied', balanceAfter: 15, reversed: false },
+    ]);
+    expect(statement.at(-1)?.balanceAfter).toBe(accountView('acct', [d, us, eu, small]).balance);
+  });
+
+  it('marks a bounce its origin could not cover as not reversed', () => {
+    // Prepare
+    const d = deposit('acct', 10);
+    const w = withdraw('acct', 25, { parents: [d] });
+
+    // Act / Assess
+    expect(accountStatement('acct', [d, w]).map((l) => [l.outcome, l.balanceAfter, l.reversed])).toEqual([
+      ['applied', 10, false],
+      ['bounced', 10, false],
+    ]);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accountView } from '../../../../shared/domain/bank.ts';
+import { accountStatement, accountView } from '../../../../shared/domain/bank.ts';
 import { digestOf } from '../../../../shared/domain/digest.ts';
 import { compareEvents, createEvent, sortedUnique } from '../../../../shared/domain/event.ts';
 import { computeHeads, headIds, nextHeads } from '../../../../shared/domain/heads.ts';
@@ -41,6 +41,7 @@ class ReplicaState {
     return {
       registers,
       accounts: SIM_ACCOUNTS.map((a) => accountView(a, events)),
+      statements: SIM_ACCOUNTS.map((a) => accountStatement(a, events)),
       conflicts: SIM_KEYS.filter((_k, i) => registers[i]?.conflict ?? false),
       digest: digestOf(events.map((e) => e.id)),
       digest8: digestOf(events.map((e) => e.id), 8),
@@ -204,6 +205,17 @@ describe('convergence of replicas holding the same events', () => {
           const reversedIds = new Set(view.reversed.map((r) => r.event.id));
           for (const id of bouncedIds) if (checkedWithoutGap.has(id)) expect(reversedIds.has(id)).toBe(true);
           expect(view.heads).toEqual(computeHeads(mine));
+          // The statement is the same replay, line by line.
+          const statement = accountStatement(account, universe);
+          expect(statement.map((l) => l.event)).toEqual(sortedUnique(mine));
+          expect(statement.filter((l) => l.outcome === 'bounced').map((l) => l.event.id)).toEqual(bouncedIds);
+          expect(statement.filter((l) => l.reversed).map((l) => l.event.id)).toEqual([...reversedIds]);
+          expect(statement.at(-1)?.balanceAfter ?? 0).toBe(view.balance);
+          let balance = 0;
+          for (const l of statement) {
+            if (l.outcome === 'applied') balance += l.event.kind === 'deposit' ? l.amount : -l.amount;
+            expect(l.balanceAfter).toBe(balance);
+          }
         }
       }),
       RUNS,
