@@ -20,6 +20,7 @@
 import {
   HybridClock,
   InsufficientFundsError,
+  accountStatement,
   NotFoundError,
   StaleHeadsError,
   ValidationError,
@@ -45,6 +46,7 @@ import type {
   Receipt,
   ReceiptVia,
   Reversal,
+  StatementLine,
   StoredEvent,
   TrailNode,
   WallClock,
@@ -91,6 +93,20 @@ export interface AccountSummary {
   readonly reversed: readonly Reversal[];
   readonly heads: readonly MeshEvent[];
   readonly region: string;
+}
+
+/** One line of `GET /accounts/{id}/history`: the event, this region's receipt, and what the replay did with it. */
+export interface AccountHistoryEntry extends StoredEvent, StatementLine {}
+
+/**
+ * `GET /accounts/{id}/history`: the account's statement, its money events in total order; empty
+ * (balance 0) for an account with no event here.
+ */
+export interface AccountHistory {
+  readonly account: string;
+  readonly balance: number;
+  readonly region: string;
+  readonly events: readonly AccountHistoryEntry[];
 }
 
 /** `GET /events/{id}`: parents are events where known here, bare ids where not (gaps). */
@@ -278,6 +294,22 @@ export class RegionService {
       heads: view.heads,
       region: this.region,
     };
+  }
+
+  /**
+   * `GET /accounts/{id}/history`: the statement — every deposit and withdrawal in total order with
+   * this region's receipt, applied or bounced, and the balance after each (empty for an unknown
+   * account). The same replay as {@link account}, on the same read.
+   */
+  async accountHistory(account: unknown): Promise<AccountHistory> {
+    const a = validateKey(account, 'account');
+    const stored = await this.store.eventsOf(accountStream(a));
+    const receipts = new Map(stored.map((s) => [s.event.id, s.receipt] as const));
+    const events = accountStatement(a, stored.map((s) => s.event)).flatMap((line): AccountHistoryEntry[] => {
+      const receipt = receipts.get(line.event.id);
+      return receipt === undefined ? [] : [{ ...line, receipt }];
+    });
+    return { account: a, balance: events.at(-1)?.balanceAfter ?? 0, region: this.region, events };
   }
 
   /** `GET /events/{id}`. */

@@ -192,6 +192,39 @@ describe('RegionService accounts', () => {
     expect(await service.account('nobody')).toMatchObject({ balance: 0, bounced: [], reversed: [] });
   });
 
+  it('accountHistory is the statement: money events in total order, receipts, outcome and balance after', async () => {
+    // Prepare: a local deposit and withdrawal, then a peer's concurrent withdrawal that bounces.
+    const { service, clock } = setup();
+    const d = await service.deposit('carol', 100);
+    clock.advance(5);
+    const w = await service.withdraw('carol', 80);
+    const remote = withdraw('carol', 80, { parents: [d.event], origin: 'eu-west-1', wall: BASE_WALL + 10_000 });
+    await service.ingest(remote, peer);
+    await service.put('carol', 'a register of the same name is not money');
+
+    // Act
+    const history = await service.accountHistory('carol');
+
+    // Assess
+    expect(history).toMatchObject({ account: 'carol', balance: 20, region: REGION });
+    expect(history.events.map((e) => [e.event.id, e.outcome, e.balanceAfter, e.reversed])).toEqual([
+      [d.event.id, 'applied', 100, false],
+      [w.event.id, 'applied', 20, false],
+      [remote.id, 'bounced', 20, true],
+    ]);
+    expect(history.events.map((e) => e.receipt.via)).toEqual([{ type: 'local' }, { type: 'local' }, peer]);
+    expect(history.events.every((e) => e.receipt.eventId === e.event.id && e.receipt.region === REGION)).toBe(true);
+    expect(history.events.map((e) => e.amount)).toEqual([100, 80, 80]);
+    expect(history.balance).toBe((await service.account('carol')).balance);
+  });
+
+  it('accountHistory of an account with no event is empty, balance 0; a bad id is refused', async () => {
+    const { service } = setup();
+    expect(await service.accountHistory('nobody')).toEqual({ account: 'nobody', balance: 0, region: REGION, events: [] });
+    await expect(service.accountHistory('a/b')).rejects.toMatchObject({ code: 'invalid-key', status: 400 });
+    await expect(service.accountHistory(undefined)).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it.each([0, -1, 1.5, '10', null, undefined, Number.MAX_SAFE_INTEGER + 1])('refuses amount %s', async (amount) => {
     const { service, store } = setup();
     await expect(service.deposit('a', amount)).rejects.toMatchObject({ code: 'invalid-amount', status: 400 });
