@@ -50,6 +50,7 @@ const ROUTES: readonly Route[] = [
   { pattern: ['accounts', ':id', 'deposit'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.deposit(p['id'], b['amount']) },
   { pattern: ['accounts', ':id', 'withdraw'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.withdraw(p['id'], b['amount']) },
   { pattern: ['accounts', ':id'], method: 'GET', status: 200, body: false, run: (s, p) => s.account(p['id']) },
+  { pattern: ['accounts', ':id', 'history'], method: 'GET', status: 200, body: false, run: (s, p) => s.accountHistory(p['id']) },
   { pattern: ['events', ':id'], method: 'GET', status: 200, body: false, run: (s, p) => s.event(p['id']) },
   { pattern: ['conflicts'], method: 'GET', status: 200, body: false, run: (s) => s.conflicts() },
   { pattern: ['status'], method: 'GET', status: 200, body: false, run: (s) => s.status() },

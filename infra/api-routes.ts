@@ -25,6 +25,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: HttpMethod.POST, path: '/accounts/{id}/deposit' },
   { method: HttpMethod.POST, path: '/accounts/{id}/withdraw' },
   { method: HttpMethod.GET, path: '/accounts/{id}' },
+  { method: HttpMethod.GET, path: '/accounts/{id}/history' },
   { method: HttpMethod.GET, path: '/events/{id}' },
   { method: HttpMethod.GET, path: '/conflicts' },
   { method: HttpMethod.GET, path: '/status' },

@@ -191,6 +191,10 @@ export function regionInvariants(regions: readonly string[], get: () => Synthesi
       for (const route of API_ROUTES) {
         t().hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${route.path}`, AuthorizationType: 'AWS_IAM' });
       }
+      // Named, not only derived from API_ROUTES: a route dropped from the list must fail here too.
+      for (const key of ['GET /kv/{key}/history', 'GET /accounts/{id}', 'GET /accounts/{id}/history', 'PUT /admin/links/{from}/{to}']) {
+        t().hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'AWS_IAM' });
+      }
       t().hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         AutoDeploy: true,

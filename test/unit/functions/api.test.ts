@@ -116,6 +116,28 @@ describe('api routes', () => {
     expect(acct.body).toMatchObject({ account: 'alice', balance: 70, bounced: [], reversed: [], region: REGION });
   });
 
+  it('GET /accounts/{id}/history answers the statement; an unknown account an empty one', async () => {
+    // Prepare
+    const { call } = setup();
+    await call('POST', '/accounts/alice/deposit', { amount: 100 });
+    await call('POST', '/accounts/alice/withdraw', { amount: 30 });
+
+    // Act
+    const h = await call('GET', '/accounts/alice/history');
+    const none = await call('GET', '/accounts/nobody/history');
+
+    // Assess
+    expect(h.status).toBe(200);
+    expect(h.body).toMatchObject({ account: 'alice', balance: 70, region: REGION });
+    const events = h.body['events'] as Array<{ event: MeshEvent; receipt: { region: string }; outcome: string; balanceAfter: number }>;
+    expect(events.map((e) => [e.event.kind, e.outcome, e.balanceAfter, e.receipt.region])).toEqual([
+      ['deposit', 'applied', 100, REGION],
+      ['withdraw', 'applied', 70, REGION],
+    ]);
+    expect(none.status).toBe(200);
+    expect(none.body).toEqual({ account: 'nobody', balance: 0, region: REGION, events: [] });
+  });
+
   it('GET /events/{id} answers the event, its receipt and parents; 404 when unknown', async () => {
     const { call } = setup();
     const a = (await call('PUT', '/kv/k', { value: 1 })).body['event'] as MeshEvent;
@@ -169,6 +191,7 @@ describe('api refusals', () => {
     ['a string amount', 'POST', '/accounts/a/deposit', { amount: '10' }, 400, 'invalid-amount'],
     ['a missing amount', 'POST', '/accounts/a/deposit', {}, 400, 'invalid-amount'],
     ['a bad account id', 'POST', '/accounts/a%2Fb/deposit', { amount: 1 }, 400, 'invalid-key'],
+    ['a bad account id in a statement', 'GET', '/accounts/a%23b/history', undefined, 400, 'invalid-key'],
     ['resolve without heads', 'POST', '/kv/k/resolve', { value: 1 }, 400, 'bad-request'],
     ['a link switch without enabled', 'PUT', '/admin/links/us-east-1/eu-west-1', {}, 400, 'bad-request'],
     ['a link to an unknown region', 'PUT', '/admin/links/us-east-1/mars-1', { enabled: false }, 404, 'not-found'],
@@ -190,6 +213,7 @@ describe('api refusals', () => {
   it.each([
     ['POST', '/kv/k', 'DELETE, GET, PUT'],
     ['GET', '/accounts/a/deposit', 'POST'],
+    ['POST', '/accounts/a/history', 'GET'],
     ['DELETE', '/status', 'GET'],
   ])('answers 405 with Allow for %s %s', async (method, path, allow) => {
     const { call } = setup();
