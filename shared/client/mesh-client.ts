@@ -16,6 +16,7 @@ import { MeshHttpError, MeshNetworkError, MeshTimeoutError } from './errors.ts';
 import { headIds, toConflictList, toKeyHistory } from './shape.ts';
 import type { RequestSigner } from './signer.ts';
 import type {
+  AccountHistory,
   AccountSummary,
   ConflictList,
   EventDetail,
@@ -106,6 +107,21 @@ export class MeshClient {
   /** `GET /accounts/{id}`: balance, bounced withdrawals and reversed decisions. */
   account(account: string): Promise<AccountSummary> {
     return this.request<AccountSummary>('GET', `/accounts/${seg(account)}`);
+  }
+
+  /**
+   * `GET /accounts/{id}/history`: the account's statement — deposits and withdrawals in total order,
+   * each with this region's receipt, applied or bounced, and the balance after it (an unknown
+   * account answers an empty statement, balance 0).
+   *
+   * @example
+   * ```ts
+   * const { events } = await eu.accountHistory('alice');
+   * events.filter((e) => e.outcome === 'bounced').map((e) => e.event.id);
+   * ```
+   */
+  accountHistory(account: string): Promise<AccountHistory> {
+    return this.request<AccountHistory>('GET', `/accounts/${seg(account)}/history`);
   }
 
   /** `GET /events/{id}`: the event, this region's receipt, and its parents; 404 when unknown here. */

@@ -58,6 +58,13 @@ export interface AccountSummary {
   readonly region: string;
 }
 
+/**
+ * `GET /accounts/{id}/history`: the account's statement — its deposits and withdrawals in total
+ * order, each with the region's receipt, `applied` or `bounced`, and the balance after it.
+ * The service's own type, so the two cannot drift.
+ */
+export type { AccountHistory, AccountHistoryEntry } from '../app/region-service.ts';
+
 /** `GET /events/{id}`: the event, this region's receipt, and what it knows of the ancestry. */
 export interface EventDetail {
   readonly event: MeshEvent;

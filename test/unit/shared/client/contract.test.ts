@@ -11,6 +11,7 @@ describe('client types accept what the region service answers', () => {
     expectTypeOf<Service.KeyView>().toExtend<Client.KeyView>();
     expectTypeOf<Service.KeyHistory>().toExtend<Client.KeyHistory>();
     expectTypeOf<Service.AccountSummary>().toExtend<Client.AccountSummary>();
+    expectTypeOf<Service.AccountHistory>().toEqualTypeOf<Client.AccountHistory>();
     expectTypeOf<Service.EventDetail>().toExtend<Client.EventDetail>();
     expectTypeOf<Service.ConflictList>().toExtend<Client.ConflictList>();
     expectTypeOf<Service.RegionStatus>().toExtend<Client.RegionStatus>();

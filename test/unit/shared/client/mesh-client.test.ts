@@ -41,6 +41,7 @@ describe('MeshClient routes', () => {
     await client.deposit('alice', 100);
     await client.withdraw('alice', 30);
     await client.account('alice');
+    await client.accountHistory('alice');
     await client.event('abc');
     await client.conflicts();
     await client.status();
@@ -56,6 +57,7 @@ describe('MeshClient routes', () => {
       ['POST', '/accounts/alice/deposit', { amount: 100 }],
       ['POST', '/accounts/alice/withdraw', { amount: 30 }],
       ['GET', '/accounts/alice', undefined],
+      ['GET', '/accounts/alice/history', undefined],
       ['GET', '/events/abc', undefined],
       ['GET', '/conflicts', undefined],
       ['GET', '/status', undefined],
@@ -86,6 +88,23 @@ describe('MeshClient routes', () => {
 
     // Assess
     expect(answer).toEqual(view);
+  });
+
+  it('answers the account statement as the region gives it, and a bad account id as a 400', async () => {
+    // Prepare
+    const d = event('d', { kind: 'deposit', key: 'alice', payload: 100 });
+    const receipt = { eventId: d.id, region: 'eu-west-1', receivedAt: 1, via: { type: 'local' } };
+    const statement = { account: 'alice', balance: 100, region: 'eu-west-1', events: [{ event: d, receipt, amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false }] };
+    const answers = [{ status: 200, body: statement }, { status: 400, body: { error: { code: 'invalid-key', message: 'account: bad' } } }];
+    const { client } = await clientOf(() => answers.shift() ?? { status: 500 });
+
+    // Act
+    const answer = await client.accountHistory('alice');
+    const refused = await client.accountHistory('a#b').catch((e: unknown) => e);
+
+    // Assess
+    expect(answer).toEqual(statement);
+    expect(refused).toMatchObject({ status: 400, code: 'invalid-key' });
   });
 
   it('reads bare and wrapped list answers into one shape', async () => {
