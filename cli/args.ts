@@ -30,7 +30,7 @@ export type Command =
   | { readonly name: 'get' | 'delete' | 'history'; readonly key: string }
   | { readonly name: 'resolve'; readonly key: string; readonly value: JsonValue; readonly heads?: readonly string[] }
   | { readonly name: 'deposit' | 'withdraw'; readonly account: string; readonly amount: number }
-  | { readonly name: 'balance'; readonly account: string }
+  | { readonly name: 'balance' | 'statement'; readonly account: string }
   | { readonly name: 'event'; readonly id: string }
   | { readonly name: 'conflicts' | 'status' | 'help' }
   | { readonly name: 'partition' | 'heal'; readonly from: string; readonly to: string; readonly both: boolean }
@@ -169,7 +169,8 @@ function toCommand(name: string, args: readonly string[], flags: CommandFlags): 
       }
       return { name, account, amount: Number(amount) };
     }
-    case 'balance': {
+    case 'balance':
+    case 'statement': {
       const [account = ''] = need(1, 'ACCOUNT');
       return { name, account };
     }

@@ -9,7 +9,7 @@
  * console.log(formatKeyView(await client.get('colour')));
  * ```
  */
-import type { AccountSummary, ConflictList, EventDetail, KeyHistory, KeyView, LinkStatus, RegionStatus, WriteResult } from '../shared/client/types.ts';
+import type { AccountHistory, AccountSummary, ConflictList, EventDetail, KeyHistory, KeyView, LinkStatus, RegionStatus, WriteResult } from '../shared/client/types.ts';
 import type { JsonValue, MeshEvent, Receipt, ReceiptVia } from '../shared/domain/types.ts';
 import { fields, table } from './table.ts';
 
@@ -172,6 +172,36 @@ export function formatAccount(summary: AccountSummary): string {
     lines.push('reversed decisions: none');
   }
   return lines.join('\n');
+}
+
+/**
+ * `mesh statement`: the account's money events in total order, what the replay did with each and
+ * the balance after it; a bounce is spelled BOUNCED (and `reversed` when its origin had accepted it).
+ *
+ * @example
+ * ```ts
+ * formatStatement(await client.accountHistory('alice'));
+ * // 'alice: 2 events in eu-west-1, balance 20\nHLC  ORIGIN  KIND  AMOUNT  OUTCOME  BALANCE AFTER  …'
+ * ```
+ */
+export function formatStatement(statement: AccountHistory): string {
+  if (statement.events.length === 0) return `no deposits or withdrawals for ${statement.account} in ${statement.region} (balance 0)`;
+  const rows = statement.events.map((l) => [
+    l.event.hlc,
+    l.event.origin,
+    l.event.kind,
+    String(l.amount),
+    l.outcome === 'applied' ? 'applied' : l.reversed ? 'BOUNCED (reversed)' : 'BOUNCED',
+    String(l.balanceAfter),
+    formatTime(l.receipt.receivedAt),
+    describeVia(l.receipt.via),
+    l.event.id,
+  ]);
+  const n = statement.events.length;
+  return `${statement.account}: ${n} event${n === 1 ? '' : 's'} in ${statement.region}, balance ${statement.balance}\n${table(
+    ['HLC', 'ORIGIN', 'KIND', 'AMOUNT', 'OUTCOME', 'BALANCE AFTER', 'RECEIVED', 'VIA', 'ID'],
+    rows,
+  )}`;
 }
 
 function formatReceipt(receipt: Receipt | undefined): string {

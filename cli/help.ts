@@ -24,6 +24,8 @@ bank accounts (amounts are positive integers, in minor units)
   deposit ACCOUNT AMOUNT
   withdraw ACCOUNT AMOUNT    refused (409) when this region's view cannot cover it
   balance ACCOUNT            balance, bounced withdrawals and reversed decisions
+  statement ACCOUNT          every deposit and withdrawal in total order, with this region's
+                             receipt, applied or BOUNCED, and the balance after each
 
 provenance and operations
   event ID                   an event, this region's receipt, its parents and trail
@@ -50,4 +52,5 @@ examples
   mesh partition us-east-1 eu-west-1 --both
   mesh get colour
   mesh resolve colour green
+  mesh --region ap-southeast-2 statement alice
   mesh --url https://abc.execute-api.us-east-1.amazonaws.com --sigv4 status`;

@@ -15,7 +15,7 @@ import type { RequestSigner } from '../shared/client/signer.ts';
 import type { LinkStatus } from '../shared/client/types.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Command, Invocation } from './args.ts';
-import { formatAccount, formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatus, formatWrite } from './format.ts';
+import { formatAccount, formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatement, formatStatus, formatWrite } from './format.ts';
 import { HELP } from './help.ts';
 
 /** Where the CLI reads its environment and writes its output. */
@@ -112,6 +112,10 @@ async function execute(client: MeshClient, command: Command): Promise<Outcome> {
     case 'balance': {
       const summary = await client.account(command.account);
       return { answer: summary, text: formatAccount(summary) };
+    }
+    case 'statement': {
+      const statement = await client.accountHistory(command.account);
+      return { answer: statement, text: formatStatement(statement) };
     }
     case 'event': {
       const detail = await client.event(command.id);

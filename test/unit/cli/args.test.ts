@@ -24,6 +24,7 @@ describe('parseArgs', () => {
     expect(cmd('deposit', 'alice', '100')).toEqual({ name: 'deposit', account: 'alice', amount: 100 });
     expect(cmd('withdraw', 'alice', '30')).toEqual({ name: 'withdraw', account: 'alice', amount: 30 });
     expect(cmd('balance', 'alice')).toEqual({ name: 'balance', account: 'alice' });
+    expect(cmd('statement', 'alice')).toEqual({ name: 'statement', account: 'alice' });
     expect(cmd('event', 'abc')).toEqual({ name: 'event', id: 'abc' });
     expect(cmd('status')).toEqual({ name: 'status' });
     expect(cmd('partition', 'us-east-1', 'eu-west-1', '--both')).toEqual({ name: 'partition', from: 'us-east-1', to: 'eu-west-1', both: true });
@@ -57,6 +58,8 @@ describe('parseArgs', () => {
       ['get'],
       ['put', 'k'],
       ['get', 'a', 'b'],
+      ['statement'],
+      ['statement', 'alice', 'bob'],
       ['deposit', 'alice', '-5'],
       ['deposit', 'alice', '1.5'],
       ['withdraw', 'alice', '0'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConflicts, formatEvent, formatHistory, formatStatus, formatWrite } from '../../../cli/format.ts';
+import { formatConflicts, formatEvent, formatHistory, formatStatement, formatStatus, formatWrite } from '../../../cli/format.ts';
 import { fields, table } from '../../../cli/table.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 
@@ -26,6 +26,25 @@ describe('formatters', () => {
     expect(text).toContain('colour: 1 event in eu-west-1');
     expect(text).toMatch(/1970-01-01T00:00:00\.000Z\s+peer from us-east-1\s+a{64}$/m);
     expect(formatHistory({ key: 'x', region: 'r', events: [] })).toBe('no events for x');
+  });
+
+  it('lists a statement with outcomes and balances, and says when there is none', () => {
+    const d = event('d', { kind: 'deposit', key: 'alice', payload: 100 });
+    const w = event('w', { kind: 'withdraw', key: 'alice', payload: 130, origin: 'eu-west-1', hlc: '000001732600000001-00000' });
+    const receipt = (e: MeshEvent) => ({ eventId: e.id, region: 'eu-west-1', receivedAt: 0, via: { type: 'local' } as const });
+    const text = formatStatement({
+      account: 'alice',
+      balance: 100,
+      region: 'eu-west-1',
+      events: [
+        { event: d, receipt: receipt(d), amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false },
+        { event: w, receipt: receipt(w), amount: 130, outcome: 'bounced', balanceAfter: 100, reversed: true },
+      ],
+    });
+    expect(text).toMatch(/^alice: 2 events in eu-west-1, balance 100$/m);
+    expect(text).toMatch(/^000001732600000000-00000\s+us-east-1\s+deposit\s+100\s+applied\s+100\s+1970-01-01T00:00:00\.000Z\s+local write\s+d{64}$/m);
+    expect(text).toMatch(/withdraw\s+130\s+BOUNCED \(reversed\)\s+100\s/);
+    expect(formatStatement({ account: 'x', balance: 0, region: 'r', events: [] })).toBe('no deposits or withdrawals for x in r (balance 0)');
   });
 
   it('lists conflicts or says there are none', () => {

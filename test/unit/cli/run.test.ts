@@ -178,6 +178,22 @@ describe('mesh writes and links', () => {
     expect(out).toMatch(/^80\s+eu-west-1\s+100\s+20\s+d{64}$/m);
   });
 
+  it('prints the statement of an account from GET /accounts/{id}/history', async () => {
+    // Prepare
+    const d = event('d', { kind: 'deposit', key: 'alice', payload: 100 });
+    const receipt = { eventId: d.id, region: 'us-east-1', receivedAt: 0, via: { type: 'local' } };
+    const statement = { account: 'alice', balance: 100, region: 'us-east-1', events: [{ event: d, receipt, amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false }] };
+
+    // Act
+    const { code, out, region } = await run(() => ({ status: 200, body: statement }), 'statement', 'alice');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(region.requests.map((r) => [r.method, r.path])).toEqual([['GET', '/accounts/alice/history']]);
+    expect(out).toContain('alice: 1 event in us-east-1, balance 100');
+    expect(out).toMatch(/deposit\s+100\s+applied\s+100\s.*d{64}$/m);
+  });
+
   it('signs with the signer the sigv4 option builds', async () => {
     // Prepare
     region = await startFakeRegion(() => ({ status: 200, body: { region: 'r', peers: [], links: [] } }));
