@@ -191,6 +191,16 @@ describe('GUI on the local cloud', () => {
     await expect.poll(() => cards.filter({ hasText: /Balance\s*20/ }).count(), { timeout: 15_000 }).toBe(mesh.regions.length);
     await expect.poll(() => cards.filter({ hasText: 'Reversed decisions (1)' }).count()).toBe(mesh.regions.length);
     await expect.poll(() => cards.filter({ hasText: 'Bounced withdrawals (1)' }).count()).toBe(mesh.regions.length);
+    // Each card's statement: the deposit, the applied withdrawal, the bounced one, in the same order.
+    const statements = page.locator('#account-view table.statement');
+    await expect.poll(() => statements.count()).toBe(mesh.regions.length);
+    for (const table of await statements.all()) {
+      expect(await table.locator('caption').textContent()).toBe('Statement (3 events)');
+      const outcomes = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+      expect(outcomes).toEqual(['applied', 'applied', 'reversed']);
+      expect(await table.locator('tbody tr td:nth-child(4)').allTextContents()).toEqual(['100', '20', '20']);
+      expect(await table.locator('tbody tr td:nth-child(1)').allTextContents()).toEqual(['+100', '−80', '−80']);
+    }
     await page.locator('#accounts-section').screenshot({ path: `${SHOTS}/5-account.png` });
     expect(await unnamedControls(page)).toEqual([]);
     await page.close();

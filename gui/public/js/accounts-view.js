@@ -1,6 +1,7 @@
 /**
  * Accounts: each region's balance side by side, with its bounced withdrawals and reversed
- * decisions (withdrawals accepted on a balance the merged history cancels), and a form to
+ * decisions (withdrawals accepted on a balance the merged history cancels), its statement (every
+ * deposit and withdrawal in total order, applied or bounced, balance after), and a form to
  * deposit or withdraw in a chosen region.
  *
  * @example
@@ -12,7 +13,7 @@
  */
 import { api, everyRegion } from './api.js';
 import { busy, h, renderIfChanged, replace } from './dom.js';
-import { shortId } from './format.js';
+import { formatHlc, shortId } from './format.js';
 
 /** Wires the account form and answers `{ open(account), refresh() }`. */
 export function createAccountsView(root, app) {
@@ -38,7 +39,10 @@ export function createAccountsView(root, app) {
   async function refresh() {
     if (account === undefined) return;
     const name = account;
-    const answers = await everyRegion(app.regions, (r) => api.account(r.url, name));
+    const answers = await everyRegion(app.regions, async (r) => {
+      const [summary, statement] = await Promise.all([api.account(r.url, name), api.accountHistory(r.url, name)]);
+      return { ...summary, statement };
+    });
     if (name !== account) return;
     renderIfChanged(view, { name, answers: answers.map(({ region, ok, value, error }) => ({ region, ok, value, e: error?.message })) }, () =>
       h('div', { class: 'columns', role: 'list', 'aria-label': `Account ${name} in every region` }, answers.map((a) => card(a))),
@@ -54,8 +58,52 @@ export function createAccountsView(root, app) {
           a.value.deposited === undefined ? null : h('p', { class: 'hint' }, `deposited ${a.value.deposited}, withdrawn ${a.value.withdrawn}`),
           list('Bounced withdrawals', a.value.bounced, (b) => `${b.amount} from ${b.event.origin} (balance was ${b.balanceBefore})`, 'bounced'),
           list('Reversed decisions', a.value.reversed, (r) => `${r.amount} accepted by ${r.acceptedBy} on a balance of ${r.viewBalance}; merged balance was ${r.balanceBefore}`, 'reversed'),
+          statementTable(a.region, a.value.statement),
         ];
     return h('article', { class: 'card', role: 'listitem', 'aria-labelledby': `account-${a.region}-title`, 'data-region': a.region }, title, body);
+  }
+
+  /**
+   * The region's statement: one row per money event in total order, what the replay did, the
+   * balance after. The amount opens the event's trail and shows its stamp as a tooltip (no id or
+   * stamp columns: three cards side by side leave room for four).
+   */
+  function statementTable(region, statement) {
+    const lines = statement?.events ?? [];
+    if (lines.length === 0) return h('p', { class: 'hint' }, 'Statement: no deposits or withdrawals');
+    const num = (c) => (c === 'Amount' || c === 'Balance' ? 'num' : null);
+    return h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: 'data compact statement', 'data-region': region },
+        h('caption', {}, `Statement (${lines.length} event${lines.length === 1 ? '' : 's'})`),
+        h('thead', {}, h('tr', {}, ['Amount', 'Origin', 'Outcome', 'Balance'].map((c) => h('th', { scope: 'col', class: num(c) }, c)))),
+        h(
+          'tbody',
+          {},
+          lines.map((l) =>
+            h(
+              'tr',
+              { class: l.outcome },
+              h(
+                'td',
+                { class: 'num' },
+                h(
+                  'button',
+                  { type: 'button', class: 'link', title: `${l.event.kind} at ${formatHlc(l.event.hlc)} (${l.event.hlc})`, 'aria-label': `Show trail of event ${l.event.id}`, onclick: () => app.openEvent(l.event.id) },
+                  `${l.event.kind === 'deposit' ? '+' : '−'}${l.amount}`,
+                ),
+              ),
+              h('td', {}, l.event.origin),
+              h('td', {}, l.outcome === 'applied' ? 'applied' : h('span', { class: 'badge bad', title: l.reversed ? 'accepted by its origin, bounced by the merged history' : 'not covered' }, l.reversed ? 'reversed' : 'bounced')),
+              h('td', { class: 'num' }, String(l.balanceAfter)),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   function list(title, items, describe, cls) {

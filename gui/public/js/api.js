@@ -76,6 +76,7 @@ export const api = {
   deposit: (url, account, amount) => call(url, 'POST', `/accounts/${seg(account)}/deposit`, { amount }),
   withdraw: (url, account, amount) => call(url, 'POST', `/accounts/${seg(account)}/withdraw`, { amount }),
   account: (url, account) => call(url, 'GET', `/accounts/${seg(account)}`),
+  accountHistory: (url, account) => call(url, 'GET', `/accounts/${seg(account)}/history`),
   event: (url, id) => call(url, 'GET', `/events/${seg(id)}`),
   conflicts: (url) => call(url, 'GET', '/conflicts'),
   status: (url) => call(url, 'GET', '/status'),
