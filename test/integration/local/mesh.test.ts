@@ -133,6 +133,7 @@ describe('local mesh: bad requests', () => {
       ['POST', `/accounts/${acct}/deposit`, { amount: -5 }],
       ['POST', `/accounts/${acct}/deposit`, { amount: 2 ** 53 }],
       ['POST', `/accounts/${acct}/withdraw`, { amount: 10 }],
+      ['GET', `/accounts/a%23b-${acct}/history`, undefined],
       ['PUT', `/admin/links/${A}/nowhere`, { enabled: false }],
       ['PUT', `/admin/links/${A}/${B}`, { enabled: 'no' }],
       ['GET', '/no/such/route', undefined],
@@ -150,6 +151,7 @@ describe('local mesh: bad requests', () => {
     expect((await call(url[A] ?? '', 'GET', `/kv/${k}`)).status).toBe(404);
     const account = await call(url[A] ?? '', 'GET', `/accounts/${acct}`);
     expect(account.body.balance ?? 0).toBe(0);
+    expect(await call(url[A] ?? '', 'GET', `/accounts/${acct}/history`)).toEqual({ status: 200, body: { account: acct, balance: 0, region: A, events: [] } });
     await new Promise((r) => setTimeout(r, 300));
     expect(await Promise.all(REGIONS.map(eventCount))).toEqual(before);
     expect((await linkState(A, B)).enabled).toBe(true);
@@ -289,6 +291,22 @@ describe('local mesh: split brain', () => {
     expect(applied).toHaveLength(1);
     expect(views[0].balance).toBe(100 - (applied[0].payload as number));
     expect(views[0].reversed.map((r: { event: MeshEvent }) => r.event.id)).toEqual([bouncedId]);
+
+    // The statement agrees too: the same events in the same order, outcomes and balances, each
+    // with the answering region's own receipt.
+    const statements = (await Promise.all(REGIONS.map((r) => call(url[r] ?? '', 'GET', `/accounts/${acct}/history`)))).map((s) => s.body);
+    type Line = { event: MeshEvent; receipt: { region: string }; outcome: string; balanceAfter: number; reversed: boolean };
+    const lines = (s: { events: Line[] }): unknown => s.events.map((l) => [l.event.id, l.outcome, l.balanceAfter, l.reversed]);
+    for (const [i, s] of statements.entries()) {
+      expect(s).toMatchObject({ account: acct, balance: views[0].balance, region: REGIONS[i] });
+      expect(lines(s)).toEqual(lines(statements[0]));
+      expect((s.events as Line[]).every((l) => l.receipt.region === REGIONS[i])).toBe(true);
+    }
+    expect(lines(statements[0])).toEqual([
+      [expect.any(String), 'applied', 100, false],
+      [applied[0].id, 'applied', views[0].balance, false],
+      [bouncedId, 'bounced', views[0].balance, true],
+    ]);
   });
 });
 
