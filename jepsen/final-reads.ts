@@ -1,9 +1,7 @@
 /**
  * Final reads: after the heal and the quiet period, ask every region for everything the checkers
  * compare. Registers: `GET /kv/{key}` and `GET /kv/{key}/history`. Accounts: `GET /accounts/{id}`
- * and the account's events, enumerated through `GET /events/{id}` trails from the account's heads
- * (each answer carries a bounded ancestry; its `missingParents` are where the next request starts),
- * since the API has no account history route.
+ * and the account's statement, `GET /accounts/{id}/history` (its deposits and withdrawals).
  *
  * The rounds repeat until the regions agree or `settleMs` passes: a mesh is convergent if it
  * agrees eventually, and the report says how long "eventually" took.
@@ -54,7 +52,7 @@ async function readRegister(c: JepsenClient, key: string): Promise<{ reg: FinalR
 }
 
 async function readAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAccount; events: FinalEvent[] }> {
-  const a = await c.mesh.account(id);
+  const [a, statement] = await Promise.all([c.mesh.account(id), c.mesh.accountHistory(id)]);
   const acct: FinalAccount = {
     balance: a.balance,
     bounced: a.bounced.map((b) => ({ id: b.event.id, amount: b.amount })).sort((x, y) => (x.id < y.id ? -1 : 1)),
@@ -62,19 +60,7 @@ async function readAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAc
     ...(a.deposited !== undefined ? { deposited: a.deposited } : {}),
     ...(a.withdrawn !== undefined ? { withdrawn: a.withdrawn } : {}),
   };
-  // Walk the ancestry from the heads, one bounded trail per request.
-  const known = new Map<string, FinalEvent>();
-  const frontier = (a.heads ?? []).map((h) => h.id);
-  while (frontier.length > 0) {
-    const id = frontier.pop() as string;
-    if (known.has(id)) continue;
-    const detail = await c.mesh.event(id);
-    known.set(detail.event.id, toFinalEvent(detail.event));
-    for (const node of detail.trail ?? []) known.set(node.event.id, toFinalEvent(node.event));
-    for (const node of detail.trail ?? []) for (const p of node.missingParents) if (!known.has(p)) frontier.push(p);
-    if (detail.trail === undefined) for (const p of detail.event.parents) if (!known.has(p)) frontier.push(p);
-  }
-  return { acct, events: [...known.values()].filter((e) => e.kind === 'deposit' || e.kind === 'withdraw') };
+  return { acct, events: statement.events.map((l) => toFinalEvent(l.event)) };
 }
 
 async function readRegion(c: JepsenClient, o: FinalReadOptions): Promise<RegionFinal> {

@@ -21,7 +21,7 @@ export interface FinalRegister {
   readonly winner?: string;
 }
 
-/** One event as listed by `GET /kv/{key}/history` (what the checkers need of it). */
+/** One event as listed by `GET /kv/{key}/history` or `GET /accounts/{id}/history` (what the checkers need of it). */
 export interface FinalEvent {
   readonly id: string;
   readonly kind: string;
@@ -49,7 +49,7 @@ export interface RegionFinal {
   /** Set when the region could not be read (then the other fields may be partial). */
   readonly error?: string;
   readonly registers: Readonly<Record<string, FinalRegister>>;
-  /** Events of each key (registers; accounts too when the history route lists money events). */
+  /** Events of each key: `GET /kv/{key}/history` for registers, `GET /accounts/{id}/history` for accounts. */
   readonly histories: Readonly<Record<string, readonly FinalEvent[]>>;
   readonly accounts: Readonly<Record<string, FinalAccount>>;
   /** Acknowledged event ids not in a listed history, looked up one by one (`GET /events/{id}`). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { confirmMissing } from '../../jepsen/final-reads.ts';
+import { confirmMissing, readFinalStates } from '../../jepsen/final-reads.ts';
+import { Recorder } from '../../jepsen/recorder.ts';
 import { JepsenClient } from '../../jepsen/client.ts';
 import { checkLostWrites } from '../../jepsen/checkers/lost-writes.ts';
 import { HistoryBuilder } from './support/history-builder.ts';
@@ -28,5 +29,47 @@ describe('confirmMissing', () => {
     expect(asked).toEqual(['e2', 'e3']);
     expect(confirmed.regions[0]?.found).toEqual({ e2: true, e3: false });
     expect(checkLostWrites(history, confirmed).details.lost.map((l) => l.eventId)).toEqual(['e3']);
+  });
+});
+
+describe('readFinalStates', () => {
+  it('lists an account\'s events from its statement, GET /accounts/{id}/history, with no trail walk', async () => {
+    // Prepare: one region answering the account summary and its statement.
+    const d = { id: 'd'.repeat(64), kind: 'deposit', key: 'a', payload: 100, hlc: '000001732600000000-00000', origin: 'us-east-1', parents: [] };
+    const w = { ...d, id: 'w'.repeat(64), kind: 'withdraw', payload: 130, hlc: '000001732600000001-00000', parents: [d.id] };
+    const receipt = (e: { id: string }) => ({ eventId: e.id, region: 'us-east-1', receivedAt: 1, via: { type: 'local' } });
+    const answers: Record<string, unknown> = {
+      '/accounts/a': { account: 'a', balance: 100, deposited: 100, withdrawn: 0, bounced: [{ event: w, amount: 130, balanceBefore: 100, reason: 'insufficient-funds' }], reversed: [], heads: [w], region: 'us-east-1' },
+      '/accounts/a/history': {
+        account: 'a', balance: 100, region: 'us-east-1',
+        events: [
+          { event: d, receipt: receipt(d), amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false },
+          { event: w, receipt: receipt(w), amount: 130, outcome: 'bounced', balanceAfter: 100, reversed: false },
+        ],
+      },
+    };
+    const asked: string[] = [];
+    const fakeFetch = (async (url: string | URL | Request) => {
+      const path = new URL(String(url)).pathname;
+      asked.push(path);
+      const body = answers[path];
+      return body === undefined
+        ? new Response(JSON.stringify({ error: { code: 'route-not-found', message: path } }), { status: 404 })
+        : new Response(JSON.stringify(body), { status: 200 });
+    }) as typeof fetch;
+    const client = new JepsenClient({ region: 'us-east-1', url: 'http://r', timeoutMs: 1000, fetch: fakeFetch });
+
+    // Act
+    const final = await readFinalStates({ clients: [client], workload: 'bank', keys: ['a'], recorder: new Recorder(), settleMs: 0 });
+
+    // Assess
+    expect(asked.sort()).toEqual(['/accounts/a', '/accounts/a/history']);
+    const region = final.regions[0];
+    expect(region?.error).toBeUndefined();
+    expect(region?.histories['a']).toEqual([
+      { id: d.id, kind: 'deposit', payload: 100, hlc: d.hlc, origin: 'us-east-1' },
+      { id: w.id, kind: 'withdraw', payload: 130, hlc: w.hlc, origin: 'us-east-1' },
+    ]);
+    expect(region?.accounts['a']).toEqual({ balance: 100, bounced: [{ id: w.id, amount: 130 }], reversed: [], deposited: 100, withdrawn: 0 });
   });
 });
