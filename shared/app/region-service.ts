@@ -38,14 +38,14 @@ import {
   validateValue,
 } from '../domain/index.ts';
 import type {
-  Bounce,
+  AccountView,
   Digest,
   EventKind,
   JsonValue,
   MeshEvent,
   Receipt,
   ReceiptVia,
-  Reversal,
+  RegisterView,
   StatementLine,
   StoredEvent,
   TrailNode,
@@ -65,14 +65,8 @@ export interface WriteResult {
   readonly region: string;
 }
 
-/** `GET /kv/{key}`. */
-export interface KeyView {
-  readonly key: string;
-  readonly value: JsonValue;
-  readonly deleted: boolean;
-  readonly conflict: boolean;
-  readonly winner: MeshEvent;
-  readonly heads: readonly MeshEvent[];
+/** `GET /kv/{key}`: the domain's register view, and the answering region. */
+export interface KeyView extends RegisterView {
   readonly region: string;
 }
 
@@ -83,15 +77,11 @@ export interface KeyHistory {
   readonly events: readonly StoredEvent[];
 }
 
-/** `GET /accounts/{id}`. */
-export interface AccountSummary {
-  readonly account: string;
-  readonly balance: number;
-  readonly deposited: number;
-  readonly withdrawn: number;
-  readonly bounced: readonly Bounce[];
-  readonly reversed: readonly Reversal[];
-  readonly heads: readonly MeshEvent[];
+/**
+ * `GET /accounts/{id}`: the domain's account view without its `applied` list (the statement,
+ * `GET /accounts/{id}/history`, is where every event is listed), and the answering region.
+ */
+export interface AccountSummary extends Omit<AccountView, 'applied'> {
   readonly region: string;
 }
 
