@@ -10,8 +10,8 @@
  * await sqs.stop();
  * ```
  */
-import type { AddressInfo } from 'node:net';
 import { createSqsServer } from 'local-aws-sqs';
+import { listening } from './runtime/listening-server.ts';
 
 /** Account id the local queues live in; the handlers' config defaults to the same one. */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -41,17 +41,6 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
     // A restarted mesh recreates its queues at once; AWS's 60 s wait after a delete would only hurt here.
     emulateQueueCreationLifecycle: false,
   });
-  const { port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: `http://${hostname}:${port}`,
-    port,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
-  };
+  const { url, port, stop } = listening(server, hostname);
+  return { endpoint: url, port, stop };
 }

@@ -14,8 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fromApiGatewayResult, toApiGatewayEvent, type HttpApiHandler } from './api-gateway-event.ts';
+import { listen, type ListeningServer } from './listening-server.ts';
 import { readStatic } from './static-files.ts';
 
 /** API Gateway's HTTP API payload limit. */
@@ -41,11 +41,8 @@ export interface HttpGatewayOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface HttpGateway {
-  readonly url: string;
-  readonly port: number;
-  stop(): Promise<void>;
-}
+/** The started gateway: its URL and port, and a stop that also ends open connections. */
+export type HttpGateway = ListeningServer;
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -134,24 +131,5 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, hostname, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    url: `http://${hostname}:${port}`,
-    port,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
-  };
+  return listen(server, options.port ?? 0, hostname);
 }
