@@ -12,11 +12,9 @@
  * ```
  */
 import type { RequestSigner } from '../shared/client/signer.ts';
-import type { Op } from './history.ts';
-import type { FinalReads } from './final-state.ts';
-import type { NemesisMode, NemesisWindow } from './nemesis.ts';
+import type { NemesisMode } from './nemesis.ts';
 import type { Verdict } from './checkers/verdict.ts';
-import type { JudgedVerdict } from './claims.ts';
+import type { ReportInput } from './report/html.ts';
 import type { Workload } from './workloads/workload.ts';
 import { JepsenClient } from './client.ts';
 import { Recorder } from './recorder.ts';
@@ -75,18 +73,11 @@ export interface RunConfig {
   readonly startedAt: string;
 }
 
-export interface RunResult {
-  readonly config: RunConfig;
-  readonly history: readonly Op[];
-  readonly final: FinalReads;
-  readonly windows: readonly NemesisWindow[];
-  readonly verdicts: readonly JudgedVerdict[];
-  /** No promise broken. */
-  readonly ok: boolean;
-  /** ns since start: end of client load, end of quiet period. */
-  readonly loadEnd: number;
-  readonly quietEnd: number;
-}
+/**
+ * What a run produces: exactly what its report shows and its files keep, so it is the report's
+ * input type (a recheck rebuilds the same shape from a run's files).
+ */
+export type RunResult = ReportInput;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 

@@ -20,15 +20,16 @@ import type { Counterexample } from '../checkers/linearizable.ts';
 import { validityLabel } from '../checkers/verdict.ts';
 import { OUTCOME_COLOURS, axisTicks, esc } from './svg.ts';
 
-/** Everything the report shows (a {@link RunResult} satisfies it). */
+/** Everything the report shows: a run's result (the runner's `RunResult` is this type), or one rebuilt from its files. */
 export interface ReportInput {
   readonly config: RunConfig;
   readonly history: readonly Op[];
   readonly final: FinalReads;
   readonly windows: readonly NemesisWindow[];
   readonly verdicts: readonly JudgedVerdict[];
+  /** No promise broken. */
   readonly ok: boolean;
-  /** ns: end of load and of the quiet period. */
+  /** ns since start: end of client load, end of quiet period. */
   readonly loadEnd: number;
   readonly quietEnd: number;
 }
