@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import type { Op } from '../jepsen/history.ts';
 import { checkLinearizable } from '../jepsen/checkers/linearizable.ts';
 import { validityLabel } from '../jepsen/checkers/verdict.ts';
+import { seededRandom } from '../shared/util/seeded-random.ts';
 
 export interface GenerateOptions {
   readonly operations: number;
@@ -27,16 +28,6 @@ export interface GenerateOptions {
   readonly infoRate?: number;
   /** Inject one stale read this far into the history (0..1); none when absent. */
   readonly staleReadAt?: number;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface SimOp {
@@ -53,7 +44,7 @@ interface SimOp {
  * ```
  */
 export function generateRegisterHistory(o: GenerateOptions): Op[] {
-  const random = rng(o.seed);
+  const random = seededRandom(o.seed);
   const ms = 1_000_000;
   const clock = Array.from({ length: o.clients }, () => random() * ms);
   const sims: SimOp[] = [];

@@ -13,7 +13,7 @@
  * ```
  */
 import { clientAt, type BenchContext } from './context.ts';
-import { seededRandom } from '../jepsen/workloads/workload.ts';
+import { seededRandom } from '../shared/util/seeded-random.ts';
 import { withOutboundPaused } from './mesh-state.ts';
 import { formatMs, formatRatio, ratio, summarize, type Summary } from './stats.ts';
 

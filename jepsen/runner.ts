@@ -22,7 +22,7 @@ import { healAll, planFaults, runNemesis } from './nemesis.ts';
 import { confirmMissing, readFinalStates } from './final-reads.ts';
 import { registerWorkload } from './workloads/register.ts';
 import { bankWorkload } from './workloads/bank.ts';
-import { seededRandom } from './workloads/workload.ts';
+import { seededRandom } from '../shared/util/seeded-random.ts';
 import { checkLinearizable } from './checkers/linearizable.ts';
 import { checkConvergence } from './checkers/convergence.ts';
 import { checkLostWrites } from './checkers/lost-writes.ts';

@@ -24,6 +24,7 @@
  */
 import type { RegisterCall } from './register-model.ts';
 import { REGISTER_INIT, registerStep } from './register-model.ts';
+import { seededRandom } from '../../shared/util/seeded-random.ts';
 
 /** One operation of a partition: times in ns (`ret` = Infinity when its outcome is unknown). */
 export interface LinOp extends RegisterCall {
@@ -95,17 +96,11 @@ function unlift(e: Entry): void {
   (e.next as Entry).prev = e;
 }
 
-/** Deterministic 32-bit pseudo-random numbers (mulberry32) for the Zobrist keys. */
+/** Deterministic 32-bit pseudo-random Zobrist keys (each `seededRandom` value times 2^32 is its integer, exactly). */
 function zobrist(n: number, seed: number): Uint32Array {
   const out = new Uint32Array(n);
-  let a = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (t ^ (t >>> 14)) >>> 0;
-  }
+  const random = seededRandom(seed);
+  for (let i = 0; i < n; i++) out[i] = random() * 2 ** 32;
   return out;
 }
 

@@ -16,6 +16,7 @@ import { createEvent } from '../../shared/domain/event.ts';
 import { computeHeads } from '../../shared/domain/heads.ts';
 import { HybridClock } from '../../shared/domain/hlc.ts';
 import type { JsonValue, MeshEvent } from '../../shared/domain/types.ts';
+import { seededRandom } from '../../shared/util/seeded-random.ts';
 import { BASE_WALL } from './factories.ts';
 
 /** Replicas of the simulation. @example `SIM_REGIONS.length // 3` */
@@ -182,18 +183,6 @@ export function runScenario(s: Scenario): SimResult {
   return { universe: [...all.values()], replicas: replicas.map((r) => [...r.known.values()]), forced, checkedWithoutGap };
 }
 
-/** Deterministic PRNG (mulberry32): delivery plans derive from one fast-check seed. @example `prng(42)() // in [0, 1)` */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** How one replica receives the events. @example `for (const e of plan.first) receive(e)` */
 export interface DeliveryPlan {
   /** Delivered first, in this order, with duplicates. */
@@ -204,7 +193,8 @@ export interface DeliveryPlan {
 
 /** A random permutation of `events` with duplicates, split into a first wave and a late wave. @example `deliveryPlan(universe, seed)` */
 export function deliveryPlan(events: readonly MeshEvent[], seed: number): DeliveryPlan {
-  const rnd = prng(seed);
+  // Delivery plans derive from one fast-check seed.
+  const rnd = seededRandom(seed);
   const holdRate = rnd() * 0.6;
   const dupRate = rnd() * 0.5;
   const first: MeshEvent[] = [];
