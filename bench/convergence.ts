@@ -13,7 +13,7 @@
  * ```
  */
 import type { MeshClient } from '../shared/client/mesh-client.ts';
-import { until } from '../test/support/mesh-http.ts';
+import { until } from '../shared/util/until.ts';
 import { type BenchContext } from './context.ts';
 import { closedLoop } from './load.ts';
 import { agreeOn, digestsAgree, settle } from './mesh-state.ts';

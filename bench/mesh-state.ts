@@ -1,7 +1,7 @@
 /**
  * Does the mesh agree? The checks the benchmarks wait on: every region's digest of event ids
  * (`GET /status`) is the same, and every region answers the same value and heads for given keys.
- * Waiting reuses the tests' `until` (test/support/mesh-http.ts): poll, bounded by a timeout.
+ * Waiting uses `until` (shared/util/until.ts, as the tests do): poll, bounded by a timeout.
  *
  * @example
  * ```ts
@@ -14,7 +14,7 @@
 import type { Mesh } from '../local/cloud.ts';
 import { MeshHttpError } from '../shared/client/errors.ts';
 import type { MeshClient } from '../shared/client/mesh-client.ts';
-import { until } from '../test/support/mesh-http.ts';
+import { until } from '../shared/util/until.ts';
 
 /** True when every region reports the same digest (hence, with overwhelming odds, the same event ids). */
 export async function digestsAgree(clients: readonly MeshClient[]): Promise<boolean> {

@@ -14,7 +14,7 @@
  */
 import { MeshHttpError } from '../shared/client/errors.ts';
 import type { MeshClient } from '../shared/client/mesh-client.ts';
-import { until } from '../test/support/mesh-http.ts';
+import { until } from '../shared/util/until.ts';
 import { clientAt, type BenchContext } from './context.ts';
 import { formatMs, formatRatio, ratio, summarize, type Summary } from './stats.ts';
 

@@ -1,10 +1,11 @@
 /**
- * Small HTTP helpers for tests that drive a running mesh (local cloud or AWS): JSON requests
- * against a region's API, and polling until a condition holds.
+ * A small HTTP helper for tests that drive a running mesh (local cloud or AWS): JSON requests
+ * against a region's API (wait with `until` of `shared/util/until.ts`).
  *
  * @example
  * ```ts
- * import { call, until } from '../../support/mesh-http.ts';
+ * import { call } from '../../support/mesh-http.ts';
+ * import { until } from '../../../shared/util/until.ts';
  * const put = await call(url, 'PUT', '/kv/colour', { value: 'blue' });
  * await until('eu-west-1 has it', async () => (await call(other, 'GET', '/kv/colour')).status === 200);
  * ```
@@ -31,14 +32,4 @@ export async function call(base: string, method: string, path: string, body?: un
     // not JSON: keep the text
   }
   return { status: res.status, body: parsed };
-}
-
-/** Polls `check` until it is true; throws naming `what` after `timeoutMs`. Returns the ms waited. */
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000, everyMs = 25): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

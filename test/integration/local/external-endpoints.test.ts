@@ -12,7 +12,8 @@ import { startMesh } from '../../../local/cloud.ts';
 import { startSqsServer, type SqsServer } from '../../../local/sqs-server.ts';
 import { EVENTS_TABLE_DEFINITION } from '../../../shared/adapters/dynamo-table.ts';
 import { inboundQueueName, tableName } from '../../../shared/config/naming.ts';
-import { call, until } from '../../support/mesh-http.ts';
+import { until } from '../../../shared/util/until.ts';
+import { call } from '../../support/mesh-http.ts';
 import { meshTestOptions } from '../../support/mesh-test-options.ts';
 
 const REGIONS = ['us-east-1', 'eu-west-1'] as const;

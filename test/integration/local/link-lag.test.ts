@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMesh, type Mesh } from '../../../local/cloud.ts';
-import { call, until } from '../../support/mesh-http.ts';
+import { until } from '../../../shared/util/until.ts';
+import { call } from '../../support/mesh-http.ts';
 import { meshTestOptions } from '../../support/mesh-test-options.ts';
 
 const [A, B] = ['us-east-1', 'eu-west-1'] as const;

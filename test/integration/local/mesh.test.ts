@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMesh, type Mesh } from '../../../local/cloud.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import { setEvent } from '../../support/factories.ts';
-import { call, until } from '../../support/mesh-http.ts';
+import { until } from '../../../shared/util/until.ts';
+import { call } from '../../support/mesh-http.ts';
 import { meshTestOptions } from '../../support/mesh-test-options.ts';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;

@@ -5,6 +5,7 @@ import { localClients, type RegionClients } from '../../../../local/aws-clients.
 import { createMeshQueues, type LinkQueues } from '../../../../local/mesh-queues.ts';
 import { SqsPoller, type SqsBatchHandler } from '../../../../local/runtime/sqs-poller.ts';
 import { startSqsServer, type SqsServer } from '../../../../local/sqs-server.ts';
+import { until } from '../../../../shared/util/until.ts';
 
 const REGIONS = ['r-a', 'r-b'];
 let server: SqsServer;
@@ -47,14 +48,6 @@ async function depth(url: string): Promise<{ visible: number; inFlight: number }
     visible: Number(res.Attributes?.ApproximateNumberOfMessages ?? 0),
     inFlight: Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
   };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 function poller(link: LinkQueues, handler: SqsBatchHandler, enabled = true): SqsPoller {
