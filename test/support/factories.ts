@@ -58,6 +58,20 @@ function defaultHlc(opts: EventOpts): string {
   return best.counter < 99_999 ? hlcAt(best.wall, best.counter + 1) : hlcAt(best.wall + 1, 0);
 }
 
+/**
+ * An event literal with a recognisable id (`'b'` gives 64 × `b`) and plain defaults, **not**
+ * content-addressed: for client, CLI and GUI-shape tests that only carry events and never verify
+ * a hash. Anything that stores or ingests events uses the hashed factories below.
+ *
+ * @example
+ * ```ts
+ * const winner = fakeEvent('b', { payload: 'blue', hlc: '000001732600000002-00000' }); // winner.id === 'b'.repeat(64)
+ * ```
+ */
+export function fakeEvent(id: string, over: Partial<MeshEvent> = {}): MeshEvent {
+  return { id: id.repeat(64).slice(0, 64), kind: 'set', key: 'colour', payload: 'blue', hlc: '000001732600000000-00000', origin: DEFAULT_ORIGIN, parents: [], ...over };
+}
+
 /** Builds any event from a partial description; every omitted field gets a valid default. @example `makeEvent({ kind: 'delete', key: 'k' })` */
 export function makeEvent(partial: Partial<{ kind: EventKind; key: string; payload: JsonValue }> & EventOpts = {}): MeshEvent {
   const kind = partial.kind ?? 'set';

@@ -12,7 +12,8 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
+import { listen } from '../../local/runtime/listening-server.ts';
 
 /** A request as the fake region saw it; `body` is the parsed JSON (or the raw text if not JSON). */
 export interface RecordedRequest {
@@ -34,6 +35,7 @@ export type FakeHandler = (request: RecordedRequest) => FakeAnswer;
 export interface FakeRegion {
   readonly url: string;
   readonly requests: RecordedRequest[];
+  /** Stops the server and its open connections; safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -66,15 +68,32 @@ export async function startFakeRegion(handler: FakeHandler): Promise<FakeRegion>
       else send();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+  const { url, stop } = await listen(server, 0, '127.0.0.1');
+  return { url, requests, close: stop };
+}
+
+/**
+ * For a test file: answers a `start(handler)` that starts fake regions, every one of which is
+ * closed after each test (also when the test fails or closed it already). Call it once, at the
+ * top level of the file.
+ *
+ * @example
+ * ```ts
+ * const startRegion = fakeRegionsPerTest();
+ * it('reads the status', async () => {
+ *   const region = await startRegion(() => ({ status: 200, body: { region: 'r', peers: [], links: [] } }));
+ *   await new MeshClient({ baseUrl: region.url }).status();
+ * });
+ * ```
+ */
+export function fakeRegionsPerTest(): (handler: FakeHandler) => Promise<FakeRegion> {
+  const started: FakeRegion[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((r) => r.close()));
+  });
+  return async (handler) => {
+    const region = await startFakeRegion(handler);
+    started.push(region);
+    return region;
   };
 }

@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatConflicts, formatEvent, formatHistory, formatStatement, formatStatus, formatWrite } from '../../../cli/format.ts';
 import { fields, table } from '../../../cli/table.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
-
-const event = (id: string, over: Partial<MeshEvent> = {}): MeshEvent => ({
-  id: id.repeat(64).slice(0, 64), kind: 'set', key: 'colour', payload: 'blue', hlc: '000001732600000000-00000', origin: 'us-east-1', parents: [], ...over,
-});
+import { fakeEvent as event } from '../../support/factories.ts';
 
 describe('table and fields', () => {
   it('aligns columns without trailing spaces', () => {

@@ -1,34 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../cli/run.ts';
 import type { CliIo } from '../../../cli/run.ts';
 import type { KeyView } from '../../../shared/client/types.ts';
-import type { MeshEvent } from '../../../shared/domain/types.ts';
-import { startFakeRegion } from '../../support/fake-region.ts';
+import { fakeEvent as event } from '../../support/factories.ts';
+import { fakeRegionsPerTest } from '../../support/fake-region.ts';
 import type { FakeHandler, FakeRegion } from '../../support/fake-region.ts';
-
-const event = (id: string, over: Partial<MeshEvent> = {}): MeshEvent => ({
-  id: id.repeat(64).slice(0, 64),
-  kind: 'set',
-  key: 'colour',
-  payload: 'blue',
-  hlc: '000001732600000000-00000',
-  origin: 'us-east-1',
-  parents: [],
-  ...over,
-});
 
 const red = event('a', { payload: 'red', origin: 'eu-west-1', hlc: '000001732600000001-00000' });
 const blue = event('b', { payload: 'blue', origin: 'us-east-1', hlc: '000001732600000002-00000' });
 const conflicted: KeyView = { key: 'colour', value: 'blue', deleted: false, conflict: true, winner: blue, heads: [red, blue], region: 'us-east-1' };
 
-let region: FakeRegion | undefined;
-afterEach(async () => {
-  await region?.close();
-  region = undefined;
-});
+const startRegion = fakeRegionsPerTest();
 
 async function run(handler: FakeHandler, ...argv: string[]): Promise<{ code: number; out: string; err: string; region: FakeRegion }> {
-  region = await startFakeRegion(handler);
+  const region = await startRegion(handler);
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { env: { MESH_URL: region.url }, out: (t) => out.push(t), err: (t) => err.push(t) };
@@ -57,7 +42,6 @@ describe('mesh get', () => {
 
     // Act
     const plain = await run(() => ({ status: 200, body: single }), 'get', 'colour');
-    await region?.close();
     const json = await run(() => ({ status: 200, body: single }), 'get', 'colour', '--json');
 
     // Assess
@@ -86,7 +70,6 @@ describe('mesh exit codes', () => {
     const notFound = await run(() => ({ status: 404, body: { error: { code: 'not-found', message: 'no event for key x' } } }), 'get', 'x');
     const url = notFound.region.url;
     await notFound.region.close();
-    region = undefined;
     const err: string[] = [];
     const code = await runCli(['status', '--url', url], { env: {}, out: () => undefined, err: (t) => err.push(t) });
 
@@ -196,7 +179,7 @@ describe('mesh writes and links', () => {
 
   it('signs with the signer the sigv4 option builds', async () => {
     // Prepare
-    region = await startFakeRegion(() => ({ status: 200, body: { region: 'r', peers: [], links: [] } }));
+    const region = await startRegion(() => ({ status: 200, body: { region: 'r', peers: [], links: [] } }));
     const regions: (string | undefined)[] = [];
     const io: CliIo = {
       env: { MESH_SIGV4: '1' },

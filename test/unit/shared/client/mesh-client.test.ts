@@ -1,29 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MeshHttpError, MeshNetworkError, MeshTimeoutError } from '../../../../shared/client/errors.ts';
 import { MeshClient } from '../../../../shared/client/mesh-client.ts';
-import type { MeshEvent } from '../../../../shared/domain/types.ts';
-import { startFakeRegion } from '../../../support/fake-region.ts';
+import { fakeEvent as event } from '../../../support/factories.ts';
+import { fakeRegionsPerTest } from '../../../support/fake-region.ts';
 import type { FakeHandler, FakeRegion } from '../../../support/fake-region.ts';
 
-const event = (id: string, over: Partial<MeshEvent> = {}): MeshEvent => ({
-  id: id.padEnd(64, '0'),
-  kind: 'set',
-  key: 'colour',
-  payload: 'blue',
-  hlc: '000001732600000000-00000',
-  origin: 'us-east-1',
-  parents: [],
-  ...over,
-});
-
-let region: FakeRegion | undefined;
-afterEach(async () => {
-  await region?.close();
-  region = undefined;
-});
+const startRegion = fakeRegionsPerTest();
 
 async function clientOf(handler: FakeHandler, timeoutMs?: number): Promise<{ client: MeshClient; region: FakeRegion }> {
-  region = await startFakeRegion(handler);
+  const region = await startRegion(handler);
   return { client: new MeshClient({ baseUrl: `${region.url}/`, ...(timeoutMs === undefined ? {} : { timeoutMs }) }), region };
 }
 
@@ -192,7 +177,7 @@ describe('MeshClient errors', () => {
 describe('MeshClient signing', () => {
   it('sends the headers its signer returns', async () => {
     // Prepare
-    region = await startFakeRegion(() => ({ status: 200, body: {} }));
+    const region = await startRegion(() => ({ status: 200, body: {} }));
     const seen: string[] = [];
     const client = new MeshClient({
       baseUrl: region.url,

@@ -1,16 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MeshClient } from '../../../../shared/client/mesh-client.ts';
 import { createSigV4Signer, regionFromUrl } from '../../../../shared/client/sigv4.ts';
-import { startFakeRegion } from '../../../support/fake-region.ts';
-import type { FakeRegion } from '../../../support/fake-region.ts';
+import { fakeRegionsPerTest } from '../../../support/fake-region.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token' };
 
-let region: FakeRegion | undefined;
-afterEach(async () => {
-  await region?.close();
-  region = undefined;
-});
+const startRegion = fakeRegionsPerTest();
 
 describe('regionFromUrl', () => {
   it('reads the region of an API Gateway invoke URL, and nothing from a custom domain', () => {
@@ -23,7 +18,7 @@ describe('regionFromUrl', () => {
 describe('createSigV4Signer', () => {
   it('adds Authorization, x-amz-date and the session token for execute-api in the given region', async () => {
     // Prepare
-    region = await startFakeRegion(() => ({ status: 200, body: {} }));
+    const region = await startRegion(() => ({ status: 200, body: {} }));
     const client = new MeshClient({ baseUrl: region.url, signer: createSigV4Signer({ region: 'eu-west-1', credentials }) });
 
     // Act
