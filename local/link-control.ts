@@ -39,8 +39,7 @@ export class LocalLinkControl implements LinkControl {
 
   /** Resolves once the change holds: after a disable, the link delivers nothing more. */
   async setLink(from: string, to: string, enabled: boolean): Promise<LinkState> {
-    const link = this.#links.get(`${from}>${to}`);
-    if (link === undefined) throw new Error(`no link ${from} -> ${to} in this mesh`);
+    const link = this.#link(from, to);
     if (enabled) link.poller.enable();
     else await link.poller.disable();
     return this.#state(link);
@@ -48,6 +47,25 @@ export class LocalLinkControl implements LinkControl {
 
   async links(): Promise<LinkState[]> {
     return Promise.all([...this.#links.values()].map((l) => this.#state(l)));
+  }
+
+  /**
+   * Whether the poller of `from -> to` delivers, read from the poller alone: repair asks it per
+   * peer on every run, and needs no queue depths (three SQS calls per link through `links()`).
+   *
+   * @example
+   * ```ts
+   * await links.isEnabled('us-east-1', 'eu-west-1'); // false while partitioned
+   * ```
+   */
+  async isEnabled(from: string, to: string): Promise<boolean> {
+    return this.#link(from, to).poller.enabled;
+  }
+
+  #link(from: string, to: string): LocalLink {
+    const link = this.#links.get(`${from}>${to}`);
+    if (link === undefined) throw new Error(`no link ${from} -> ${to} in this mesh`);
+    return link;
   }
 
   async #state(link: LocalLink): Promise<LinkState> {

@@ -1,4 +1,4 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients, type RegionClients } from '../../../local/aws-clients.ts';
 import { LocalLinkControl } from '../../../local/link-control.ts';
@@ -49,5 +49,30 @@ describe('LocalLinkControl', () => {
     expect(healed.enabled).toBe(true);
     expect(delivered).toEqual(['held']);
     await expect(links.setLink('b', 'a', false)).rejects.toThrow(/no link b -> a/);
+  });
+
+  it('isEnabled answers the poller\'s state without reading the queues, and refuses an unknown link', async () => {
+    // Prepare: an SQS client that fails (and records) every call, so a queue read would show.
+    const queues = await createMeshQueues(clients.sqs, 'le', ['a', 'b'], { visibilityTimeoutSeconds: 1 });
+    const q = queues.get('a', 'b');
+    if (q === undefined) throw new Error('no queue');
+    const poller = new SqsPoller({ client: clients.sqs, queueUrl: q.url, queueArn: q.arn, region: 'b', waitTimeSeconds: 0, idleDelayMs: 10, handler: async () => undefined });
+    const sent: unknown[] = [];
+    const watched = { send: async (command: unknown) => { sent.push(command); throw new Error('no SQS call expected'); } } as unknown as SQSClient;
+    const links = new LocalLinkControl(watched);
+    links.register({ from: 'a', to: 'b', poller, queueUrl: q.url, dlqUrl: q.dlqUrl });
+
+    // Act
+    const before = await links.isEnabled('a', 'b');
+    await poller.disable();
+    const cut = await links.isEnabled('a', 'b');
+    poller.enable();
+    const healed = await links.isEnabled('a', 'b');
+
+    // Assess
+    expect([before, cut, healed]).toEqual([true, false, true]);
+    expect(sent).toEqual([]);
+    await expect(links.isEnabled('b', 'a')).rejects.toThrow(/no link b -> a/);
+    await poller.stop();
   });
 });
