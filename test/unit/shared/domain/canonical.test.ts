@@ -4,10 +4,7 @@ import { canonicalJson, canonicalSize, MAX_JSON_DEPTH } from '../../../../shared
 import { ValidationError } from '../../../../shared/domain/errors.ts';
 import type { JsonValue } from '../../../../shared/domain/types.ts';
 import { jsonArb } from '../../../support/arbitraries.ts';
-
-const RUNS = { numRuns: 1000 };
-/** Generous: 1000 runs on a loaded two-core machine; typically well under a few seconds. */
-const SLOW = 120_000;
+import { RUNS, SLOW } from '../../../support/property-runs.ts';
 
 /** Rebuilds every object of `v` with its keys inserted in a shuffled order. */
 function reorder(v: JsonValue, rnd: () => number): JsonValue {

@@ -15,10 +15,7 @@ import { registerView } from '../../../../shared/domain/register.ts';
 import { buildTrail } from '../../../../shared/domain/trail.ts';
 import type { MeshEvent } from '../../../../shared/domain/types.ts';
 import { deliveryPlan, runScenario, scenarioArb, SIM_ACCOUNTS, SIM_KEYS } from '../../../support/mesh-sim.ts';
-
-const RUNS = { numRuns: 1000 };
-/** Generous: 1000 runs on a loaded two-core machine; typically a few seconds. */
-const SLOW = 120_000;
+import { RUNS, SLOW } from '../../../support/property-runs.ts';
 
 /** A replica as a store sees it: events plus incrementally maintained heads per key. */
 class ReplicaState {

@@ -3,10 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bucketOf, DEFAULT_BUCKETS, diffDigests, digestOf, emptyDigest, xorHex, ZERO_XOR } from '../../../../shared/domain/digest.ts';
 import { ValidationError } from '../../../../shared/domain/errors.ts';
 import { idArb } from '../../../support/arbitraries.ts';
+import { RUNS, SLOW } from '../../../support/property-runs.ts';
 
-const RUNS = { numRuns: 1000 };
-/** Generous: 1000 runs on a loaded two-core machine; typically well under a few seconds. */
-const SLOW = 120_000;
 const id = (prefix: string, fill = '0'): string => prefix + fill.repeat(64 - prefix.length);
 
 describe('bucketOf', () => {

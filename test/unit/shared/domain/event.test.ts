@@ -18,10 +18,7 @@ import {
 import type { JsonValue, MeshEvent, UnsignedEvent } from '../../../../shared/domain/types.ts';
 import { amountArb, hlcArb, idArb, jsonArb, keyArb, originArb, parentsArb, unsignedEventArb } from '../../../support/arbitraries.ts';
 import { hlcAt, makeEvent, setEvent } from '../../../support/factories.ts';
-
-const RUNS = { numRuns: 1000 };
-/** Generous: 1000 runs on a loaded two-core machine; typically well under a few seconds. */
-const SLOW = 120_000;
+import { RUNS, SLOW } from '../../../support/property-runs.ts';
 
 /** A fixed event and its id, computed once (sha256sum of the canonical JSON) and pinned. */
 const FIXED: UnsignedEvent = {

@@ -14,10 +14,7 @@ import {
 } from '../../../../shared/domain/hlc.ts';
 import { hlcArb, hlcPartsArb } from '../../../support/arbitraries.ts';
 import { ManualClock, scriptedClock } from '../../../support/factories.ts';
-
-const RUNS = { numRuns: 1000 };
-/** Generous: 1000 runs on a loaded two-core machine; typically well under a few seconds. */
-const SLOW = 120_000;
+import { RUNS, SLOW } from '../../../support/property-runs.ts';
 
 describe('hlc format', () => {
   it('formats fixed width: 18-digit wall, dash, 5-digit counter (known answer)', () => {
