@@ -20,7 +20,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DeleteTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
@@ -28,7 +28,7 @@ import { makeApiHandler } from '../functions/api.ts';
 import { makeIngestHandler, type IngestHandler } from '../functions/ingest.ts';
 import { makeRepairHandler, type RepairReport } from '../functions/repair.ts';
 import { makeReplicatorHandler, type ReplicatorHandler } from '../functions/replicator.ts';
-import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
+import { createEventsTable, tableExists } from '../shared/adapters/dynamo-table.ts';
 import { createRegionDeps, type RegionDeps } from '../shared/app/wiring.ts';
 import { INGEST_MAPPING, REPLICATOR_MAPPING } from '../shared/config/delivery.ts';
 import type { RegionConfig } from '../shared/config/env.ts';
@@ -146,17 +146,6 @@ export interface Mesh {
    * with `cleanup`, first deletes the tables and queues this start created.
    */
   stop(): Promise<void>;
-}
-
-/** Whether a table exists (DescribeTable answers ResourceNotFound otherwise). */
-async function tableExists(client: DynamoDBClient, table: string): Promise<boolean> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: table }));
-    return true;
-  } catch (e) {
-    if (e instanceof ResourceNotFoundException) return false;
-    throw e;
-  }
 }
 
 /** The account of a queue, from its ARN (`arn:aws:sqs:region:account:name`); the local one if none. */

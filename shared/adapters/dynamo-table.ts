@@ -71,7 +71,7 @@ export const EVENTS_TABLE_DEFINITION = {
  * table (or one another process is creating right now) is waited for, not recreated.
  */
 export async function createEventsTable(client: DynamoDBClient, name: string, maxWaitSeconds = 120): Promise<void> {
-  if (!(await exists(client, name))) {
+  if (!(await tableExists(client, name))) {
     try {
       await client.send(
         new CreateTableCommand({
@@ -87,7 +87,15 @@ export async function createEventsTable(client: DynamoDBClient, name: string, ma
   await waitUntilIndexesActive(client, name, maxWaitSeconds);
 }
 
-async function exists(client: DynamoDBClient, name: string): Promise<boolean> {
+/**
+ * Whether the table exists (DescribeTable answers ResourceNotFound otherwise); any other error is thrown.
+ *
+ * @example
+ * ```ts
+ * if (!(await tableExists(client, 'ecmesh-events-us-east-1'))) await createEventsTable(client, 'ecmesh-events-us-east-1');
+ * ```
+ */
+export async function tableExists(client: DynamoDBClient, name: string): Promise<boolean> {
   try {
     await client.send(new DescribeTableCommand({ TableName: name }));
     return true;
