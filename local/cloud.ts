@@ -232,15 +232,14 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const meshRegions: MeshRegion[] = [];
     const depsByRegion = new Map<string, RegionDeps>();
     const repairLogger = new Logger({ serviceName: `${meshName}-repair`, logLevel: options.handlerLogLevel ?? 'WARN' });
-    /** One region's repair, pulling only from peers whose link into it is enabled. */
+    /**
+     * One region's repair over every peer's store; the handler itself skips a peer whose link into
+     * the region is cut (it asks `deps.links`, this mesh's LocalLinkControl).
+     */
     const repairRegion = async (region: string): Promise<RepairReport> => {
       const deps = depsByRegion.get(region);
       if (deps === undefined) throw new Error(`no region ${region} in this mesh`);
-      const open = (await links.links()).filter((l) => l.to === region && l.enabled).map((l) => l.from);
-      const stores = Object.fromEntries(open.flatMap((p) => {
-        const peer = depsByRegion.get(p);
-        return peer === undefined ? [] : [[p, peer.store]];
-      }));
+      const stores = Object.fromEntries([...depsByRegion].map(([r, d]) => [r, d.store]));
       return makeRepairHandler(deps, stores, { logger: repairLogger })();
     };
     const documents = { '/local/mesh': () => ({ meshName, regions: meshRegions }) };
