@@ -28,6 +28,7 @@ import { PoisonMessageError } from '../shared/app/poison-message-error.ts';
 import type { RegionDeps } from '../shared/app/wiring.ts';
 import { tableName } from '../shared/config/naming.ts';
 import { DEFAULT_BUCKETS, diffDigests } from '../shared/domain/index.ts';
+import type { Digest } from '../shared/domain/types.ts';
 import type { EventStore } from '../shared/ports/event-store.ts';
 import type { LinkControl, LinkState } from '../shared/ports/link-control.ts';
 
@@ -75,8 +76,9 @@ export function makeRepairHandler(
   const concurrency = options.concurrency ?? 16;
   const storeOf = (peer: string): EventStore | undefined => (typeof peerStores === 'function' ? peerStores(peer) : peerStores[peer]);
 
-  const repairFrom = async (peer: string, remote: EventStore) => {
-    const [mine, theirs] = await Promise.all([deps.store.digest(buckets), remote.digest(buckets)]);
+  /** `ownDigest` is this region's digest, read once per run and shared by every peer's repair. */
+  const repairFrom = async (peer: string, remote: EventStore, ownDigest: () => Promise<Digest>) => {
+    const [mine, theirs] = await Promise.all([ownDigest(), remote.digest(buckets)]);
     const differing = diffDigests(mine, theirs);
     let pulled = 0;
     let poison = 0;
@@ -120,6 +122,9 @@ export function makeRepairHandler(
   return async () => {
     const report: RepairReport = {};
     const linkEnabled = linkStateReader(deps.links);
+    // A digest is a scan of every id here: one per run, not one per peer, and none if no peer is pulled from.
+    let own: Promise<Digest> | undefined;
+    const ownDigest = (): Promise<Digest> => (own ??= deps.store.digest(buckets));
     await Promise.all(
       deps.config.peers.map(async (peer) => {
         if (!(await mayPull(linkEnabled, peer))) {
@@ -132,7 +137,7 @@ export function makeRepairHandler(
           return;
         }
         try {
-          report[peer] = await repairFrom(peer, remote);
+          report[peer] = await repairFrom(peer, remote, ownDigest);
           if ((report[peer] as { pulled: number }).pulled > 0) logger.info('repaired', { peer, ...report[peer] });
         } catch (e) {
           // One unreachable peer must not stop the repair from the others.

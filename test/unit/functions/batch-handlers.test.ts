@@ -215,6 +215,26 @@ describe('repair', () => {
     expect((await here.store.get(missing[0]?.id ?? ''))?.receipt.via).toEqual({ type: 'repair', peer: 'eu-west-1' });
   });
 
+  it('reads its own digest once per run, however many peers it repairs from', async () => {
+    // Prepare: both peers hold an event this region lacks
+    const here = region();
+    const eu = new MemoryEventStore({ region: 'eu-west-1' });
+    const ap = new MemoryEventStore({ region: 'ap-southeast-2' });
+    await eu.append(setEvent('eu-key', 1, { origin: 'eu-west-1' }), { type: 'local' });
+    await ap.append(setEvent('ap-key', 1, { origin: 'ap-southeast-2' }), { type: 'local' });
+    let digests = 0;
+    const digest = here.store.digest.bind(here.store);
+    here.store.digest = async (buckets) => {
+      digests++;
+      return digest(buckets);
+    };
+    // Act
+    const report = await makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': ap }, { logger: silent })();
+    // Assess
+    expect(report).toEqual({ 'eu-west-1': { buckets: 1, pulled: 1, poison: 0 }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0 } });
+    expect(digests).toBe(1);
+  });
+
   it('refuses to pull an event that does not verify, and reports an unreachable peer', async () => {
     const here = region();
     const eu = new MemoryEventStore({ region: 'eu-west-1' });
