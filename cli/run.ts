@@ -85,53 +85,39 @@ interface Outcome {
 async function execute(client: MeshClient, command: Command): Promise<Outcome> {
   switch (command.name) {
     case 'put':
-      return write(await client.put(command.key, command.value));
+      return show(await client.put(command.key, command.value), formatWrite);
     case 'delete':
-      return write(await client.delete(command.key));
-    case 'get': {
-      const view = await client.get(command.key);
-      return { answer: view, text: formatKeyView(view) };
-    }
-    case 'history': {
-      const history = await client.history(command.key);
-      return { answer: history, text: formatHistory(history) };
-    }
-    case 'conflicts': {
-      const list = await client.conflicts();
-      return { answer: list, text: formatConflicts(list) };
-    }
+      return show(await client.delete(command.key), formatWrite);
+    case 'get':
+      return show(await client.get(command.key), formatKeyView);
+    case 'history':
+      return show(await client.history(command.key), formatHistory);
+    case 'conflicts':
+      return show(await client.conflicts(), formatConflicts);
     case 'resolve': {
       // Default: the heads this region shows now, so the resolution covers exactly what the person saw.
       const heads = command.heads ?? headIds((await client.get(command.key)).heads);
-      return write(await client.resolve(command.key, command.value, heads));
+      return show(await client.resolve(command.key, command.value, heads), formatWrite);
     }
     case 'deposit':
-      return write(await client.deposit(command.account, command.amount));
+      return show(await client.deposit(command.account, command.amount), formatWrite);
     case 'withdraw':
-      return write(await client.withdraw(command.account, command.amount));
-    case 'balance': {
-      const summary = await client.account(command.account);
-      return { answer: summary, text: formatAccount(summary) };
-    }
-    case 'statement': {
-      const statement = await client.accountHistory(command.account);
-      return { answer: statement, text: formatStatement(statement) };
-    }
-    case 'event': {
-      const detail = await client.event(command.id);
-      return { answer: detail, text: formatEvent(detail) };
-    }
-    case 'status': {
-      const status = await client.status();
-      return { answer: status, text: formatStatus(status) };
-    }
+      return show(await client.withdraw(command.account, command.amount), formatWrite);
+    case 'balance':
+      return show(await client.account(command.account), formatAccount);
+    case 'statement':
+      return show(await client.accountHistory(command.account), formatStatement);
+    case 'event':
+      return show(await client.event(command.id), formatEvent);
+    case 'status':
+      return show(await client.status(), formatStatus);
     case 'partition':
     case 'heal': {
       const enabled = command.name === 'heal';
       const pairs = command.both ? [[command.from, command.to], [command.to, command.from]] as const : [[command.from, command.to]] as const;
       const links: LinkStatus[] = [];
       for (const [from, to] of pairs) links.push(await setLink(client, from, to, enabled));
-      return { answer: links, text: formatLinks(links) };
+      return show(links, formatLinks);
     }
     case 'heal-all': {
       const status = await client.status();
@@ -140,7 +126,7 @@ async function execute(client: MeshClient, command: Command): Promise<Outcome> {
       for (const from of regions) {
         for (const to of regions) if (from !== to) links.push(await setLink(client, from, to, true));
       }
-      return { answer: links, text: formatLinks(links) };
+      return show(links, formatLinks);
     }
     case 'help':
       return { answer: null, text: HELP };
@@ -154,6 +140,7 @@ async function setLink(client: MeshClient, from: string, to: string, enabled: bo
   return { ...reported, from, to, enabled: typeof reported.enabled === 'boolean' ? reported.enabled : enabled };
 }
 
-function write(result: Awaited<ReturnType<MeshClient['put']>>): Outcome {
-  return { answer: result, text: formatWrite(result) };
+/** The answer as `--json` prints it, and its rendering for people. */
+function show<T>(answer: T, format: (answer: T) => string): Outcome {
+  return { answer, text: format(answer) };
 }
