@@ -3,6 +3,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { describe, expect, it } from 'vitest';
 import { StreamPoller, type StreamFailure, type StreamPollerOptions } from '../../../../local/runtime/stream-poller.ts';
 import type { StreamsApi } from '../../../../local/runtime/streams-api.ts';
+import { until } from '../../../../shared/util/until.ts';
 
 const ARN = 'arn:aws:dynamodb:r-a:000000000000:table/t/stream/x';
 const FILTER = { dynamodb: { NewImage: { origin: { S: ['r-a'] }, type: { S: ['event'] } } } };
@@ -86,6 +87,18 @@ async function drain(p: StreamPoller, rounds = 30): Promise<void> {
 }
 
 const n = (r: DynamoDBRecord): number => Number(r.dynamodb?.NewImage?.n?.N);
+
+/** One open shard holding event 1, and a poller that notes the `n` of every record it delivers. */
+function oneEventStream(extra: Partial<StreamPollerOptions> = {}): { stream: FakeStream; seen: number[]; p: StreamPoller } {
+  const stream = new FakeStream();
+  stream.addShard('s1');
+  stream.put('s1', { origin: 'r-a', type: 'event', n: 1 });
+  const seen: number[] = [];
+  const p = poller(stream, async (e) => {
+    seen.push(...e.Records.map(n));
+  }, extra);
+  return { stream, seen, p };
+}
 
 describe('StreamPoller (DynamoDB Streams event source mapping)', () => {
   it('reads a parent shard to its end before its child, filters, batches, and shapes records like Lambda', async () => {
@@ -173,13 +186,7 @@ describe('StreamPoller (DynamoDB Streams event source mapping)', () => {
 
   it('recovers from an expired iterator after the last record read, without duplicates', async () => {
     // Prepare
-    const stream = new FakeStream();
-    stream.addShard('s1');
-    stream.put('s1', { origin: 'r-a', type: 'event', n: 1 });
-    const seen: number[] = [];
-    const p = poller(stream, async (e) => {
-      seen.push(...e.Records.map(n));
-    });
+    const { stream, seen, p } = oneEventStream();
     await drain(p, 3);
 
     // Act
@@ -193,20 +200,13 @@ describe('StreamPoller (DynamoDB Streams event source mapping)', () => {
 
   it('starts at LATEST when asked, and runs until stopped', async () => {
     // Prepare
-    const stream = new FakeStream();
-    stream.addShard('s1');
-    stream.put('s1', { origin: 'r-a', type: 'event', n: 1 });
-    const seen: number[] = [];
-    const p = poller(stream, async (e) => {
-      seen.push(...e.Records.map(n));
-    }, { startingPosition: 'LATEST' });
+    const { stream, seen, p } = oneEventStream({ startingPosition: 'LATEST' });
 
     // Act
     p.start();
     await new Promise((r) => setTimeout(r, 30));
     stream.put('s1', { origin: 'r-a', type: 'event', n: 2 });
-    const end = Date.now() + 2_000;
-    while (seen.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    await until('the record written after the start', () => seen.length > 0, 2_000, 5);
     await p.stop();
 
     // Assess
