@@ -5,6 +5,7 @@ import { LocalLinkControl } from '../../../local/link-control.ts';
 import { createMeshQueues } from '../../../local/mesh-queues.ts';
 import { SqsPoller } from '../../../local/runtime/sqs-poller.ts';
 import { startSqsServer, type SqsServer } from '../../../local/sqs-server.ts';
+import { until } from '../../../shared/util/until.ts';
 
 let server: SqsServer;
 let clients: RegionClients;
@@ -39,8 +40,7 @@ describe('LocalLinkControl', () => {
     await clients.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'held' }));
     const during = await links.links();
     const healed = await links.setLink('a', 'b', true);
-    const end = Date.now() + 5_000;
-    while (delivered.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await until('the held message delivered', () => delivered.length > 0, 5_000, 10);
     await poller.stop();
 
     // Assess
