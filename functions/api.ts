@@ -18,7 +18,6 @@ import { depsFromEnv, lazy } from '../shared/app/env-deps.ts';
 import type { RegionService } from '../shared/app/region-service.ts';
 import type { RegionDeps } from '../shared/app/wiring.ts';
 import { LambdaLinkControl } from '../shared/adapters/lambda-link-control.ts';
-import { readRegionConfig } from '../shared/config/env.ts';
 
 /** Bodies are a value (<= 64 KiB canonical) plus a little; anything far bigger is refused unread. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -144,13 +143,7 @@ function parseBody(event: APIGatewayProxyEventV2): Body {
 }
 
 /** In AWS, links are the ingest functions' event source mappings across the mesh. */
-const defaultDeps = lazy(() => {
-  const config = readRegionConfig(process.env);
-  const { meshName, region, account, peers } = config;
-  return depsFromEnv(process.env, new LambdaLinkControl({ meshName, region, account, regions: [region, ...peers] }));
-});
-
-const defaultHandler = lazy(async () => makeApiHandler(await defaultDeps()));
+const defaultHandler = lazy(() => makeApiHandler(depsFromEnv(process.env, LambdaLinkControl.fromEnv(process.env))));
 
 /** The Lambda entry point: dependencies from the environment, built on the first request. */
 export const handler: ApiHandler = async (event) => (await defaultHandler())(event);
