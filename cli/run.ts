@@ -10,7 +10,6 @@
  */
 import { MeshClientError, MeshHttpError } from '../shared/client/errors.ts';
 import { MeshClient } from '../shared/client/mesh-client.ts';
-import { headIds } from '../shared/client/shape.ts';
 import type { RequestSigner } from '../shared/client/signer.ts';
 import type { LinkStatus } from '../shared/client/types.ts';
 import { parseArgs, UsageError } from './args.ts';
@@ -96,7 +95,7 @@ async function execute(client: MeshClient, command: Command): Promise<Outcome> {
       return show(await client.conflicts(), formatConflicts);
     case 'resolve': {
       // Default: the heads this region shows now, so the resolution covers exactly what the person saw.
-      const heads = command.heads ?? headIds((await client.get(command.key)).heads);
+      const heads = command.heads ?? (await client.get(command.key)).heads;
       return show(await client.resolve(command.key, command.value, heads), formatWrite);
     }
     case 'deposit':
