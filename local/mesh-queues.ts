@@ -27,7 +27,6 @@ export interface LinkQueues {
 export interface MeshQueues {
   /** The queues of the link `from -> to` (they live in region `to`). */
   get(from: string, to: string): LinkQueues | undefined;
-  all(): readonly LinkQueues[];
   /**
    * Deletes the queues that did not exist before {@link createMeshQueues} (inbound queues before
    * their DLQs); queues that were already there are left alone. Real AWS then refuses a queue of
@@ -121,7 +120,6 @@ export async function createMeshQueues(
   let deleting: Promise<void> | undefined;
   return {
     get: (from, to) => byLink.get(`${from}>${to}`),
-    all: () => [...byLink.values()],
     deleteCreated: () => (deleting ??= deleteCreated()),
   };
 }

@@ -19,7 +19,7 @@ function b64(bytes: Uint8Array): string {
 }
 
 /** One attribute value, recursively, with binaries base64-encoded. */
-export function toLambdaAttribute(v: AttributeValue): LambdaAttributeValue {
+function toLambdaAttribute(v: AttributeValue): LambdaAttributeValue {
   if (v.B !== undefined) return { B: b64(v.B) };
   if (v.BS !== undefined) return { BS: v.BS.map(b64) };
   if (v.M !== undefined) return { M: toLambdaImage(v.M) };
@@ -34,7 +34,7 @@ export function toLambdaAttribute(v: AttributeValue): LambdaAttributeValue {
   return v as unknown as LambdaAttributeValue;
 }
 
-export function toLambdaImage(image: Record<string, AttributeValue>): LambdaImage {
+function toLambdaImage(image: Record<string, AttributeValue>): LambdaImage {
   const out: LambdaImage = {};
   for (const [k, v] of Object.entries(image)) out[k] = toLambdaAttribute(v);
   return out;
