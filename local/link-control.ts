@@ -51,7 +51,7 @@ export class LocalLinkControl implements LinkControl {
 
   /**
    * Whether the poller of `from -> to` delivers, read from the poller alone: repair asks it per
-   * peer on every run, and needs no queue depths (three SQS calls per link through `links()`).
+   * peer on every run, and needs no queue depths (two GetQueueAttributes per link through `links()`).
    *
    * @example
    * ```ts
