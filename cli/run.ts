@@ -12,6 +12,7 @@ import { MeshClientError, MeshHttpError } from '../shared/client/errors.ts';
 import { MeshClient } from '../shared/client/mesh-client.ts';
 import type { RequestSigner } from '../shared/client/signer.ts';
 import type { LinkStatus } from '../shared/client/types.ts';
+import { links } from '../shared/config/naming.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Command, Invocation } from './args.ts';
 import { formatAccount, formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatement, formatStatus, formatWrite } from './format.ts';
@@ -121,11 +122,9 @@ async function execute(client: MeshClient, command: Command): Promise<Outcome> {
     case 'heal-all': {
       const status = await client.status();
       const regions = [status.region, ...status.peers.filter((p) => p !== status.region)];
-      const links: LinkStatus[] = [];
-      for (const from of regions) {
-        for (const to of regions) if (from !== to) links.push(await setLink(client, from, to, true));
-      }
-      return show(links, formatLinks);
+      const healed: LinkStatus[] = [];
+      for (const { from, to } of links(regions)) healed.push(await setLink(client, from, to, true));
+      return show(healed, formatLinks);
     }
     case 'help':
       return { answer: null, text: HELP };
