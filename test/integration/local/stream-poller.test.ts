@@ -9,10 +9,11 @@ import { localClients, type RegionClients } from '../../../local/aws-clients.ts'
 import { StreamPoller } from '../../../local/runtime/stream-poller.ts';
 import { sdkStreamsApi, type StreamsApi } from '../../../local/runtime/streams-api.ts';
 import { createEventsTable } from '../../../shared/adapters/dynamo-table.ts';
+import { tableName } from '../../../shared/config/naming.ts';
 import { until } from '../../../shared/util/until.ts';
 
 const REGION = 'us-east-1';
-const TABLE = `itstream${Date.now().toString(36)}-events-${REGION}`;
+const TABLE = tableName(`itstream${Date.now().toString(36)}`, REGION);
 let clients: RegionClients;
 let streamArn: string;
 
