@@ -10,19 +10,16 @@
  * ```
  */
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { DEFAULT_REGIONS } from '../shared/config/naming.ts';
 import type { JsonValue } from '../shared/domain/types.ts';
 
-/**
- * Local cloud default ports by region (DESIGN.md section 3; the order of DEFAULT_REGIONS).
- *
- * @example
- * ```ts
- * `http://127.0.0.1:${LOCAL_PORTS['eu-west-1']}`; // 'http://127.0.0.1:3002'
- * ```
- */
-export const LOCAL_PORTS: Readonly<Record<string, number>> = { 'us-east-1': 3001, 'eu-west-1': 3002, 'ap-southeast-2': 3003 };
+/** The local cloud's first port: region i of DEFAULT_REGIONS listens on 3001 + i (DESIGN.md section 3). */
+const LOCAL_BASE_PORT = 3001;
 
-export const DEFAULT_URL = 'http://127.0.0.1:3001';
+/** Local cloud default ports by region: us-east-1 3001, eu-west-1 3002, ap-southeast-2 3003. */
+const LOCAL_PORTS: Readonly<Record<string, number>> = Object.fromEntries(DEFAULT_REGIONS.map((region, i) => [region, LOCAL_BASE_PORT + i]));
+
+const DEFAULT_URL = `http://127.0.0.1:${LOCAL_BASE_PORT}`;
 
 /** One parsed command. */
 export type Command =
