@@ -9,7 +9,7 @@
  * const final: FinalReads = { regions: [{ region: 'us-east-1', time: 9e9, registers: {}, histories: {}, accounts: {}, found: {} }], attempts: 1, settledMs: 0 };
  * ```
  */
-import type { JsonValue } from '../shared/domain/types.ts';
+import type { JsonValue, MeshEvent } from '../shared/domain/types.ts';
 
 /** `GET /kv/{key}` in one region. `found: false` = 404 (no event for the key there). */
 export interface FinalRegister {
@@ -21,14 +21,11 @@ export interface FinalRegister {
   readonly winner?: string;
 }
 
-/** One event as listed by `GET /kv/{key}/history` or `GET /accounts/{id}/history` (what the checkers need of it). */
-export interface FinalEvent {
-  readonly id: string;
-  readonly kind: string;
-  readonly payload: JsonValue;
-  readonly hlc: string;
-  readonly origin: string;
-}
+/**
+ * One event as listed by `GET /kv/{key}/history` or `GET /accounts/{id}/history`: the fields of the
+ * domain's event the checkers need (its key is the listing's, its parents go unused).
+ */
+export type FinalEvent = Pick<MeshEvent, 'id' | 'kind' | 'payload' | 'hlc' | 'origin'>;
 
 /** `GET /accounts/{id}` in one region. */
 export interface FinalAccount {

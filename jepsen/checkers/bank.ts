@@ -19,6 +19,7 @@ import type { Op } from '../history.ts';
 import { pairOperations } from '../history.ts';
 import type { FinalEvent, FinalReads, RegionFinal } from '../final-state.ts';
 import type { Verdict } from './verdict.ts';
+import { isMoneyKind } from '../../shared/domain/event.ts';
 
 export interface AccountCheck {
   /** Balance of the first readable region (all agree when valid). */
@@ -40,11 +41,10 @@ export interface BankDetails {
   readonly negativeReads: number;
 }
 
-const isMoney = (e: FinalEvent): boolean => e.kind === 'deposit' || e.kind === 'withdraw';
 const sortKey = (e: FinalEvent): string => `${e.hlc}#${e.origin}#${e.id}`;
 
 function replayProblems(account: string, r: RegionFinal): string[] | undefined {
-  const events = (r.histories[account] ?? []).filter(isMoney);
+  const events = (r.histories[account] ?? []).filter((e) => isMoneyKind(e.kind));
   const view = r.accounts[account];
   if (events.length === 0 || view === undefined) return undefined;
   const bounced = new Set(view.bounced.map((b) => b.id));

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recheckRun } from '../../jepsen/recheck.ts';
 import { toJsonLines } from '../../jepsen/history.ts';
 import { staleRead } from './support/history-builder.ts';
-import { finalReads, reg, regionFinal } from './support/final-factory.ts';
+import { ev, finalReads, reg, regionFinal } from './support/final-factory.ts';
 
 describe('recheckRun', () => {
   let dir = '';
@@ -18,7 +18,7 @@ describe('recheckRun', () => {
     dir = await mkdtemp(join(tmpdir(), 'jepsen-recheck-'));
     const history = staleRead('x').map((o) => ({ ...o, eventId: o.type === 'ok' && o.f === 'write' ? 'e1' : undefined }));
     await writeFile(join(dir, 'history.jsonl'), toJsonLines(history));
-    const same = { registers: { x: reg(1, ['e1']) }, histories: { x: [{ id: 'e1', kind: 'set', payload: 1, hlc: '1', origin: 'a' }] } };
+    const same = { registers: { x: reg(1, ['e1']) }, histories: { x: [ev('e1', 'set', 1, '1', 'a')] } };
     await writeFile(join(dir, 'final.json'), JSON.stringify(finalReads(regionFinal('a', same), regionFinal('b', same))));
     // Act
     const run = await recheckRun(dir);

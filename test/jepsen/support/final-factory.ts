@@ -7,7 +7,7 @@
  * const f = finalReads(regionFinal('us-east-1', { registers: { k: reg(1, ['e1']) } }));
  * ```
  */
-import type { JsonValue } from '../../../shared/domain/types.ts';
+import type { EventKind, JsonValue } from '../../../shared/domain/types.ts';
 import type { FinalAccount, FinalEvent, FinalReads, FinalRegister, RegionFinal } from '../../../jepsen/final-state.ts';
 
 export function regionFinal(region: string, overrides: Partial<RegionFinal> = {}): RegionFinal {
@@ -22,7 +22,7 @@ export function reg(value: JsonValue, heads: string[]): FinalRegister {
   return { found: true, value, deleted: false, heads, winner: heads.at(-1) };
 }
 
-export function ev(id: string, kind: string, payload: JsonValue, hlc: string, origin = 'us-east-1'): FinalEvent {
+export function ev(id: string, kind: EventKind, payload: JsonValue, hlc: string, origin = 'us-east-1'): FinalEvent {
   return { id, kind, payload, hlc, origin };
 }
 
