@@ -28,6 +28,7 @@ import {
   buildTrail,
   canWithdraw,
   createEvent,
+  isEventId,
   isMeshError,
   parseEvent,
   parseHlc,
@@ -304,7 +305,7 @@ export class RegionService {
 
   /** `GET /events/{id}`. */
   async event(id: unknown): Promise<EventDetail> {
-    if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) {
+    if (!isEventId(id)) {
       throw new ValidationError('invalid-event', 'id: must be 64 lowercase hex characters');
     }
     const found = await this.store.get(id);
