@@ -14,6 +14,7 @@
 import type { Mesh } from '../local/cloud.ts';
 import { MeshHttpError } from '../shared/client/errors.ts';
 import type { MeshClient } from '../shared/client/mesh-client.ts';
+import type { KeyView } from '../shared/client/types.ts';
 import { until } from '../shared/util/until.ts';
 
 /** True when every region reports the same digest (hence, with overwhelming odds, the same event ids). */
@@ -22,15 +23,27 @@ export async function digestsAgree(clients: readonly MeshClient[]): Promise<bool
   return digests.every((d) => d === digests[0]);
 }
 
-/** What one region answers for a key: value and sorted head ids, or `missing` on a 404. */
-async function registerState(client: MeshClient, key: string): Promise<string> {
+/**
+ * `GET /kv/{key}` of one region, undefined on a 404 (the region holds no event of the key yet).
+ *
+ * @example
+ * ```ts
+ * const view = await keyIfPresent(client, 'k1'); // KeyView | undefined
+ * ```
+ */
+export async function keyIfPresent(client: MeshClient, key: string): Promise<KeyView | undefined> {
   try {
-    const v = await client.get(key);
-    return JSON.stringify([v.value, v.deleted, v.heads.map((h) => h.id).sort()]);
+    return await client.get(key);
   } catch (e) {
-    if (e instanceof MeshHttpError && e.status === 404) return 'missing';
+    if (e instanceof MeshHttpError && e.status === 404) return undefined;
     throw e;
   }
+}
+
+/** What one region answers for a key: value and sorted head ids, or `missing` on a 404. */
+async function registerState(client: MeshClient, key: string): Promise<string> {
+  const v = await keyIfPresent(client, key);
+  return v === undefined ? 'missing' : JSON.stringify([v.value, v.deleted, v.heads.map((h) => h.id).sort()]);
 }
 
 /** True when every region answers the same value and the same heads for every key. */

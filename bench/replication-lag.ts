@@ -12,10 +12,10 @@
  * console.log(formatReplicationLag(result).join('\n'));
  * ```
  */
-import { MeshHttpError } from '../shared/client/errors.ts';
 import type { MeshClient } from '../shared/client/mesh-client.ts';
 import { until } from '../shared/util/until.ts';
 import { clientAt, type BenchContext } from './context.ts';
+import { keyIfPresent } from './mesh-state.ts';
 import { formatMs, formatRatio, ratio, summarize, type Summary } from './stats.ts';
 
 export interface ReplicationLagOptions {
@@ -43,12 +43,7 @@ export interface ReplicationLagResult {
 }
 
 async function readable(client: MeshClient, key: string, expected: number): Promise<boolean> {
-  try {
-    return (await client.get(key)).value === expected;
-  } catch (e) {
-    if (e instanceof MeshHttpError && e.status === 404) return false;
-    throw e;
-  }
+  return (await keyIfPresent(client, key))?.value === expected;
 }
 
 export async function runReplicationLag(ctx: BenchContext, options: ReplicationLagOptions): Promise<ReplicationLagResult> {
