@@ -231,7 +231,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
 
     const meshRegions: MeshRegion[] = [];
     const depsByRegion = new Map<string, RegionDeps>();
-    const repairLogger = new Logger({ serviceName: `${meshName}-repair`, logLevel: options.handlerLogLevel ?? 'WARN' });
+    const logLevel = options.handlerLogLevel ?? 'WARN';
+    const repairLogger = new Logger({ serviceName: `${meshName}-repair`, logLevel });
     /**
      * One region's repair over every peer's store; the handler itself skips a peer whose link into
      * the region is cut (it asks `deps.links`, this mesh's LocalLinkControl).
@@ -243,7 +244,6 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       return makeRepairHandler(deps, stores, { logger: repairLogger })();
     };
     const documents = { '/local/mesh': () => ({ meshName, regions: meshRegions }) };
-    const logLevel = options.handlerLogLevel ?? 'WARN';
 
     for (const [i, region] of regions.entries()) {
       const c = clientsOf(region);
