@@ -13,6 +13,7 @@
  * ```
  */
 import type { Verdict } from './checkers/verdict.ts';
+import { validityLabel } from './checkers/verdict.ts';
 
 export interface Claim {
   /** The verdict the mesh's design predicts. */
@@ -71,8 +72,7 @@ export interface JudgedVerdict extends Verdict {
 export function judge(verdicts: readonly Verdict[]): { ok: boolean; verdicts: JudgedVerdict[] } {
   const judged = verdicts.map((v): JudgedVerdict => {
     const claim = CLAIMS[v.checker] ?? { expected: 'valid', promise: true, meaning: '' };
-    const label = v.valid === true ? 'valid' : v.valid === false ? 'invalid' : 'unknown';
-    return { ...v, expected: claim.expected, asExpected: label === claim.expected, breach: claim.promise && v.valid !== true, meaning: claim.meaning };
+    return { ...v, expected: claim.expected, asExpected: validityLabel(v.valid) === claim.expected, breach: claim.promise && v.valid !== true, meaning: claim.meaning };
   });
   return { ok: judged.every((v) => !v.breach), verdicts: judged };
 }
