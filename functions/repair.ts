@@ -31,6 +31,7 @@ import { DEFAULT_BUCKETS, diffDigests } from '../shared/domain/index.ts';
 import type { Digest } from '../shared/domain/types.ts';
 import type { EventStore } from '../shared/ports/event-store.ts';
 import type { LinkControl, LinkState } from '../shared/ports/link-control.ts';
+import { memoize } from '../shared/util/memoize.ts';
 
 export interface RepairHandlerOptions {
   readonly logger?: Logger;
@@ -154,15 +155,12 @@ const defaultHandler = lazy(() => {
   // The same link control as the admin route: a link cut there is not bypassed by repair.
   const deps = depsFromEnv(process.env, LambdaLinkControl.fromEnv(process.env));
   const { meshName } = deps.config;
-  // Peer tables are read in their own regions, by their deterministic names.
-  const peerStore = (peer: string): EventStore =>
-    new DynamoEventStore({ client: createClients({ region: peer }).dynamodb, table: tableName(meshName, peer), region: peer });
-  const cache = new Map<string, EventStore>();
-  return makeRepairHandler(deps, (peer) => {
-    const s = cache.get(peer) ?? peerStore(peer);
-    cache.set(peer, s);
-    return s;
-  });
+  // Peer tables are read in their own regions, by their deterministic names; one store per peer.
+  const peerStore = memoize(
+    (peer: string): EventStore =>
+      new DynamoEventStore({ client: createClients({ region: peer }).dynamodb, table: tableName(meshName, peer), region: peer }),
+  );
+  return makeRepairHandler(deps, peerStore);
 });
 
 /** The Lambda entry point (EventBridge schedule): repairs this region from every peer. */

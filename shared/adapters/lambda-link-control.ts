@@ -32,6 +32,7 @@ import {
   queueUrl,
 } from '../config/naming.ts';
 import type { LinkControl, LinkState } from '../ports/link-control.ts';
+import { memoize } from '../util/memoize.ts';
 
 /** The SDK clients the link control uses, one per region; tests inject fakes. */
 export interface LinkControlClients {
@@ -59,11 +60,9 @@ export interface LambdaLinkControlOptions {
 const DELIVERING_STATES = new Set(['Enabled', 'Enabling', 'Creating', 'Updating']);
 
 function defaultClients(): LinkControlClients {
-  const lambdas = new Map<string, LambdaClient>();
-  const queues = new Map<string, SQSClient>();
   return {
-    lambda: (region) => lambdas.get(region) ?? lambdas.set(region, new LambdaClient({ region })).get(region)!,
-    sqs: (region) => queues.get(region) ?? queues.set(region, new SQSClient({ region })).get(region)!,
+    lambda: memoize((region: string) => new LambdaClient({ region })),
+    sqs: memoize((region: string) => new SQSClient({ region })),
   };
 }
 

@@ -14,6 +14,7 @@ import { createClients } from '../adapters/clients.ts';
 import { UnavailableLinkControl } from '../adapters/unavailable-link-control.ts';
 import { readRegionConfig } from '../config/env.ts';
 import type { LinkControl } from '../ports/link-control.ts';
+import { memoize } from '../util/memoize.ts';
 import { createRegionDeps } from './wiring.ts';
 import type { RegionDeps } from './wiring.ts';
 
@@ -24,15 +25,7 @@ export function depsFromEnv(
   const config = readRegionConfig(env);
   const clients = createClients({ region: env['AWS_REGION'] ?? config.region, env });
   // One SQS client per peer region, built once: the replicator sends into every peer's region.
-  const perRegion = new Map<string, SQSClient>();
-  const sqsFor = (region: string): SQSClient => {
-    let c = perRegion.get(region);
-    if (c === undefined) {
-      c = createClients({ region, env }).sqs;
-      perRegion.set(region, c);
-    }
-    return c;
-  };
+  const sqsFor = memoize((region: string): SQSClient => createClients({ region, env }).sqs);
   return createRegionDeps(config, { ...clients, sqsFor }, links);
 }
 

@@ -16,6 +16,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
+import { memoize } from '../util/memoize.ts';
 import type { RequestSigner, SignableRequest } from './signer.ts';
 
 /** Options of {@link createSigV4Signer}. */
@@ -54,15 +55,7 @@ export function regionFromUrl(url: string): string | undefined {
 export function createSigV4Signer(options: SigV4SignerOptions = {}): RequestSigner {
   const service = options.service ?? 'execute-api';
   const credentials = options.credentials ?? fromNodeProviderChain();
-  const signers = new Map<string, SignatureV4>();
-  const signerFor = (region: string): SignatureV4 => {
-    let signer = signers.get(region);
-    if (!signer) {
-      signer = new SignatureV4({ service, region, credentials, sha256: Sha256 });
-      signers.set(region, signer);
-    }
-    return signer;
-  };
+  const signerFor = memoize((region: string) => new SignatureV4({ service, region, credentials, sha256: Sha256 }));
 
   return {
     async sign(request: SignableRequest): Promise<Record<string, string>> {
