@@ -166,17 +166,10 @@ export class DynamoEventStore implements EventStore {
         Limit: 1,
       }),
     );
+    // The index projects ALL (EVENTS_TABLE_DEFINITION, which the CDK stack and the local cloud
+    // both create from): the hit is the whole event item.
     const hit = Items?.[0];
-    if (hit === undefined) return undefined;
-    if (hit['event'] !== undefined && hit['receipt'] !== undefined) return storedOfItem(hit);
-    // An index projected KEYS_ONLY (e.g. a differently deployed table) still names the item.
-    const { Item } = await this.doc.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: this.key(String(hit[TABLE_SCHEMA.partitionKey]), String(hit[TABLE_SCHEMA.sortKey])),
-      }),
-    );
-    return Item === undefined ? undefined : storedOfItem(Item);
+    return hit === undefined ? undefined : storedOfItem(hit);
   }
 
   async conflicts(): Promise<StreamId[]> {
