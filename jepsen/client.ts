@@ -19,7 +19,7 @@
  */
 import type { JsonValue } from '../shared/domain/types.ts';
 import { MeshClient } from '../shared/client/mesh-client.ts';
-import { MeshHttpError } from '../shared/client/errors.ts';
+import { MeshHttpError, MeshTimeoutError } from '../shared/client/errors.ts';
 import type { RequestSigner } from '../shared/client/signer.ts';
 import type { Op, OpF } from './history.ts';
 import type { Recorder } from './recorder.ts';
@@ -82,7 +82,7 @@ export class JepsenClient {
       return recorder.complete('ok', { ...base, ...outcome });
     } catch (e) {
       if (e instanceof MeshHttpError && e.definite) return recorder.complete('fail', { ...base, value: call.value, error: e.code });
-      const error = e instanceof MeshHttpError ? `http-${e.status}` : e instanceof Error && e.name === 'MeshTimeoutError' ? 'timeout' : 'unreachable';
+      const error = e instanceof MeshHttpError ? `http-${e.status}` : e instanceof MeshTimeoutError ? 'timeout' : 'unreachable';
       return recorder.complete('info', { ...base, value: call.f === 'read' ? null : call.value, error });
     }
   }
