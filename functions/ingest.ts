@@ -24,6 +24,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { depsFromEnv, lazy } from '../shared/app/env-deps.ts';
 import { PoisonMessageError } from '../shared/app/poison-message-error.ts';
 import type { RegionDeps } from '../shared/app/wiring.ts';
+import { ORIGIN_PATTERN } from '../shared/domain/limits.ts';
 import type { MeshEvent } from '../shared/domain/types.ts';
 
 export interface IngestHandlerOptions {
@@ -32,13 +33,11 @@ export interface IngestHandlerOptions {
 
 export type IngestHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
-const REGION_NAME = /^[a-z0-9-]{1,64}$/;
-
 /** The region a message came from: the `sender` attribute, else the queue name `…-in-<from>-to-<to>`. */
 export function senderOf(record: SQSRecord): string {
   // Only a region-shaped name goes into a receipt: the attribute is whatever the sender wrote.
   const attr = record.messageAttributes?.['sender']?.stringValue;
-  if (attr !== undefined && REGION_NAME.test(attr)) return attr;
+  if (attr !== undefined && ORIGIN_PATTERN.test(attr)) return attr;
   const queue = record.eventSourceARN?.split(':').at(-1) ?? '';
   const m = /-in-(.+)-to-.+$/.exec(queue);
   return m?.[1] ?? 'unknown';
