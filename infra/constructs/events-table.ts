@@ -19,7 +19,6 @@ import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, Tabl
 import type { Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { EVENTS_TABLE_DEFINITION } from '../../shared/adapters/dynamo-table.ts';
-import { TABLE_SCHEMA } from '../../shared/adapters/dynamo-schema.ts';
 import { tableName } from '../../shared/config/naming.ts';
 
 export interface EventsTableProps {
@@ -37,9 +36,12 @@ function attribute(name: string): Attribute {
   return { name, type: ATTRIBUTE_TYPES[def.AttributeType] };
 }
 
-function keyAttribute(keys: readonly { AttributeName: string; KeyType: string }[], type: 'HASH' | 'RANGE'): Attribute | undefined {
-  const key = keys.find((k) => k.KeyType === type);
-  return key === undefined ? undefined : attribute(key.AttributeName);
+/** A DynamoDB KeySchema (of the table or of a GSI) as the CDK's partitionKey / sortKey props. */
+function keyProps(keys: readonly { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[]): { partitionKey: Attribute; sortKey?: Attribute } {
+  const hash = keys.find((k) => k.KeyType === 'HASH');
+  if (hash === undefined) throw new Error('EVENTS_TABLE_DEFINITION has a key schema without a HASH key');
+  const range = keys.find((k) => k.KeyType === 'RANGE');
+  return { partitionKey: attribute(hash.AttributeName), ...(range === undefined ? {} : { sortKey: attribute(range.AttributeName) }) };
 }
 
 export class EventsTable extends Construct {
@@ -50,16 +52,10 @@ export class EventsTable extends Construct {
   constructor(scope: Construct, id: string, props: EventsTableProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const partitionKey = keyAttribute(EVENTS_TABLE_DEFINITION.KeySchema, 'HASH');
-    if (partitionKey === undefined || partitionKey.name !== TABLE_SCHEMA.partitionKey) {
-      throw new Error('EVENTS_TABLE_DEFINITION and TABLE_SCHEMA disagree on the partition key');
-    }
-    const sortKey = keyAttribute(EVENTS_TABLE_DEFINITION.KeySchema, 'RANGE');
     this.table = new Table(this, 'Table', {
       tableName: tableName(props.meshName, props.region),
-      partitionKey,
-      ...(sortKey === undefined ? {} : { sortKey }),
-      billingMode: BillingMode.PAY_PER_REQUEST,
+      ...keyProps(EVENTS_TABLE_DEFINITION.KeySchema),
+      billingMode: BillingMode[EVENTS_TABLE_DEFINITION.BillingMode],
       stream: StreamViewType[EVENTS_TABLE_DEFINITION.StreamSpecification.StreamViewType],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
@@ -68,11 +64,9 @@ export class EventsTable extends Construct {
       removalPolicy,
     });
     for (const gsi of EVENTS_TABLE_DEFINITION.GlobalSecondaryIndexes) {
-      const gsiSortKey = keyAttribute(gsi.KeySchema, 'RANGE');
       this.table.addGlobalSecondaryIndex({
         indexName: gsi.IndexName,
-        partitionKey: keyAttribute(gsi.KeySchema, 'HASH') ?? attribute(gsi.KeySchema[0].AttributeName),
-        ...(gsiSortKey === undefined ? {} : { sortKey: gsiSortKey }),
+        ...keyProps(gsi.KeySchema),
         projectionType: ProjectionType[gsi.Projection.ProjectionType],
       });
     }
