@@ -7,6 +7,7 @@
  * const cfg = readRegionConfig({ MESH_REGION: 'us-east-1', MESH_TABLE: 't', MESH_PEERS: 'eu-west-1' });
  * ```
  */
+import { DEFAULT_MESH_NAME } from './naming.ts';
 
 export const ENV = {
   /** Mesh name (resource prefix). */
@@ -53,7 +54,7 @@ export function readRegionConfig(env: Readonly<Record<string, string | undefined
   };
   const peers = (env[ENV.peers] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   return {
-    meshName: env[ENV.meshName] ?? 'ecmesh',
+    meshName: env[ENV.meshName] ?? DEFAULT_MESH_NAME,
     region: need(ENV.region),
     table: need(ENV.table),
     peers,
