@@ -244,7 +244,7 @@ export function createKeyView(root, app) {
     } catch (error) {
       app.fail(error.code === 'stale-heads' ? `The heads of ${key} moved in ${region}; look again and resolve what is there now.` : `Resolve failed: ${error.message}`);
     }
-    await Promise.all([refresh(), app.refresh()]);
+    await app.refresh();
   }
 
   async function onWrite(e) {
@@ -267,7 +267,7 @@ export function createKeyView(root, app) {
     } catch (error) {
       app.fail(`Write failed: ${error.message}`);
     }
-    await Promise.all([refresh(), app.refresh()]);
+    await app.refresh();
   }
 
   return { open, refresh };

@@ -39,27 +39,42 @@ const keys = createKeyView($('#key-section'), app);
 const trail = createTrailView($('#trail-section'), app);
 const accounts = createAccountsView($('#accounts-section'), app);
 
-let refreshing;
-/** Refreshes every panel; concurrent calls share one round of requests. */
-async function refresh() {
-  refreshing ??= (async () => {
-    try {
-      const reachable = app.regions.filter((r) => r.url);
-      const [statuses, conflicts] = await Promise.all([
-        everyRegion(app.regions, (r) => (r.url ? api.status(r.url) : Promise.reject(new Error('URL unknown')))),
-        everyRegion(reachable, (r) => api.conflicts(r.url)),
-        keys.refresh(),
-        trail.refresh(),
-        accounts.refresh(),
-      ]);
-      renderIfChanged($('#regions-view'), statuses.map(({ region, url, ok, value }) => ({ region, url, ok, value })), () => h('div', {}, renderRegions(statuses, app)));
-      renderIfChanged($('#conflicts-view'), conflicts.map(({ region, ok, value }) => ({ region, ok, value })), () => h('div', {}, renderConflicts(conflicts, app)));
-      $('#updated').textContent = `Updated ${new Date().toLocaleTimeString([], { hour12: false })}`;
-    } finally {
-      refreshing = undefined;
-    }
-  })();
-  return refreshing;
+/** One round of requests: every region's status and conflicts, and the open key, trail and account. */
+async function refreshRound() {
+  const reachable = app.regions.filter((r) => r.url);
+  const [statuses, conflicts] = await Promise.all([
+    everyRegion(app.regions, (r) => (r.url ? api.status(r.url) : Promise.reject(new Error('URL unknown')))),
+    everyRegion(reachable, (r) => api.conflicts(r.url)),
+    keys.refresh(),
+    trail.refresh(),
+    accounts.refresh(),
+  ]);
+  renderIfChanged($('#regions-view'), statuses.map(({ region, url, ok, value }) => ({ region, url, ok, value })), () => h('div', {}, renderRegions(statuses, app)));
+  renderIfChanged($('#conflicts-view'), conflicts.map(({ region, ok, value }) => ({ region, ok, value })), () => h('div', {}, renderConflicts(conflicts, app)));
+  $('#updated').textContent = `Updated ${new Date().toLocaleTimeString([], { hour12: false })}`;
+}
+
+let running;
+let queued;
+/**
+ * Refreshes every panel with requests sent after this call: a call while a round is in flight
+ * gets the round that starts when it ends, one shared by every such call. So a view refreshes
+ * after its write by this alone, never by a second round of its own requests.
+ */
+function refresh() {
+  if (running === undefined) {
+    running = refreshRound().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+  queued ??= running
+    .catch(() => undefined)
+    .then(() => {
+      queued = undefined;
+      return refresh();
+    });
+  return queued;
 }
 
 async function start() {
@@ -73,7 +88,8 @@ async function start() {
   $('#refresh').addEventListener('click', () => void refresh());
   await refresh();
   setInterval(() => {
-    if ($('#auto-refresh').checked && !document.hidden) void refresh();
+    // A tick while a round is still in flight has nothing newer to ask for: skip it.
+    if ($('#auto-refresh').checked && !document.hidden && running === undefined) void refresh();
   }, REFRESH_MS);
   // Deep links: #key=colour, #event=<id>, #account=alice.
   const hash = new URLSearchParams(window.location.hash.slice(1));
