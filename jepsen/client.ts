@@ -101,10 +101,23 @@ export class JepsenClient {
           const view = await this.mesh.get(call.key);
           return { value: view.deleted ? null : view.value };
         } catch (e) {
-          // 404: this region holds no event for the key, so the register reads as empty.
-          if (e instanceof MeshHttpError && e.status === 404 && e.code !== 'route-not-found') return { value: null };
+          // This region holds no event for the key, so the register reads as empty.
+          if (isNoEventHere(e)) return { value: null };
           throw e;
         }
     }
   }
+}
+
+/**
+ * True for the 404 of a region that holds no event for the key asked about, as opposed to a 404
+ * for a route the region lacks (`route-not-found`), which is an error like any other.
+ *
+ * @example
+ * ```ts
+ * const view = await mesh.get(key).catch((e: unknown) => { if (isNoEventHere(e)) return undefined; throw e; });
+ * ```
+ */
+export function isNoEventHere(e: unknown): boolean {
+  return e instanceof MeshHttpError && e.status === 404 && e.code !== 'route-not-found';
 }

@@ -15,6 +15,7 @@
 import type { MeshEvent } from '../shared/domain/types.ts';
 import { MeshHttpError } from '../shared/client/errors.ts';
 import type { JepsenClient } from './client.ts';
+import { isNoEventHere } from './client.ts';
 import type { FinalAccount, FinalEvent, FinalReads, FinalRegister, RegionFinal } from './final-state.ts';
 import type { Recorder } from './recorder.ts';
 import type { Op } from './history.ts';
@@ -39,14 +40,14 @@ async function readRegister(c: JepsenClient, key: string): Promise<{ reg: FinalR
     const v = await c.mesh.get(key);
     reg = { found: true, value: v.value, deleted: v.deleted, heads: v.heads.map((h) => h.id).sort(), winner: v.winner.id };
   } catch (e) {
-    if (!(e instanceof MeshHttpError && e.status === 404 && e.code !== 'route-not-found')) throw e;
+    if (!isNoEventHere(e)) throw e;
     reg = { found: false, value: null, deleted: false, heads: [] };
   }
   let events: FinalEvent[] = [];
   try {
     events = (await c.mesh.history(key)).events.map((h) => toFinalEvent(h.event));
   } catch (e) {
-    if (!(e instanceof MeshHttpError && e.status === 404 && e.code !== 'route-not-found')) throw e;
+    if (!isNoEventHere(e)) throw e;
   }
   return { reg, events };
 }
