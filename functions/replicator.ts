@@ -33,7 +33,7 @@ export interface ReplicatorHandlerOptions {
 export type ReplicatorHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
 /** The event of a stream record if it is an event item this region originated; else undefined. */
-export function ownEvent(record: DynamoDBRecord, region: string): MeshEvent | undefined {
+function ownEvent(record: DynamoDBRecord, region: string): MeshEvent | undefined {
   if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') return undefined;
   const image = record.dynamodb?.NewImage;
   if (image === undefined) return undefined;

@@ -49,7 +49,7 @@ const LINK_PREFIX = 'LINK#';
 const LINK_SK = 'LINK';
 
 /** Sort key of an event item: lexicographic order == total order (hlc, origin, id). */
-export function eventItemSortKey(event: MeshEvent): string {
+function eventItemSortKey(event: MeshEvent): string {
   return `${EVENT_PREFIX}${eventSortKey(event)}`;
 }
 
