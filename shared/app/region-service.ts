@@ -274,17 +274,8 @@ export class RegionService {
   /** `GET /accounts/{id}`: replayed balance, bounced and reversed withdrawals (0 for an unknown account). */
   async account(account: unknown): Promise<AccountSummary> {
     const a = validateKey(account, 'account');
-    const view = accountView(a, (await this.store.eventsOf(accountStream(a))).map((s) => s.event));
-    return {
-      account: view.account,
-      balance: view.balance,
-      deposited: view.deposited,
-      withdrawn: view.withdrawn,
-      bounced: view.bounced,
-      reversed: view.reversed,
-      heads: view.heads,
-      region: this.region,
-    };
+    const { applied: _applied, ...summary } = accountView(a, (await this.store.eventsOf(accountStream(a))).map((s) => s.event));
+    return { ...summary, region: this.region };
   }
 
   /**

@@ -162,6 +162,10 @@ describe('RegionService accounts', () => {
     await expect(service.withdraw('alice', 50)).rejects.toMatchObject({ status: 409, code: 'insufficient-funds' });
     expect(await store.count()).toBe(before);
     expect(await service.account('alice')).toMatchObject({ account: 'alice', balance: 40, bounced: [], reversed: [], region: REGION });
+    // The summary leaves the applied list to the statement (GET /accounts/{id}/history).
+    expect(Object.keys(await service.account('alice')).sort()).toEqual(
+      ['account', 'balance', 'bounced', 'deposited', 'heads', 'region', 'reversed', 'withdrawn'],
+    );
   });
 
   it('lets only one of two concurrent withdrawals through when the balance covers one', async () => {
