@@ -22,13 +22,8 @@ import { parseJsonLines } from './history.ts';
 import type { FinalReads } from './final-state.ts';
 import type { RunConfig } from './runner.ts';
 import type { ReportInput } from './report/html.ts';
-import type { Verdict } from './checkers/verdict.ts';
 import { nemesisWindows } from './nemesis.ts';
-import { checkLinearizable } from './checkers/linearizable.ts';
-import { checkConvergence } from './checkers/convergence.ts';
-import { checkLostWrites } from './checkers/lost-writes.ts';
-import { checkBank } from './checkers/bank.ts';
-import { judge } from './claims.ts';
+import { checkRun } from './checks.ts';
 import { writeRun } from './output.ts';
 import { validityLabel } from './checkers/verdict.ts';
 
@@ -56,14 +51,7 @@ export async function recheckRun(dir: string, options: { timeBudgetMs?: number }
     regions: [...new Set(history.map((o) => o.region).filter((r): r is string => r !== undefined))].map((region) => ({ region, url: '' })),
     timeoutMs: 0, quietS: 0, seed: 0, keys: [], startedAt: new Date().toISOString(),
   };
-  const hasFinal = final.regions.length > 0;
-  const verdicts: Verdict[] = [];
-  if (workload === 'register') verdicts.push(checkLinearizable(history, { timeBudgetMs: options.timeBudgetMs ?? 60_000 }));
-  if (hasFinal) {
-    verdicts.push(checkConvergence(final), checkLostWrites(history, final));
-    if (workload === 'bank') verdicts.push(checkBank(history, final));
-  }
-  const judged = judge(verdicts);
+  const judged = checkRun(workload, history, final.regions.length > 0 ? final : undefined, options);
   const run: ReportInput = {
     config, history, final, windows: nemesisWindows(history, stored.loadEndNs ?? last), verdicts: judged.verdicts, ok: judged.ok,
     loadEnd: stored.loadEndNs ?? last, quietEnd: stored.quietEndNs ?? last,

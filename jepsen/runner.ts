@@ -13,7 +13,6 @@
  */
 import type { RequestSigner } from '../shared/client/signer.ts';
 import type { NemesisMode } from './nemesis.ts';
-import type { Verdict } from './checkers/verdict.ts';
 import type { ReportInput } from './report/html.ts';
 import type { Workload } from './workloads/workload.ts';
 import { JepsenClient } from './client.ts';
@@ -23,11 +22,7 @@ import { confirmMissing, readFinalStates } from './final-reads.ts';
 import { registerWorkload } from './workloads/register.ts';
 import { bankWorkload } from './workloads/bank.ts';
 import { seededRandom } from '../shared/util/seeded-random.ts';
-import { checkLinearizable } from './checkers/linearizable.ts';
-import { checkConvergence } from './checkers/convergence.ts';
-import { checkLostWrites } from './checkers/lost-writes.ts';
-import { checkBank } from './checkers/bank.ts';
-import { judge } from './claims.ts';
+import { checkRun } from './checks.ts';
 
 export interface RunOptions {
   readonly workload: 'register' | 'bank';
@@ -146,9 +141,6 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
   );
   log(`final reads: ${final.attempts} round(s)`);
 
-  const verdicts: Verdict[] = options.workload === 'register'
-    ? [checkLinearizable(history, { timeBudgetMs: options.checkBudgetMs ?? 60_000 }), checkConvergence(final), checkLostWrites(history, final)]
-    : [checkConvergence(final), checkLostWrites(history, final), checkBank(history, final)];
-  const judged = judge(verdicts);
+  const judged = checkRun(options.workload, history, final, { timeBudgetMs: options.checkBudgetMs ?? 60_000 });
   return { config, history, final, windows, verdicts: judged.verdicts, ok: judged.ok, loadEnd, quietEnd };
 }
