@@ -81,11 +81,8 @@ function parseBoolean(raw: unknown, name: string, fallback: boolean): boolean {
   throw new Error(`${name} must be true or false (got '${String(raw)}')`);
 }
 
-/**
- * Throws, naming the offending value, unless the region list can form a mesh.
- * @example validateRegions(['us-east-1'], 'ecmesh'); // throws 'a mesh needs at least 2 regions (got 1: …)'
- */
-export function validateRegions(regions: readonly string[], meshName: string): void {
+/** Throws, naming the offending value, unless the region list can form a mesh with these names. */
+function validateRegions(regions: readonly string[], meshName: string): void {
   if (regions.length < 2) {
     throw new Error(`a mesh needs at least 2 regions (got ${regions.length}: '${regions.join(',')}')`);
   }

@@ -28,7 +28,6 @@ import { ENV } from '../shared/config/env.ts';
 import { ingestFunctionName, links, replicatorRoleName, tableName } from '../shared/config/naming.ts';
 import { MeshArns } from './arns.ts';
 import type { MeshConfig } from './config.ts';
-import { validateRegions } from './config.ts';
 import { EventsTable } from './constructs/events-table.ts';
 import { InboundLink } from './constructs/inbound-link.ts';
 import { MeshFunction } from './constructs/mesh-function.ts';
@@ -85,7 +84,7 @@ export class RegionStack extends Stack {
       env: { region, ...(config.account === undefined ? {} : { account: config.account }) },
       description: `eventually-consistent-mesh '${config.meshName}': region ${region} of ${config.regions.join(', ')}`,
     });
-    validateRegions(config.regions, config.meshName);
+    // config comes from resolveMeshConfig, which validated the region list and names once for every stack.
     if (!config.regions.includes(region)) {
       throw new Error(`region '${region}' is not in the mesh's regions (${config.regions.join(', ')})`);
     }
