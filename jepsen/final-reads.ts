@@ -17,6 +17,7 @@ import { MeshHttpError } from '../shared/client/errors.ts';
 import type { JepsenClient } from './client.ts';
 import { isNoEventHere } from './client.ts';
 import type { FinalAccount, FinalEvent, FinalReads, FinalRegister, RegionFinal } from './final-state.ts';
+import { listedIds } from './final-state.ts';
 import type { Recorder } from './recorder.ts';
 import type { Op } from './history.ts';
 import { checkConvergence } from './checkers/convergence.ts';
@@ -125,7 +126,7 @@ export async function confirmMissing(final: FinalReads, history: readonly Op[], 
   const regions = await Promise.all(final.regions.map(async (r): Promise<RegionFinal> => {
     const client = clients.find((c) => c.region === r.region);
     if (r.error !== undefined || client === undefined) return r;
-    const listed = new Set(Object.values(r.histories).flatMap((events) => events.map((e) => e.id)));
+    const listed = listedIds(r);
     const missing = acked.filter((id) => !listed.has(id)).slice(0, limit);
     if (missing.length === 0) return r;
     const found: Record<string, boolean> = { ...r.found };

@@ -60,3 +60,16 @@ export interface FinalReads {
   /** ms from the end of the quiet period until the last round of final reads. */
   readonly settledMs: number;
 }
+
+/**
+ * Ids of every event a region's listings held, over all its keys: what the lost-writes checker
+ * and the by-id confirmation of unlisted writes both start from.
+ *
+ * @example
+ * ```ts
+ * listedIds(region).has(op.eventId); // false: look it up by id before calling it lost
+ * ```
+ */
+export function listedIds(r: RegionFinal): Set<string> {
+  return new Set(Object.values(r.histories).flatMap((events) => events.map((e) => e.id)));
+}

@@ -11,6 +11,7 @@
  */
 import type { Op } from '../history.ts';
 import type { FinalReads } from '../final-state.ts';
+import { listedIds } from '../final-state.ts';
 import type { Verdict } from './verdict.ts';
 
 export interface LostWrite {
@@ -51,7 +52,7 @@ export function checkLostWrites(history: readonly Op[], final: FinalReads): Verd
   const unreadable = final.regions.filter((r) => r.error !== undefined).map((r) => r.region);
   const lost: LostWrite[] = [];
   for (const r of readable) {
-    const ids = new Set(Object.values(r.histories).flatMap((events) => events.map((e) => e.id)));
+    const ids = listedIds(r);
     for (const op of traced) {
       const id = op.eventId as string;
       if (ids.has(id) || r.found[id] === true) continue;
