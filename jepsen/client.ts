@@ -55,12 +55,10 @@ export interface ClientOptions {
  */
 export class JepsenClient {
   readonly region: string;
-  readonly url: string;
   readonly mesh: MeshClient;
 
   constructor(options: ClientOptions) {
     this.region = options.region;
-    this.url = options.url;
     this.mesh = new MeshClient({ baseUrl: options.url, timeoutMs: options.timeoutMs, ...(options.signer ? { signer: options.signer } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
 

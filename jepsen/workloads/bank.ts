@@ -33,7 +33,6 @@ export function bankWorkload(options: BankWorkloadOptions): Workload {
   const keys = Array.from({ length: options.accounts ?? 3 }, (_, i) => `${options.prefix}-a${i}`);
   const max = options.maxAmount ?? 10;
   return {
-    name: 'bank',
     keys,
     next(random) {
       const key = keys[Math.floor(random() * keys.length)] as string;

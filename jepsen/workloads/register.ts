@@ -35,7 +35,6 @@ export function registerWorkload(options: RegisterWorkloadOptions): Workload {
   const readRatio = options.readRatio ?? 0.5;
   let counter = 0;
   return {
-    name: 'register',
     keys,
     next(random) {
       const key = keys[Math.floor(random() * keys.length)] as string;

@@ -10,7 +10,6 @@
 import type { Invocation } from '../client.ts';
 
 export interface Workload {
-  readonly name: 'register' | 'bank';
   /** Register keys or account ids this run touches (read by every region at the end). */
   readonly keys: readonly string[];
   /** The next operation; `random` in [0, 1). */
