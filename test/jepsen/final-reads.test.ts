@@ -5,6 +5,7 @@ import { JepsenClient } from '../../jepsen/client.ts';
 import { checkLostWrites } from '../../jepsen/checkers/lost-writes.ts';
 import { HistoryBuilder } from './support/history-builder.ts';
 import { ev, finalReads, regionFinal } from './support/final-factory.ts';
+import { fakeEvent, receipt } from '../support/factories.ts';
 
 describe('confirmMissing', () => {
   it('looks up acknowledged events a listing lacks, so only truly absent ones count as lost', async () => {
@@ -35,16 +36,15 @@ describe('confirmMissing', () => {
 describe('readFinalStates', () => {
   it('lists an account\'s events from its statement, GET /accounts/{id}/history, with no trail walk', async () => {
     // Prepare: one region answering the account summary and its statement.
-    const d = { id: 'd'.repeat(64), kind: 'deposit', key: 'a', payload: 100, hlc: '000001732600000000-00000', origin: 'us-east-1', parents: [] };
-    const w = { ...d, id: 'w'.repeat(64), kind: 'withdraw', payload: 130, hlc: '000001732600000001-00000', parents: [d.id] };
-    const receipt = (e: { id: string }) => ({ eventId: e.id, region: 'us-east-1', receivedAt: 1, via: { type: 'local' } });
+    const d = fakeEvent('d', { kind: 'deposit', key: 'a', payload: 100 });
+    const w = fakeEvent('w', { kind: 'withdraw', key: 'a', payload: 130, hlc: '000001732600000001-00000', parents: [d.id] });
     const answers: Record<string, unknown> = {
       '/accounts/a': { account: 'a', balance: 100, deposited: 100, withdrawn: 0, bounced: [{ event: w, amount: 130, balanceBefore: 100, reason: 'insufficient-funds' }], reversed: [], heads: [w], region: 'us-east-1' },
       '/accounts/a/history': {
         account: 'a', balance: 100, region: 'us-east-1',
         events: [
-          { event: d, receipt: receipt(d), amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false },
-          { event: w, receipt: receipt(w), amount: 130, outcome: 'bounced', balanceAfter: 100, reversed: false },
+          { event: d, receipt: receipt(d, 'us-east-1', 1), amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false },
+          { event: w, receipt: receipt(w, 'us-east-1', 1), amount: 130, outcome: 'bounced', balanceAfter: 100, reversed: false },
         ],
       },
     };
