@@ -91,10 +91,11 @@ export function checkBank(history: readonly Op[], final: FinalReads): Verdict<Ba
       }
     }
     const views = readable.map((r) => ({ region: r.region, view: r.accounts[account] }));
-    const ref = views.find((v) => v.view !== undefined)?.view;
+    const first = views.find((v) => v.view !== undefined);
+    const ref = first?.view;
     for (const { region, view } of views) {
       if (view === undefined) { problems.push(`${region}: account not read`); continue; }
-      if (ref !== undefined && view.balance !== ref.balance) problems.push(`${region} reports balance ${view.balance}, ${views[0]?.region} ${ref.balance}`);
+      if (ref !== undefined && view.balance !== ref.balance) problems.push(`${region} reports balance ${view.balance}, ${first?.region} ${ref.balance}`);
       const ids = (v: typeof view): string => v.bounced.map((b) => b.id).sort().join(',');
       if (ref !== undefined && ids(view) !== ids(ref)) problems.push(`${region} bounced a different set of withdrawals`);
       if (view.balance < 0) problems.push(`${region}: final balance ${view.balance} is negative`);
