@@ -196,12 +196,21 @@ function toHttpError(response: Response, parsed: unknown, text: string): MeshHtt
   if (typeof error === 'object' && error !== null) {
     const { code, message } = error as { code?: unknown; message?: unknown };
     if (typeof code === 'string') {
-      return new MeshHttpError(response.status, code, typeof message === 'string' ? message : code);
+      return new MeshHttpError(response.status, code, typeof message === 'string' ? message : code, retryAfterMs(response));
     }
   }
   // Not the design's shape (API Gateway's own 403 `{"message":"Forbidden"}`, a proxy's HTML page…).
   const apiGatewayMessage = typeof parsed === 'object' && parsed !== null ? (parsed as { message?: unknown }).message : undefined;
   const message =
     typeof apiGatewayMessage === 'string' ? apiGatewayMessage : text.trim().slice(0, 200) || response.statusText || `HTTP ${response.status}`;
-  return new MeshHttpError(response.status, `http-${response.status}`, message);
+  return new MeshHttpError(response.status, `http-${response.status}`, message, retryAfterMs(response));
+}
+
+/** `Retry-After` as ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(response: Response): number | undefined {
+  const raw = response.headers.get('retry-after');
+  if (raw === null || raw.trim() === '') return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

@@ -144,6 +144,23 @@ describe('MeshClient errors', () => {
     expect(forbidden).toMatchObject({ status: 403, code: 'http-403', message: 'Forbidden' });
   });
 
+  it('reads Retry-After of a 503 contended, which is definite: nothing was stored', async () => {
+    // Prepare
+    const answers = [
+      { status: 503, body: { error: { code: 'contended', message: 'key k is contended' } }, headers: { 'retry-after': '2' } },
+      { status: 503, body: 'Service Unavailable' },
+    ];
+    const { client } = await clientOf(() => answers.shift() ?? { status: 500 });
+
+    // Act
+    const contended = await client.put('k', 1).catch((e: unknown) => e);
+    const unavailable = await client.put('k', 1).catch((e: unknown) => e);
+
+    // Assess
+    expect(contended).toMatchObject({ status: 503, code: 'contended', retryAfterMs: 2000, definite: true });
+    expect(unavailable).toMatchObject({ status: 503, code: 'http-503', retryAfterMs: undefined, definite: false });
+  });
+
   it('throws MeshTimeoutError when the region does not answer in time', async () => {
     // Prepare
     const { client } = await clientOf(() => ({ status: 200, body: {}, delayMs: 2_000 }), 100);
