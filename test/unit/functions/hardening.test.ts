@@ -13,6 +13,7 @@ import { MemoryLinkControl } from '../../../shared/adapters/memory-link-control.
 import { RegionService } from '../../../shared/app/region-service.ts';
 import { formatHlc, MAX_HLC_COUNTER, MAX_HLC_WALL } from '../../../shared/domain/hlc.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
+import { HeadsMovedError } from '../../../shared/ports/heads-moved-error.ts';
 import { deposit, setEvent } from '../../support/factories.ts';
 
 const REGION = 'us-east-1';
@@ -174,6 +175,27 @@ describe('finding 4: contention is a 503 with Retry-After, in bounded time, neve
     expect(answers.filter((a) => a.status === 409)).toHaveLength(58);
     expect(elapsed).toBeLessThan(29_000);
     expect((await call('GET', '/accounts/acct')).body['balance']).toBe(6);
+  });
+});
+
+describe('finding 4 at the API: the answer a contended client gets', () => {
+  it('is a 503 with code contended and a Retry-After header, within the write budget, storing nothing', async () => {
+    // Prepare: a store whose streams always moved between the read and the write (other writers).
+    const store = new MemoryEventStore({ region: REGION });
+    store.appendOn = async (state) => {
+      throw new HeadsMovedError(state.stream, state.version);
+    };
+    const service = new RegionService({ region: REGION, peers: PEERS, store, links: new MemoryLinkControl([REGION, ...PEERS]), writeBudgetMs: 200 });
+    const api = makeApiHandler({ service }, { logger: silent });
+
+    // Act
+    const res = (await api(request('PUT', '/kv/k', { value: 1 }))) as APIGatewayProxyStructuredResultV2;
+
+    // Assess
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('1');
+    expect(JSON.parse(String(res.body))).toMatchObject({ error: { code: 'contended' } });
+    expect(await store.count()).toBe(0);
   });
 });
 
