@@ -40,6 +40,7 @@ import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalLinkControl } from './link-control.ts';
 import { createMeshQueues, type LinkQueues } from './mesh-queues.ts';
 import { startHttpGateway, type HttpGateway } from './runtime/http-gateway.ts';
+import { Doorbells } from './runtime/doorbells.ts';
 import { Schedule } from './runtime/scheduler.ts';
 import { SqsPoller } from './runtime/sqs-poller.ts';
 import { StreamPoller } from './runtime/stream-poller.ts';
@@ -198,8 +199,12 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
 
     const endpoints = { dynamodb: dynamodbEndpoint, sqs: sqsEndpoint };
     const clients = new Map<string, RegionClients>();
+    // Deliveries start when there is something to deliver, not after an idle pause (doorbells.ts).
+    const bells = new Doorbells();
     for (const region of regions) {
       const c = localClients(region, endpoints);
+      bells.ringOnTableWrites(c.dynamodb, tableName(meshName, region));
+      bells.ringOnQueueSends(c.sqs);
       clients.set(region, c);
       onStop(2, () => c.destroy());
     }
@@ -290,6 +295,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
           log,
         });
         links.register({ from, to: region, poller, queueUrl: q.url, dlqUrl: q.dlqUrl, sqs: c.sqs });
+        bells.register(q.url, () => poller.nudge());
         poller.start();
         onStop(4, () => poller.stop());
       }
@@ -316,6 +322,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         },
         log,
       });
+      bells.register(config.table, () => stream.nudge());
       stream.start();
       onStop(4, () => stream.stop());
 
