@@ -23,12 +23,13 @@
  * ```
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_BUCKETS, bucketOf, digestOf, eventSortKey } from '../domain/index.ts';
 import type { HeadPosition, WallClock } from '../domain/index.ts';
 import type { Digest, MeshEvent, Receipt, ReceiptVia, StoredEvent } from '../domain/types.ts';
-import type { AppendResult, Arrival, DeliveryBatch, EventStore, LinkDelivery, Page, PageRequest, StreamState } from '../ports/event-store.ts';
+import type { AppendResult, Arrival, BackfillPhase, BackfillProgress, DeliveryBatch, EventStore, LinkDelivery, Page, PageRequest, StreamState } from '../ports/event-store.ts';
+import { backfillPosition } from '../ports/backfill-progress.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
 import { streamOf } from '../ports/stream.ts';
 import type { StreamId } from '../ports/stream.ts';
@@ -195,8 +196,78 @@ export class DynamoEventStore implements EventStore {
     return items.map((i) => String(i[TABLE_SCHEMA.byIdIndex.partitionKey])).sort();
   }
 
+  async eventsInBucket(bucket: number, page: { readonly limit: number; readonly after?: string }): Promise<{ events: StoredEvent[]; next?: string }> {
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: TABLE_SCHEMA.byBucketIndex.name,
+        // A key value may not be empty: no `after`, no condition on the id.
+        KeyConditionExpression: page.after === undefined ? '#b = :b' : '#b = :b AND #eid > :after',
+        ExpressionAttributeNames: { '#b': TABLE_SCHEMA.byBucketIndex.partitionKey, ...(page.after === undefined ? {} : { '#eid': TABLE_SCHEMA.byBucketIndex.sortKey }) },
+        ExpressionAttributeValues: { ':b': bucket, ...(page.after === undefined ? {} : { ':after': page.after }) },
+        // One more than asked: whether there is a next page, without an empty last page.
+        Limit: page.limit + 1,
+      }),
+    );
+    // KEYS_ONLY index: the keys name the items; one BatchGetItem (100 keys a request) reads them.
+    const keys = (Items ?? []).slice(0, page.limit);
+    const items = await this.batchGet(keys.map((k) => itemKey(String(k[TABLE_SCHEMA.partitionKey]), String(k[TABLE_SCHEMA.sortKey]))));
+    const events = items.map(storedOfItem).sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
+    const last = keys.at(-1);
+    return (Items ?? []).length > page.limit && last !== undefined ? { events, next: String(last[TABLE_SCHEMA.byBucketIndex.sortKey]) } : { events };
+  }
+
   async count(): Promise<number> {
     return (await this.digest()).entries.reduce((n, e) => n + e.count, 0);
+  }
+
+  async saveBackfill(progress: BackfillProgress): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...itemKey(ITEM_KEYS.backfillPk, progress.peer),
+            [TABLE_SCHEMA.typeAttribute]: 'backfill',
+            ...progress,
+            // Not `bucket`: that name is the bucket index's key, which only event items carry.
+            bucket: undefined,
+            copyBucket: progress.bucket,
+            position: backfillPosition(progress),
+          },
+          // Forward only: a run that finds the record further along is a stale, concurrent one.
+          ConditionExpression: 'attribute_not_exists(#pk) OR #pos <= :pos',
+          ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey, '#pos': 'position' },
+          ExpressionAttributeValues: { ':pos': backfillPosition(progress) },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  async backfills(): Promise<BackfillProgress[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey },
+      ExpressionAttributeValues: { ':pk': ITEM_KEYS.backfillPk },
+      ConsistentRead: true,
+    });
+    return items.map((i): BackfillProgress => ({
+      peer: String(i['peer']),
+      phase: String(i['phase']) as BackfillPhase,
+      bucket: Number(i['copyBucket']),
+      buckets: Number(i['buckets']),
+      ...(i['after'] === undefined ? {} : { after: String(i['after']) }),
+      read: Number(i['read']),
+      copied: Number(i['copied']),
+      startedAt: Number(i['startedAt']),
+      updatedAt: Number(i['updatedAt']),
+      ...(i['finishedAt'] === undefined ? {} : { finishedAt: Number(i['finishedAt']) }),
+    }));
   }
 
   async recordDelivery(batch: DeliveryBatch): Promise<void> {

@@ -23,6 +23,10 @@
  *            inbound link `from` -> this region: `type`='link', `from`, `receivedAt`, `originAt`,
  *            `lagMs`, `events`. Written by ingest once per batch; read by `GET /status`.
  * - stats:   pk `STATS`, sk `REFUSED` — counters of refused events by reason (`ADD`).
+ * - backfill: pk `BACKFILL`, sk `<peer>` — a new region's backfill from that peer
+ *            (`ports/backfill-progress.ts`): `type`='backfill', `phase`, `copyBucket` (not `bucket`: the bucket index's key), `after`, `read`,
+ *            `copied`, `startedAt`, `updatedAt`, `finishedAt`, and `position`, the sortable text
+ *            a save is conditional on (it never moves back). One Query lists every peer's.
  * Only event items carry `origin`, `eid` and `bucket`, so the replicator's stream filter and the
  * id and bucket indexes never see the others.
  *
@@ -59,4 +63,5 @@ export const ITEM_KEYS = {
   linkSk: 'LINK',
   statsPk: 'STATS',
   refusedSk: 'REFUSED',
+  backfillPk: 'BACKFILL',
 } as const;

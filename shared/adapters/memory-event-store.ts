@@ -16,7 +16,8 @@
 import { DEFAULT_BUCKETS, bucketOf, compareEvents, digestOf, eventSortKey } from '../domain/index.ts';
 import type { HeadPosition, WallClock } from '../domain/index.ts';
 import type { Digest, MeshEvent, Receipt, ReceiptVia, StoredEvent } from '../domain/types.ts';
-import type { AppendResult, Arrival, DeliveryBatch, EventStore, LinkDelivery, Page, PageRequest, StreamState } from '../ports/event-store.ts';
+import type { AppendResult, Arrival, BackfillProgress, DeliveryBatch, EventStore, LinkDelivery, Page, PageRequest, StreamState } from '../ports/event-store.ts';
+import { backfillPosition } from '../ports/backfill-progress.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
 import { streamOf } from '../ports/stream.ts';
 import type { StreamId } from '../ports/stream.ts';
@@ -44,6 +45,7 @@ export class MemoryEventStore implements EventStore {
   private readonly streamData = new Map<StreamId, StreamData>();
   private readonly links = new Map<string, LinkDelivery>();
   private readonly refused = new Map<string, number>();
+  private readonly backfillLog = new Map<string, BackfillProgress>();
 
   constructor(options: MemoryEventStoreOptions) {
     this.region = options.region;
@@ -123,8 +125,27 @@ export class MemoryEventStore implements EventStore {
     return [...this.byId.keys()].filter((id) => bucketOf(id, buckets) === bucket).sort();
   }
 
+  async eventsInBucket(bucket: number, page: { readonly limit: number; readonly after?: string }): Promise<{ events: StoredEvent[]; next?: string }> {
+    const after = page.after ?? '';
+    const ids = [...this.byId.keys()].filter((id) => id > after && bucketOf(id, DEFAULT_BUCKETS) === bucket).sort();
+    const events = ids.slice(0, page.limit).map((id) => this.byId.get(id) as StoredEvent);
+    const last = events.at(-1);
+    return ids.length > page.limit && last !== undefined ? { events, next: last.event.id } : { events };
+  }
+
   async count(): Promise<number> {
     return this.byId.size;
+  }
+
+  async saveBackfill(progress: BackfillProgress): Promise<boolean> {
+    const stored = this.backfillLog.get(progress.peer);
+    if (stored !== undefined && backfillPosition(stored) > backfillPosition(progress)) return false;
+    this.backfillLog.set(progress.peer, { ...progress });
+    return true;
+  }
+
+  async backfills(): Promise<BackfillProgress[]> {
+    return [...this.backfillLog.values()].sort((a, b) => (a.peer < b.peer ? -1 : 1)).map((p) => ({ ...p }));
   }
 
   async recordDelivery(batch: DeliveryBatch): Promise<void> {

@@ -196,6 +196,39 @@ export interface RegionStatus {
   readonly digest: Digest;
   /** Events this region refused from peers or repair, by reason (`clock-skew`, `untrusted-origin`), since the table was created. */
   readonly refused: Readonly<Record<string, number>>;
+  /** Only in a region that joined a running mesh: its backfill from its peers (see {@link BackfillStatus}). */
+  readonly backfill?: BackfillStatus;
+}
+
+/**
+ * A joining region's backfill in `GET /status`: `catching-up` until every peer's copy and the
+ * anti-entropy run after it are done. While catching up the region serves reads and writes, but
+ * may not hold every older event yet (like a region coming back from a partition).
+ *
+ * @example
+ * ```ts
+ * const b: BackfillStatus = { state: 'catching-up', peers: { 'eu-west-1': { phase: 'copy', bucket: 12, buckets: 64, progress: 0.1875, read: 1200, copied: 1180, startedAt: 1, updatedAt: 2 } } };
+ * ```
+ */
+export interface BackfillStatus {
+  readonly state: 'catching-up' | 'done';
+  /** By source peer. */
+  readonly peers: Readonly<Record<string, BackfillPeerStatus>>;
+}
+
+/** One peer's backfill: where the copy is (`bucket` of `buckets`), what it read and stored, when. */
+export interface BackfillPeerStatus {
+  readonly phase: 'copy' | 'repair' | 'done';
+  readonly bucket: number;
+  readonly buckets: number;
+  /** Share of the copy done, 0..1 (buckets hold about as many events each): 1 from the repair phase on. */
+  readonly progress: number;
+  /** Events read from the peer, and stored here by the backfill (the rest had arrived already). */
+  readonly read: number;
+  readonly copied: number;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+  readonly finishedAt?: number;
 }
 
 /** The state of an account as the fold keeps it (re-exported for clients). */

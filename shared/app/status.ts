@@ -12,9 +12,9 @@
  */
 import { NotFoundError, ValidationError, parseHlc } from '../domain/index.ts';
 import type { MeshEvent, WallClock } from '../domain/index.ts';
-import type { EventStore, LinkDelivery } from '../ports/event-store.ts';
+import type { BackfillProgress, EventStore, LinkDelivery } from '../ports/event-store.ts';
 import type { LinkControl, LinkState } from '../ports/link-control.ts';
-import type { LinkLag, LinkStatus, RegionStatus } from './answers.ts';
+import type { BackfillPeerStatus, BackfillStatus, LinkLag, LinkStatus, RegionStatus } from './answers.ts';
 
 export interface RegionStatusOptions {
   readonly region: string;
@@ -43,7 +43,7 @@ export class RegionStatusService {
   async status(): Promise<RegionStatus> {
     let linksError: string | undefined;
     let lagError: string | undefined;
-    const [links, deliveries, digest, refused] = await Promise.all([
+    const [links, deliveries, digest, refused, backfills] = await Promise.all([
       this.links.links().catch((e: unknown): LinkState[] => {
         linksError = e instanceof Error ? e.message : String(e);
         return [];
@@ -54,7 +54,9 @@ export class RegionStatusService {
       }),
       this.store.digest(),
       this.store.refusals(),
+      this.store.backfills(),
     ]);
+    const backfill = backfillStatus(backfills);
     const lagOf = new Map(deliveries.map((d): [string, LinkLag] => [d.from, { lastMs: d.lagMs, at: d.receivedAt, originAt: d.originAt, events: d.events }]));
     return {
       region: this.region,
@@ -68,6 +70,7 @@ export class RegionStatusService {
       events: digest.entries.reduce((n, e) => n + e.count, 0),
       digest,
       refused,
+      ...(backfill === undefined ? {} : { backfill }),
     };
   }
 
@@ -96,4 +99,35 @@ export class RegionStatusService {
     if (from === to) throw new ValidationError('bad-request', 'from and to must be different regions');
     return this.links.setLink(from as string, to as string, enabled);
   }
+}
+
+/**
+ * The `backfill` field of `GET /status` from the progress records (undefined: this region never
+ * backfilled, it was there from the start).
+ *
+ * @example
+ * ```ts
+ * backfillStatus([{ peer: 'eu-west-1', phase: 'copy', bucket: 16, buckets: 64, read: 10, copied: 9, startedAt: 1, updatedAt: 2 }]);
+ * // { state: 'catching-up', peers: { 'eu-west-1': { phase: 'copy', bucket: 16, buckets: 64, progress: 0.25, … } } }
+ * ```
+ */
+export function backfillStatus(records: readonly BackfillProgress[]): BackfillStatus | undefined {
+  if (records.length === 0) return undefined;
+  const peers = Object.fromEntries(
+    records.map((r): [string, BackfillPeerStatus] => [
+      r.peer,
+      {
+        phase: r.phase,
+        bucket: r.bucket,
+        buckets: r.buckets,
+        progress: r.phase === 'copy' ? r.bucket / r.buckets : 1,
+        read: r.read,
+        copied: r.copied,
+        startedAt: r.startedAt,
+        updatedAt: r.updatedAt,
+        ...(r.finishedAt === undefined ? {} : { finishedAt: r.finishedAt }),
+      },
+    ]),
+  );
+  return { state: records.every((r) => r.phase === 'done') ? 'done' : 'catching-up', peers };
 }

@@ -23,11 +23,13 @@
 import type { FoldSnapshot } from '../domain/fold.ts';
 import type { HeadPosition } from '../domain/heads.ts';
 import type { Digest, MeshEvent, Receipt, ReceiptVia, StoredEvent } from '../domain/types.ts';
+import type { BackfillProgress } from './backfill-progress.ts';
 import type { DeliveryBatch, LinkDelivery } from './link-delivery.ts';
 import type { StreamId } from './stream.ts';
 
 export type { StreamId } from './stream.ts';
 export type { DeliveryBatch, LinkDelivery } from './link-delivery.ts';
+export type { BackfillPhase, BackfillProgress } from './backfill-progress.ts';
 export { HeadsMovedError } from './heads-moved-error.ts';
 
 /** Outcome of appending one event. A duplicate is not an error: it returns the receipt stored first. */
@@ -117,8 +119,25 @@ export interface EventStore {
   /** Ids of the events whose id falls in `bucket` of `buckets` (sorted). */
   idsInBucket(bucket: number, buckets?: number): Promise<string[]>;
 
+  /**
+   * A page of the events whose id falls in `bucket` (of DEFAULT_BUCKETS), with this region's
+   * receipts, in id order, starting after the id `after`; `next` is the last id of the page when
+   * there may be more. What a new region's backfill copies, a page at a time: on DynamoDB one
+   * Query of the (KEYS_ONLY) bucket index and one BatchGetItem of the page's items.
+   */
+  eventsInBucket(bucket: number, page: { readonly limit: number; readonly after?: string }): Promise<{ events: StoredEvent[]; next?: string }>;
+
   /** Number of events stored here. */
   count(): Promise<number>;
+
+  /**
+   * Saves the progress of this region's backfill from `progress.peer`, unless the stored record
+   * is further along (`backfillPosition`): answers false then, and stores nothing.
+   */
+  saveBackfill(progress: BackfillProgress): Promise<boolean>;
+
+  /** Every backfill recorded here, by peer; empty for a region that never backfilled. */
+  backfills(): Promise<BackfillProgress[]>;
 
   /**
    * Records a batch delivered over the link `batch.from` -> this region. The record never goes

@@ -367,6 +367,78 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       expect((after['untrusted-origin'] ?? 0) - (before['untrusted-origin'] ?? 0)).toBe(1);
     });
 
+    it('keeps backfill progress per peer, forward only: a save that would move it back is refused', async () => {
+      // Prepare
+      const peer = `peer-${randomUUID().slice(0, 8)}`;
+      const other = `peer-${randomUUID().slice(0, 8)}`;
+      const at = (phase: 'copy' | 'repair' | 'done', bucket: number, after?: string, copied = 0) => ({
+        peer, phase, bucket, buckets: 64, ...(after === undefined ? {} : { after }), read: copied + 1, copied, startedAt: 1_000, updatedAt: 2_000 + copied,
+      });
+      // Act
+      const saved = [
+        await store.saveBackfill(at('copy', 0)),
+        await store.saveBackfill(at('copy', 3, 'ab'.repeat(32), 10)),
+        await store.saveBackfill(at('copy', 3, 'aa'.repeat(32), 5)), // behind: refused
+        await store.saveBackfill(at('copy', 2, undefined, 4)), // behind: refused
+        await store.saveBackfill(at('copy', 3, 'ab'.repeat(32), 11)), // the same place again: fine
+        await store.saveBackfill({ ...at('copy', 0), peer: other }),
+      ];
+      // Assess
+      expect(saved).toEqual([true, true, false, false, true, true]);
+      const mine = (await store.backfills()).filter((p) => p.peer === peer || p.peer === other);
+      expect(mine).toEqual([at('copy', 3, 'ab'.repeat(32), 11), { ...at('copy', 0), peer: other }].sort((a, b) => (a.peer < b.peer ? -1 : 1)));
+      expect(await store.saveBackfill(at('repair', 64, undefined, 11))).toBe(true);
+      expect(await store.saveBackfill({ ...at('done', 64, undefined, 11), finishedAt: 3_000 })).toBe(true);
+      expect(await store.saveBackfill(at('copy', 63, 'ff'.repeat(32), 11))).toBe(false);
+      expect((await store.backfills()).find((p) => p.peer === peer)).toEqual({ ...at('done', 64, undefined, 11), finishedAt: 3_000 });
+    });
+
+    it('pages every event of every bucket in id order, with its receipt, each exactly once', async () => {
+      // Prepare: a few more events, so most buckets hold something
+      for (let i = 0; i < 40; i += 10) await batch(Array.from({ length: 10 }, (_, j) => setEvent(key(), i + j)));
+      // Act: every bucket, three events a page
+      await eventually(Math.max(settle, 1), async () => {
+        const seen: string[] = [];
+        for (let b = 0; b < DEFAULT_BUCKETS; b++) {
+          let after: string | undefined;
+          const inBucket: string[] = [];
+          for (let n = 0; n < 1_000; n++) {
+            const page = await store.eventsInBucket(b, { limit: 3, ...(after === undefined ? {} : { after }) });
+            expect(page.events.length).toBeLessThanOrEqual(3);
+            for (const s of page.events) {
+              expect(bucketOf(s.event.id)).toBe(b);
+              expect(s.receipt.eventId).toBe(s.event.id);
+            }
+            inBucket.push(...page.events.map((s) => s.event.id));
+            after = page.next;
+            if (after === undefined) break;
+          }
+          // Assess: in id order within the bucket
+          expect(inBucket).toEqual([...inBucket].sort());
+          seen.push(...inBucket);
+        }
+        expect(seen.length).toBe(all.size);
+        expect(new Set(seen)).toEqual(all);
+      });
+    });
+
+    it('resumes a bucket page after any id, stored or not, and answers an empty page past the end', async () => {
+      const e = setEvent(key(), 'cursor');
+      await append(e);
+      const b = bucketOf(e.id);
+      const expected = [...all].filter((id) => bucketOf(id) === b && id > e.id).sort();
+      await eventually(Math.max(settle, 1), async () => {
+        const fromStored = await store.eventsInBucket(b, { limit: 1_000, after: e.id });
+        expect(fromStored.events.map((s) => s.event.id)).toEqual(expected);
+        expect(fromStored.next).toBeUndefined();
+        // An id just below e's (not stored): the page starts with e.
+        const lastDigit = Number.parseInt(e.id.slice(63), 16);
+        const below = lastDigit === 0 ? undefined : `${e.id.slice(0, 63)}${(lastDigit - 1).toString(16)}`;
+        if (below !== undefined) expect((await store.eventsInBucket(b, { limit: 1, after: below })).events[0]?.event).toEqual(e);
+        expect(await store.eventsInBucket(b, { limit: 5, after: 'f'.repeat(64) })).toEqual({ events: [] });
+      });
+    });
+
     it('digests, buckets and counts every stored id (table-wide), without counting anything else', async () => {
       const extra = Array.from({ length: 5 }, (_, i) => setEvent(key(), i));
       for (const e of extra) await append(e);

@@ -103,6 +103,42 @@ describe('DynamoDB events table', () => {
     counted.destroy();
   });
 
+  it('pages a bucket with one Query of the bucket index and one BatchGetItem per page', async () => {
+    // Prepare: a fresh table of 300 events (about 5 a bucket); count the requests by command.
+    const own = `ecmesh-test-bucket-${randomUUID().slice(0, 8)}`;
+    await createEventsTable(dynamodb, own);
+    const counted = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
+    const commands: string[] = [];
+    counted.middlewareStack.add((next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize', name: 'countCommands' });
+    const writer = new DynamoEventStore({ client: dynamodb, table: own, region: 'us-east-1' });
+    const events = Array.from({ length: 300 }, (_, i) => setEvent(`k-${randomUUID()}`, i, { origin: 'eu-west-1' }));
+    const inZero = events.filter((e) => Number.parseInt(e.id.slice(0, 8), 16) % 64 === 0);
+    expect(inZero.length).toBeGreaterThan(1);
+    for (let i = 0; i < events.length; i += 100) await writer.appendBatch(events.slice(i, i + 100).map((event) => ({ event, via: { type: 'local' } })));
+    const store = new DynamoEventStore({ client: counted, table: own, region: 'us-east-1' });
+    // Act
+    const first = await store.eventsInBucket(0, { limit: inZero.length - 1 });
+    // Assess
+    expect(commands).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+    expect(first.events.map((s) => s.event.id)).toEqual(inZero.map((e) => e.id).sort().slice(0, inZero.length - 1));
+    expect(first.next).toBe(first.events.at(-1)?.event.id);
+    counted.destroy();
+    await dynamodb.send(new DeleteTableCommand({ TableName: own }));
+  });
+
+  it('keeps backfill progress out of the bucket index: the item has no `bucket` attribute', async () => {
+    await createEventsTable(dynamodb, table);
+    const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const peer = `peer-${randomUUID().slice(0, 8)}`;
+    await store.saveBackfill({ peer, phase: 'copy', bucket: 7, buckets: 64, read: 3, copied: 2, startedAt: 1, updatedAt: 2 });
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'BACKFILL' }, sk: { S: peer } }, ConsistentRead: true }));
+    expect(Item?.['bucket']).toBeUndefined();
+    expect(Item).toMatchObject({ type: { S: 'backfill' }, copyBucket: { N: '7' }, phase: { S: 'copy' } });
+  });
+
   it('keeps a link delivery in its own item, invisible to the stream filter and the indexes', async () => {
     // Prepare
     const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
