@@ -11,8 +11,11 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createClients } from '../adapters/clients.ts';
+import { DynamoEventStore } from '../adapters/dynamo-event-store.ts';
 import { UnavailableLinkControl } from '../adapters/unavailable-link-control.ts';
 import { readRegionConfig } from '../config/env.ts';
+import { tableName } from '../config/naming.ts';
+import type { EventStore } from '../ports/event-store.ts';
 import type { LinkControl } from '../ports/link-control.ts';
 import { memoize } from '../util/memoize.ts';
 import { createRegionDeps } from './wiring.ts';
@@ -27,6 +30,20 @@ export function depsFromEnv(
   // One SQS client per peer region, built once: the replicator sends into every peer's region.
   const sqsFor = memoize((region: string): SQSClient => createClients({ region, env }).sqs);
   return createRegionDeps(config, { ...clients, sqsFor }, links);
+}
+
+/**
+ * Read views of the peers' stores: each peer's table by its deterministic name, in its own region,
+ * one store per peer, built on first use. What repair and backfill read from.
+ *
+ * @example
+ * ```ts
+ * const peerStore = peerStoresFromEnv('ecmesh');
+ * await peerStore('eu-west-1').digest();
+ * ```
+ */
+export function peerStoresFromEnv(meshName: string, env: Readonly<Record<string, string | undefined>> = process.env): (peer: string) => EventStore {
+  return memoize((peer: string): EventStore => new DynamoEventStore({ client: createClients({ region: peer, env }).dynamodb, table: tableName(meshName, peer), region: peer }));
 }
 
 /** Memoises an async factory: a Lambda container builds its clients once, on the first event. */

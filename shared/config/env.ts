@@ -32,6 +32,10 @@ export const OPTIONAL_ENV = {
   retiredRegions: 'MESH_RETIRED_REGIONS',
   /** Largest lead (ms) of an ingested event's stamp over this region's clock (default 300000). */
   maxClockOffsetMs: 'MESH_MAX_CLOCK_OFFSET_MS',
+  /** Comma-separated peers a region that joined the mesh backfills from (functions/backfill.ts); default none. */
+  backfillFrom: 'MESH_BACKFILL_FROM',
+  /** Events per second a backfill reads at most (default: no cap). */
+  backfillRate: 'MESH_BACKFILL_RATE',
 } as const;
 
 export interface RegionConfig {
@@ -46,6 +50,10 @@ export interface RegionConfig {
   readonly retiredRegions?: readonly string[];
   /** Undefined: the domain's default (5 minutes). */
   readonly maxClockOffsetMs?: number;
+  /** Peers to backfill from (absent: none). */
+  readonly backfillFrom?: readonly string[];
+  /** Backfill rate cap, events/s (absent: none). */
+  readonly backfillRate?: number;
 }
 
 function jsonMap(raw: string | undefined, name: string): Record<string, string> {
@@ -70,6 +78,12 @@ export function readRegionConfig(env: Readonly<Record<string, string | undefined
   if (offset !== undefined && offset !== '' && !(/^\d+$/.test(offset) && Number(offset) > 0)) {
     throw new Error(`${OPTIONAL_ENV.maxClockOffsetMs} must be a positive integer of milliseconds, got ${JSON.stringify(offset)}`);
   }
+  const rate = env[OPTIONAL_ENV.backfillRate];
+  if (rate !== undefined && rate !== '' && !(/^\d+$/.test(rate) && Number(rate) > 0)) {
+    throw new Error(`${OPTIONAL_ENV.backfillRate} must be a positive integer of events per second, got ${JSON.stringify(rate)}`);
+  }
+  const backfillFrom = list(env[OPTIONAL_ENV.backfillFrom]);
+  for (const p of backfillFrom) if (!peers.includes(p)) throw new Error(`${OPTIONAL_ENV.backfillFrom}: ${p} is not one of ${ENV.peers} (${peers.join(', ')})`);
   return {
     meshName: env[ENV.meshName] ?? DEFAULT_MESH_NAME,
     region: need(ENV.region),
@@ -80,5 +94,7 @@ export function readRegionConfig(env: Readonly<Record<string, string | undefined
     account: env[ENV.account] ?? '000000000000',
     retiredRegions: list(env[OPTIONAL_ENV.retiredRegions]),
     ...(offset === undefined || offset === '' ? {} : { maxClockOffsetMs: Number(offset) }),
+    ...(backfillFrom.length === 0 ? {} : { backfillFrom }),
+    ...(rate === undefined || rate === '' ? {} : { backfillRate: Number(rate) }),
   };
 }
