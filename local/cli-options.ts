@@ -3,7 +3,8 @@
  *
  * Flags (or env): `--regions a,b,c` (MESH_REGIONS), `--port 3001` (MESH_PORT; region i on port+i,
  * 0 = free ports), `--data-dir DIR` (MESH_DATA_DIR; keep the data on disk) or `--in-memory` (the
- * default), `--mesh NAME` (MESH_NAME), `--dynamodb URL` (MESH_DYNAMODB_ENDPOINT; reuse a running
+ * default), `--mesh NAME` (MESH_NAME), `--retired-regions a,b` (MESH_RETIRED_REGIONS; regions retired
+ * earlier whose events the tables still hold, e.g. after `mesh region remove` with `--data-dir`), `--dynamodb URL` (MESH_DYNAMODB_ENDPOINT; reuse a running
  * DynamoDB), `--sqs-port N` (MESH_SQS_PORT), `--verbose` (handlers log at INFO).
  *
  * @example
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import type { MeshOptions } from './cloud.ts';
 
 export const USAGE = `usage: npm start -- [--regions a,b,c] [--port 3001] [--data-dir DIR | --in-memory] [--mesh NAME]
-                    [--dynamodb URL] [--sqs-port N] [--verbose]`;
+                    [--retired-regions a,b] [--dynamodb URL] [--sqs-port N] [--verbose]`;
 
 /** Turns argv and env into mesh options; throws a usage message on a bad value. */
 export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): MeshOptions {
@@ -24,6 +25,7 @@ export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<st
     args: [...argv],
     options: {
       regions: { type: 'string' },
+      'retired-regions': { type: 'string' },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       'in-memory': { type: 'boolean' },
@@ -43,7 +45,9 @@ export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<st
     return n;
   };
   const regionsRaw = values.regions ?? env['MESH_REGIONS'];
-  const regions = regionsRaw?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = (raw: string | undefined): string[] | undefined => raw?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const regions = list(regionsRaw);
+  const retiredRegions = list(values['retired-regions'] ?? env['MESH_RETIRED_REGIONS']);
   const dataDir = values['in-memory'] === true ? undefined : (values['data-dir'] ?? env['MESH_DATA_DIR']);
   const basePort = int(values.port ?? env['MESH_PORT'], '--port');
   const sqsPort = int(values['sqs-port'] ?? env['MESH_SQS_PORT'], '--sqs-port');
@@ -51,6 +55,7 @@ export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<st
   const dynamodbEndpoint = values.dynamodb ?? env['MESH_DYNAMODB_ENDPOINT'];
   return {
     ...(regions === undefined || regions.length === 0 ? {} : { regions }),
+    ...(retiredRegions === undefined || retiredRegions.length === 0 ? {} : { retiredRegions }),
     ...(basePort === undefined ? {} : { basePort }),
     ...(sqsPort === undefined ? {} : { sqsPort }),
     ...(dataDir === undefined || dataDir === '' ? {} : { dataDir }),

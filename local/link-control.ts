@@ -37,6 +37,19 @@ export class LocalLinkControl implements LinkControl {
     this.#links.set(`${link.from}>${link.to}`, link);
   }
 
+  /**
+   * Forgets the link `from -> to` (a region left the mesh): it is no longer listed or switchable.
+   * Stopping its poller is the caller's business.
+   *
+   * @example
+   * ```ts
+   * links.unregister('us-east-1', 'eu-west-1');
+   * ```
+   */
+  unregister(from: string, to: string): void {
+    this.#links.delete(`${from}>${to}`);
+  }
+
   /** Resolves once the change holds: after a disable, the link delivers nothing more. */
   async setLink(from: string, to: string, enabled: boolean): Promise<LinkState> {
     const link = this.#link(from, to);

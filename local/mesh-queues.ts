@@ -83,6 +83,24 @@ export async function createMeshQueues(
   regions: readonly string[],
   overrides: QueueOverrides = {},
 ): Promise<MeshQueues> {
+  return createLinkQueues(clients, mesh, links(regions), overrides);
+}
+
+/**
+ * Creates (idempotently) the queue and DLQ of each of `pairs`, as {@link createMeshQueues} does for
+ * a whole mesh: what a region joining a running mesh needs (its links to and from every region).
+ *
+ * @example
+ * ```ts
+ * const added = await createLinkQueues(clientOf, 'ecmesh', [{ from: 'ap-northeast-1', to: 'us-east-1' }, { from: 'us-east-1', to: 'ap-northeast-1' }]);
+ * ```
+ */
+export async function createLinkQueues(
+  clients: SqsClients,
+  mesh: string,
+  pairs: ReadonlyArray<{ readonly from: string; readonly to: string }>,
+  overrides: QueueOverrides = {},
+): Promise<MeshQueues> {
   const clientOf = typeof clients === 'function' ? clients : (): SQSClient => clients;
   const retention = String(QUEUE_SETTINGS.retentionSeconds);
   const byLink = new Map<string, LinkQueues>();
@@ -95,7 +113,7 @@ export async function createMeshQueues(
     }
   };
   const results = await Promise.allSettled(
-    links(regions).map(async ({ from, to }) => {
+    pairs.map(async ({ from, to }) => {
       const client = clientOf(to);
       const dlq = await createQueue(client, deadLetterQueueName(mesh, from, to), { MessageRetentionPeriod: retention });
       if (dlq.created) createdDlqs.push({ region: to, url: dlq.url });

@@ -2,7 +2,8 @@
  * The local API Gateway of one region: an HTTP server that turns each request into an HTTP API
  * (payload 2.0, `$default` route) event for the api Lambda and writes its result back, answers
  * CORS preflights itself (as a CORS-configured HTTP API does), so the GUI served by one region
- * can call every other region, and serves the GUI folder at `/ui/`.
+ * can call every other region, and serves the GUI folder at `/ui/`. The local cloud may claim some
+ * paths itself (`routes`: its admin routes, which no API Gateway has).
  *
  * @example
  * ```ts
@@ -38,8 +39,29 @@ export interface HttpGatewayOptions {
   readonly staticDir?: string;
   /** Extra read-only JSON documents served by the gateway itself, e.g. `/local/mesh`. */
   readonly documents?: Readonly<Record<string, () => unknown>>;
+  /**
+   * Routes the local cloud serves itself, before the api Lambda (the admin routes that add and
+   * remove regions): an answer claims the request, undefined passes it on.
+   */
+  readonly routes?: LocalRoutes;
   readonly log?: (line: string) => void;
 }
+
+/** A request to a local route: method, path (no query) and the raw body. */
+export interface LocalRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: Buffer;
+}
+
+/** A local route's JSON answer; `after` runs once the response has been sent. */
+export interface LocalAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly after?: () => void;
+}
+
+export type LocalRoutes = (request: LocalRequest) => Promise<LocalAnswer | undefined>;
 
 /** The started gateway: its URL and port, and a stop that also ends open connections. */
 export type HttpGateway = ListeningServer;
@@ -102,6 +124,12 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     const body = await readBody(req);
     if (body === undefined) {
       send(res, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Request Entity Too Large' }));
+      return;
+    }
+    const local = await options.routes?.({ method, path, body });
+    if (local !== undefined) {
+      if (local.after !== undefined) res.once('finish', local.after);
+      send(res, local.status, { 'content-type': 'application/json; charset=utf-8', 'apigw-requestid': requestId }, JSON.stringify(local.body));
       return;
     }
     const event = toApiGatewayEvent({

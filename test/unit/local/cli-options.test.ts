@@ -22,6 +22,12 @@ describe('npm start options', () => {
     expect(meshOptionsFrom([], env)).toMatchObject({ regions: ['x', 'y'], basePort: 5000, dataDir: '/env', meshName: 'envmesh' });
   });
 
+  it('reads the retired regions, from the flag or MESH_RETIRED_REGIONS', () => {
+    expect(meshOptionsFrom(['--retired-regions', 'sa-east-1, ca-central-1'], { MESH_RETIRED_REGIONS: 'x' }).retiredRegions).toEqual(['sa-east-1', 'ca-central-1']);
+    expect(meshOptionsFrom([], { MESH_RETIRED_REGIONS: 'us-east-1' }).retiredRegions).toEqual(['us-east-1']);
+    expect(meshOptionsFrom([], { MESH_RETIRED_REGIONS: '' }).retiredRegions).toBeUndefined();
+  });
+
   it('keeps data in memory when asked, whatever the environment says', () => {
     // Act
     const options = meshOptionsFrom(['--in-memory'], { MESH_DATA_DIR: '/env' });
