@@ -33,6 +33,7 @@ provenance and operations
   partition FROM TO [--both] stop delivery from FROM into TO (--both: and back)
   heal FROM TO [--both]      resume delivery from FROM into TO (--both: and back)
   heal --all                 resume every link between this region and its peers
+  region add|remove|list     grow or shrink a running local cloud (mesh region --help)
 
 options
   --url URL        the region's API (default: $MESH_URL, else http://127.0.0.1:3001)

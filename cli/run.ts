@@ -17,6 +17,7 @@ import { parseArgs, UsageError } from './args.ts';
 import type { Command, Invocation } from './args.ts';
 import { formatAccount, formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatement, formatStatus, formatWrite } from './format.ts';
 import { HELP } from './help.ts';
+import { isRegionCommand, runRegionCommand } from './region.ts';
 
 /** Where the CLI reads its environment and writes its output. */
 export interface CliIo {
@@ -39,6 +40,8 @@ export type ExitCode = 0 | 1 | 2;
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  // `mesh region …` talks to the local cloud's admin routes: its own file, its own options.
+  if (isRegionCommand(argv)) return runRegionCommand(argv, io);
   let invocation: Invocation;
   try {
     invocation = parseArgs(argv, io.env);
