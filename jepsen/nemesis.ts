@@ -25,8 +25,8 @@ import type { JepsenClient } from './client.ts';
 
 export type FaultKind = 'isolate' | 'split' | 'one-way' | 'flap';
 
-/** `partition` rotates through every kind; `none` injects nothing. */
-export type NemesisMode = 'partition' | 'none' | FaultKind;
+/** `partition` rotates through every kind; `none` injects nothing; `membership` adds and retires a region (nemesis-membership.ts). */
+export type NemesisMode = 'partition' | 'none' | 'membership' | FaultKind;
 
 /**
  * Every accepted `--nemesis` value.
@@ -36,7 +36,7 @@ export type NemesisMode = 'partition' | 'none' | FaultKind;
  * NEMESIS_MODES.includes('flap'); // true
  * ```
  */
-export const NEMESIS_MODES: readonly NemesisMode[] = ['partition', 'none', 'isolate', 'split', 'one-way', 'flap'];
+export const NEMESIS_MODES: readonly NemesisMode[] = ['partition', 'none', 'isolate', 'split', 'one-way', 'flap', 'membership'];
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -49,7 +49,8 @@ export interface Fault {
 /** A nemesis window as the report shades it: from the `start` op to the `stop` op (ns). */
 export interface NemesisWindow {
   readonly description: string;
-  readonly kind: FaultKind;
+  /** A link fault, or a region joining or leaving (`membership`). */
+  readonly kind: FaultKind | 'membership';
   readonly start: number;
   readonly end: number;
 }
@@ -99,7 +100,7 @@ export function fault(regions: readonly string[], kind: FaultKind, i: number): F
  * ```
  */
 export function planFaults(regions: readonly string[], mode: NemesisMode, count: number): Fault[] {
-  if (mode === 'none' || regions.length < 2) return [];
+  if (mode === 'none' || mode === 'membership' || regions.length < 2) return [];
   const kinds: FaultKind[] = mode === 'partition' ? ['isolate', 'split', 'one-way', 'flap'] : [mode];
   return Array.from({ length: count }, (_, i) => fault(regions, kinds[i % kinds.length] as FaultKind, Math.floor(i / kinds.length) + i));
 }
@@ -224,6 +225,7 @@ export function nemesisWindows(history: ReadonlyArray<{ process: unknown; type: 
   return out.sort((a, b) => a.start - b.start);
 }
 
-function kindOf(description: string): FaultKind {
+function kindOf(description: string): FaultKind | 'membership' {
+  if (/^(add|retire) region /.test(description)) return 'membership';
   return description.startsWith('isolate') ? 'isolate' : description.startsWith('split') ? 'split' : description.startsWith('flap') ? 'flap' : 'one-way';
 }

@@ -18,6 +18,7 @@ import type { Workload } from './workloads/workload.ts';
 import { JepsenClient } from './client.ts';
 import { Recorder } from './recorder.ts';
 import { healAll, planFaults, runNemesis } from './nemesis.ts';
+import { JOINING_REGIONS, RegionPool, runMembershipNemesis } from './nemesis-membership.ts';
 import { confirmMissing, readFinalStates } from './final-reads.ts';
 import { registerWorkload } from './workloads/register.ts';
 import { bankWorkload } from './workloads/bank.ts';
@@ -46,6 +47,8 @@ export interface RunOptions {
   /** Keys or accounts (default 3). */
   readonly keys?: number;
   readonly seed?: number;
+  /** The `membership` nemesis: the region that joins (default the first free of JOINING_REGIONS) and the one retired (default the first endpoint). */
+  readonly membership?: { readonly add?: string; readonly remove?: string };
   /** Prefix of keys and accounts (default: unique per run). */
   readonly prefix?: string;
   readonly signer?: RequestSigner;
@@ -113,27 +116,37 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
   log(`${options.workload}: ${concurrency} workers on ${clients.map((c) => c.region).join(', ')} for ${options.timeS} s, nemesis ${options.nemesis}`);
 
   const stagger = options.staggerMs ?? 10;
+  // The regions serving: the membership nemesis adds and retires one while the workers run.
+  const pool = new RegionPool(clients);
   const worker = async (w: number): Promise<void> => {
-    const client = clients[w % clients.length] as JepsenClient;
     let process = w;
     while (recorder.elapsed() / 1e6 < loadMs) {
-      const done = await client.perform(recorder, process, workload.next(random));
+      const done = await pool.pick(w).perform(recorder, process, workload.next(random));
       // An unknown outcome may still be in flight: continue as a fresh process, as Jepsen does.
       if (done.type === 'info') process += concurrency;
       await sleep(random() * 2 * stagger);
     }
   };
-  const nemesis = runNemesis({
-    endpoints: clients, recorder, faults, startMs: Math.min(2000, loadMs / 10), faultMs, gapMs, untilMs: loadMs - gapMs,
-  });
+  const nemesis = options.nemesis === 'membership'
+    ? runMembershipNemesis({
+      pool, recorder,
+      add: options.membership?.add ?? JOINING_REGIONS.find((r) => !clients.some((c) => c.region === r)) ?? 'joining-1',
+      remove: options.membership?.remove ?? (clients[0] as JepsenClient).region,
+      addAtMs: loadMs / 5, removeAtMs: loadMs / 2,
+      makeClient: (region, url) => new JepsenClient({ region, url, timeoutMs, ...(options.signer ? { signer: options.signer } : {}) }),
+    })
+    : runNemesis({
+      endpoints: clients, recorder, faults, startMs: Math.min(2000, loadMs / 10), faultMs, gapMs, untilMs: loadMs - gapMs,
+    });
   const [windows] = await Promise.all([nemesis, Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)))]);
   const loadEnd = recorder.elapsed();
-  const healErrors = await healAll(clients);
+  const healErrors = await healAll(pool.active);
   if (healErrors.length > 0) log(`heal failed on: ${healErrors.join('; ')}`);
   log(`load done: ${recorder.history.length} ops; healed; quiet for ${quietS} s`);
   await sleep(quietS * 1000);
   const quietEnd = recorder.elapsed();
-  const readers = options.endpoints.map((e) => new JepsenClient({ ...e, timeoutMs: Math.max(timeoutMs, 10_000), ...(options.signer ? { signer: options.signer } : {}) }));
+  // The regions serving at the end: a retired region's acknowledged writes must be in each of them.
+  const readers = pool.active.map((c) => new JepsenClient({ region: c.region, url: c.mesh.baseUrl, timeoutMs: Math.max(timeoutMs, 10_000), ...(options.signer ? { signer: options.signer } : {}) }));
   const history = [...recorder.history];
   const final = await confirmMissing(
     await readFinalStates({ clients: readers, workload: options.workload, keys: workload.keys, recorder, settleMs: (options.settleS ?? 30) * 1000 }),
