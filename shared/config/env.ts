@@ -24,6 +24,8 @@ export const ENV = {
   inboundQueueUrls: 'MESH_INBOUND_QUEUE_URLS',
   /** AWS account id (for computing ARNs of peers' resources). */
   account: 'MESH_ACCOUNT',
+  /** Comma-separated regions retired from the mesh (empty: none): still accepted as an event's origin. */
+  retiredRegions: 'MESH_RETIRED_REGIONS',
 } as const;
 
 export interface RegionConfig {
