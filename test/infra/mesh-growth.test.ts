@@ -4,7 +4,8 @@
  * policies, the ingest mapping, two alarms) plus in-place updates of what must know the new peer
  * (function environments, role policies, the /status throttle). No existing table, queue or
  * mapping changes, so none is replaced and no partitioned link is re-enabled by the deploy.
- * Shrinking back is the same diff read the other way.
+ * Retiring the region again (4 -> 3, with it in `-c retiredRegions`) removes exactly that link
+ * from each remaining stack and replaces nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inboundQueueName, tableName } from '../../shared/config/naming.ts';
@@ -57,15 +58,23 @@ function diff(before: Record<string, CfnResource>, after: Record<string, CfnReso
 
 let before: SynthesizedMesh;
 let after: SynthesizedMesh;
+let retired: SynthesizedMesh;
 const diffs = new Map<string, StackDiff>();
+const shrinks = new Map<string, StackDiff>();
 const resourcesOf = (m: SynthesizedMesh, region: string) => (m.template(region).toJSON() as { Resources: Record<string, CfnResource> }).Resources;
 
 beforeAll(() => {
   before = synthMesh({ regions: BEFORE });
   after = synthMesh({ regions: AFTER });
-  for (const region of BEFORE) diffs.set(region, diff(resourcesOf(before, region), resourcesOf(after, region)));
-  for (const [region, d] of diffs) {
-    console.info(`infra: 3 -> 4 regions, ${region}: +${Object.keys(d.added).length} added, ~${Object.keys(d.changed).length} updated in place, -${d.removed.length} removed`);
+  retired = synthMesh({ regions: BEFORE, retiredRegions: [NEW] });
+  for (const region of BEFORE) {
+    diffs.set(region, diff(resourcesOf(before, region), resourcesOf(after, region)));
+    shrinks.set(region, diff(resourcesOf(after, region), resourcesOf(retired, region)));
+  }
+  for (const [label, all] of [['3 -> 4', diffs], ['4 -> 3 (retired)', shrinks]] as const) {
+    for (const [region, d] of all) {
+      console.info(`infra: ${label} regions, ${region}: +${Object.keys(d.added).length} added, ~${Object.keys(d.changed).length} updated in place, -${d.removed.length} removed`);
+    }
   }
 }, 240_000);
 
@@ -118,5 +127,15 @@ describe(`3 -> 4 regions (adding ${NEW})`, () => {
         for (const key of REPLACING[r.Type] ?? []) expect(now[id]?.Properties?.[key], `${id}.${key}`).toEqual(r.Properties?.[key]);
       }
     });
+  });
+});
+
+describe(`4 -> 3 regions (retiring ${NEW}, kept in retiredRegions)`, () => {
+  it.each(BEFORE)('%s: removes exactly the link from the retired region, adds nothing, replaces nothing', (region) => {
+    const d = shrinks.get(region)!;
+    expect(d.added).toEqual({});
+    expect(d.removed.sort()).toEqual(Object.keys(diffs.get(region)!.added).sort());
+    expect(Object.keys(d.changed).sort()).toEqual(Object.keys(diffs.get(region)!.changed).sort());
+    for (const c of Object.values(d.changed)) expect(c.keys.filter((k) => (REPLACING[c.type] ?? []).includes(k))).toEqual([]);
   });
 });
