@@ -19,3 +19,6 @@ export * from './bank.ts';
 export * from './trail.ts';
 export * from './digest.ts';
 export * from './escrow-event.ts';
+export * from './escrow-errors.ts';
+export * from './escrow.ts';
+export * from './escrow-spendable.ts';
