@@ -43,10 +43,10 @@ export const ESCROW_KINDS: readonly EscrowKind[] = Object.freeze(['escrow-open',
  * const p: EscrowTransferPayload = { to: 'eu-west-1', amount: 250 };
  * ```
  */
-export interface EscrowTransferPayload {
+export type EscrowTransferPayload = {
   readonly to: string;
   readonly amount: number;
-}
+};
 
 /**
  * Payload of an `escrow-request`: the rights the origin wants to hold (its latest request replaces
@@ -57,9 +57,9 @@ export interface EscrowTransferPayload {
  * const p: EscrowRequestPayload = { want: 500 };
  * ```
  */
-export interface EscrowRequestPayload {
+export type EscrowRequestPayload = {
   readonly want: number;
-}
+};
 
 /**
  * True for the five escrow kinds.

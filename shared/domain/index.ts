@@ -22,3 +22,5 @@ export * from './escrow-event.ts';
 export * from './escrow-errors.ts';
 export * from './escrow.ts';
 export * from './escrow-spendable.ts';
+export * from './escrow-demand.ts';
+export * from './rebalance.ts';
