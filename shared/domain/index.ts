@@ -24,3 +24,4 @@ export * from './escrow.ts';
 export * from './escrow-spendable.ts';
 export * from './escrow-demand.ts';
 export * from './rebalance.ts';
+export * from './account-mode.ts';
