@@ -1,11 +1,13 @@
 /**
  * The rights a region can *prove* it holds when its view of an escrow account has a gap (a known
- * event names a parent not yet received). The no-bounce argument in `escrow.ts` needs the check
- * to run on a causally closed view: with a gap, the replay may bounce a transfer that the full
- * history applies (its origin's earlier events are missing), which can bounce one of this
- * region's own withdrawals in the view, which would overstate its rights. So with a gap the
- * region counts its own events at face value (it wrote them all, and each passed its check) and
- * only those incoming transfers that the replay of the gap-free part applies.
+ * event names a parent not yet received). The replay of a view with a gap can overstate them: it
+ * may bounce a transfer into the region that the full history applies (the sender's earlier
+ * credits are missing here), hence bounce one of the region's own withdrawals, hence count that
+ * money twice. So with a gap a region counts every event at face value instead: its own
+ * deposits, withdrawals and transfers out (it wrote them all, each passed its check, so each is
+ * applied in every causally closed history), and every transfer into it that it knows of (each
+ * passed its sender's check, so the same holds). The merged history holds all of these and maybe
+ * more transfers in, so its rights are at least this.
  *
  * @example
  * ```ts
@@ -17,7 +19,7 @@
 import type { EscrowTransferPayload } from './escrow-event.ts';
 import { isEscrowKind } from './escrow-event.ts';
 import type { EscrowFold } from './escrow.ts';
-import { ESCROW_FOLD, regionOf, rightsOf } from './escrow.ts';
+import { ESCROW_FOLD, rightsOf } from './escrow.ts';
 import { sortedUnique } from './event.ts';
 import type { MeshEvent } from './types.ts';
 
@@ -61,13 +63,13 @@ export function hasGap(events: Iterable<MeshEvent>): boolean {
 }
 
 /**
- * The rights of `region` in escrow `account` that hold in every history containing `events`,
- * provided `events` holds every event `region` wrote (a region keeps what it wrote):
+ * The rights of `region` in escrow `account` that hold in every causally closed history
+ * containing `events`, provided `events` holds every event `region` wrote (a region keeps what it
+ * wrote) and every region runs the checks:
  *
  * - without a gap: its rights in the replay (exact);
- * - with a gap: its own deposits − its own withdrawals and transfers out (all of them, applied
- *   or not in this view: each passed its check, so each is applied in the closed history), plus
- *   the transfers into it that the replay of {@link causalCore} applies.
+ * - with a gap: at face value, its own deposits − its own withdrawals and transfers out + the
+ *   transfers into it known here, whether this view's replay applies them or not.
  *
  * May be below zero with a gap (transfers it relied on are missing here); a check then refuses.
  *
@@ -80,15 +82,15 @@ export function spendableRights(account: string, events: Iterable<MeshEvent>, re
   const mine: MeshEvent[] = [];
   for (const e of events) if (e.key === account && isEscrowKind(e.kind)) mine.push(e);
   const all = sortedUnique(mine);
-  const core = causalCore(all);
-  const replay = (es: readonly MeshEvent[]) => es.reduce((s, e) => fold.step(s, e), fold.initial);
-  if (core.length === all.length) return rightsOf(replay(all), region);
-  let own = 0n;
+  if (causalCore(all).length === all.length) return rightsOf(all.reduce((s, e) => fold.step(s, e), fold.initial), region);
+  let rights = 0n;
   for (const e of all) {
+    const transfer = e.kind === 'escrow-transfer' ? (e.payload as EscrowTransferPayload) : undefined;
+    if (transfer !== undefined && transfer.to === region) rights += BigInt(transfer.amount);
     if (e.origin !== region) continue;
-    if (e.kind === 'escrow-deposit') own += BigInt(e.payload as number);
-    else if (e.kind === 'escrow-withdraw') own -= BigInt(e.payload as number);
-    else if (e.kind === 'escrow-transfer') own -= BigInt((e.payload as unknown as EscrowTransferPayload).amount);
+    if (e.kind === 'escrow-deposit') rights += BigInt(e.payload as number);
+    else if (e.kind === 'escrow-withdraw') rights -= BigInt(e.payload as number);
+    else if (transfer !== undefined) rights -= BigInt(transfer.amount);
   }
-  return own + BigInt(regionOf(replay(core), region).received);
+  return rights;
 }
