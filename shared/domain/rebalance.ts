@@ -18,11 +18,12 @@
  * are applied, the plan of the new state is the old plan minus those transfers, so a region that
  * has seen only some of its peers' transfers still sends only its own part.
  *
- * **No flapping.** A giver sends only when its excess exceeds the band (`bandPercent` of the
- * balance, at least `minBand`), so small drifts cause no traffic. Under steady demand the plan
- * only shrinks: no region changes side, so no A→B→A, and the whole plan is at most n − 1
- * transfers. At rest every region is within the band above its target, and within (n − 1) bands
- * below it.
+ * **No flapping.** Small drifts cause no traffic: a giver sends its whole part only when its
+ * excess exceeds the band (`bandPercent` of the balance, at least `minBand`); below that it sends
+ * only to receivers more than a band short (so a receiver is never starved by several givers each
+ * just inside the band). Every transfer is a piece of the one plan, so under steady demand the
+ * plan only shrinks: no region changes side, so no A→B→A, and the whole plan is at most n − 1
+ * transfers. At rest every region is within the band of its target, above or below.
  *
  * @example
  * ```ts
@@ -161,7 +162,9 @@ export function planTransfers(state: EscrowState, region: string, params: Rebala
   const everyone = [...new Set([...targets.keys(), ...Object.keys(state.regions)])].sort();
   const excess = new Map(everyone.map((r) => [r, rightsOf(state, r) - (targets.get(r) ?? 0n)] as const));
   const mine = excess.get(region) ?? 0n;
-  if (mine <= rebalanceBand(state, params)) return [];
+  if (mine <= 0n) return [];
+  const band = rebalanceBand(state, params);
+  const wholeRow = mine > band;
   // This region's segment on the givers' line…
   let start = 0n;
   for (const r of everyone) {
@@ -181,7 +184,7 @@ export function planTransfers(state: EscrowState, region: string, params: Rebala
     const [lo, hi] = [at, at - x];
     at = hi;
     const overlap = (hi < end ? hi : end) - (lo > start ? lo : start);
-    if (overlap <= 0n || (reachable !== undefined && !reachable.has(r))) continue;
+    if (overlap <= 0n || (reachable !== undefined && !reachable.has(r)) || (!wholeRow && -x <= band)) continue;
     // Skipping part of one's own row is always safe: the rest of the plan does not move.
     const cap = BigInt(Number.MAX_SAFE_INTEGER);
     const amount = [overlap, budget, cap].reduce((m, v) => (v < m ? v : m));

@@ -106,6 +106,16 @@ describe('planTransfers', () => {
     expect(planTransfers(s, US, { regions: MESH, bandPercent: 0, minBand: 1 })).toEqual([{ to: AP, amount: 4 }]);
   });
 
+  it('below the band, a giver still serves a receiver more than a band short (no starvation between bands)', () => {
+    // Prepare: targets 100 each, band 15; both givers are 10 over, ap-southeast-2 is 20 short.
+    const s = stateOf({ [US]: 110, [EU]: 110, [AP]: 80 });
+
+    // Act / Assess
+    expect(planTransfers(s, EU, { regions: MESH })).toEqual([{ to: AP, amount: 10 }]);
+    expect(planTransfers(s, US, { regions: MESH })).toEqual([{ to: AP, amount: 10 }]);
+    expect(planTransfers(stateOf({ [US]: 110, [EU]: 100, [AP]: 90 }), US, { regions: MESH })).toEqual([]);
+  });
+
   it('two givers split one deficit between them (north-west corner), never both sending it all', () => {
     // Prepare: 60 each in eu-west-1 and us-east-1; targets 40 each; ap-southeast-2 needs 40.
     const s = stateOf({ [US]: 60, [EU]: 60 });
