@@ -4,9 +4,8 @@ import { ValidationError } from '../../../../shared/domain/errors.ts';
 import { ESCROW_KINDS, isEscrowKind, validateEscrowPayload } from '../../../../shared/domain/escrow-event.ts';
 import { computeId, createEvent, EVENT_KINDS, isMoneyKind, isRegisterKind, parseEvent } from '../../../../shared/domain/event.ts';
 import type { UnsignedEvent } from '../../../../shared/domain/types.ts';
-import { escrowStream, parseStream, streamOf } from '../../../../shared/ports/stream.ts';
+import { streamOf } from '../../../../shared/ports/stream.ts';
 import { escrowUnsignedEventArb } from '../../../support/arbitraries.ts';
-import { escrowTransfer } from '../../../support/factories.ts';
 import { RUNS, SLOW } from '../../../support/property-runs.ts';
 
 const TRANSFER: UnsignedEvent = { kind: 'escrow-transfer', key: 'acct-e', payload: { to: 'eu-west-1', amount: 250 }, hlc: '000001732600000000-00000', origin: 'us-east-1', parents: [] };
@@ -37,18 +36,6 @@ describe('escrow kinds', () => {
     // Assess
     expect(e.id).toBe('290ef3fc14015a6cba51b530e2c1326fb5ccb0519fd802158a9a296c258b1ab5');
     expect(parseEvent(JSON.parse(JSON.stringify(e)))).toEqual(e);
-  });
-
-  it('live in their own stream, apart from a plain account of the same id', () => {
-    // Prepare
-    const t = escrowTransfer('alice', 'eu-west-1', 5);
-
-    // Act / Assess
-    expect(streamOf(t)).toBe('E#alice');
-    expect(escrowStream('alice')).toBe('E#alice');
-    expect(streamOf({ kind: 'deposit', key: 'alice' })).toBe('A#alice');
-    expect(parseStream('E#alice')).toEqual({ namespace: 'escrow', key: 'alice' });
-    for (const kind of ESCROW_KINDS) expect(streamOf({ kind, key: 'alice' })).toBe('E#alice');
   });
 
   it('property: every valid escrow event survives the wire and lands in its escrow stream', () => {
