@@ -12,20 +12,22 @@
  * any size (a deposit is never bounced, see below).
  *
  * **Why an accepted debit is never bounced.** A region r accepts a debit x (withdraw or transfer)
- * only when its own rights cover it in the replay of a *causally closed* view V — every parent of
- * a known event is known; `spendableRights` gives the provable rights of a view with gaps.
+ * only when its provable rights in its view V cover it: the replay's rights when V is causally
+ * closed (every parent of a known event is known), else the face-value sum of
+ * `spendableRights` (r's deposits − r's debits + the transfers into r that V holds).
  * (1) x's parents are V's heads and a writer stamps a child above its parents, so every event of
  * V is an ancestor of x and orders before it. (2) V holds every earlier event of r (a region keeps
  * what it wrote). (3) Other regions' events never decrease r's rights: their deposits and
- * withdrawals touch their own rights, their transfers only add to r's. By induction along the
- * total order, in any causally closed set C holding x (the merged history, any prefix of it, any
- * region's view) every earlier accepted debit is applied, so r's rights just before x in C are
- * r's deposits − r's debits + the transfers into r applied in C, which is at least the same sum in
- * V (same events of r; every transfer applied in V is applied in C), which covers x. So x is
- * applied in C: no bounce, no reversal, no negative balance, in any history where every region
- * runs these checks. (A set with gaps may show a debit as bounced until the gap fills; a
- * deliberately broken region, one that spends rights it does not hold, makes real bounces: see
- * the negative control in `test/unit/shared/domain/escrow-properties.test.ts`.)
+ * withdrawals touch their own rights, their transfers only add to r's. Now take any causally
+ * closed set C holding x (the merged history, any prefix of it in total order, any region's gap-
+ * free view). By induction along the total order, every debit before x in C is applied, so r's
+ * rights just before x in C are exactly r's deposits − r's debits + the transfers into r in C.
+ * That is at least the same sum over V (same events of r by (1) and (2); V's transfers into r are
+ * in C), which is what r checked — in a closed V the replay applies every debit, so its rights are
+ * that sum too. So x is applied in C: no bounce, no reversal, no negative balance, in any history
+ * where every region runs these checks. (A set with gaps may show a debit as bounced until the gap
+ * fills; a deliberately broken region, one that spends rights it does not hold, makes real
+ * bounces: see the negative controls in `test/unit/shared/domain/escrow-properties.test.ts`.)
  *
  * **Exact sums.** The plain bank bounds the cumulative deposited total at
  * `Number.MAX_SAFE_INTEGER` by bouncing a deposit in the replay. Escrow cannot: a deposit bounced
