@@ -1,13 +1,13 @@
 /**
- * Refusals of escrow writes (all 409, nothing stored). Each carries its figures as fields, so a
- * handler can put them in the response beside `code` and `message`. Amounts are decimal strings:
+ * Refusals of escrow writes (all 409, nothing stored). A shortfall carries its figures in
+ * `details`, so a handler can put them in the response beside `code` and `message`. Amounts are decimal strings:
  * exact whatever their size (see `escrow.ts`).
  *
  * @example
  * ```ts
  * import { InsufficientRightsError } from './escrow-errors.ts';
  * try { checkEscrowWithdraw(state, 'eu-west-1', 50); }
- * catch (e) { if (e instanceof InsufficientRightsError) console.log(e.rights, e.elsewhere); } // '30' '70'
+ * catch (e) { if (e instanceof InsufficientRightsError) console.log(e.details.rights, e.details.elsewhere); } // '30' '70'
  * ```
  */
 import { MeshError } from './errors.ts';
@@ -39,13 +39,8 @@ export interface RightsShortfall {
  * e.message; // 'eu-west-1 holds rights to 30 of this escrow account's balance of 100 and cannot cover 50: the other 70 are held by other regions (us-east-1: 70) …'
  * ```
  */
-export class InsufficientRightsError extends MeshError implements RightsShortfall {
-  readonly region: string;
-  readonly amount: string;
-  readonly rights: string;
-  readonly balance: string;
-  readonly elsewhere: string;
-  readonly holders: Readonly<Record<string, string>>;
+export class InsufficientRightsError extends MeshError {
+  readonly details: RightsShortfall;
 
   constructor(s: RightsShortfall) {
     const held = Object.entries(s.holders).map(([r, n]) => `${r}: ${n}`).join(', ');
@@ -54,12 +49,7 @@ export class InsufficientRightsError extends MeshError implements RightsShortfal
       ? `; the balance itself is below ${s.amount}, so no region can cover it`
       : '; this region has asked its peers for rights: retry once they arrive, or withdraw where the rights are';
     super('insufficient-rights', 409, `${s.region} holds rights to ${s.rights} of this escrow account's balance of ${s.balance} and cannot cover ${s.amount}: ${where}${tail}`);
-    this.region = s.region;
-    this.amount = s.amount;
-    this.rights = s.rights;
-    this.balance = s.balance;
-    this.elsewhere = s.elsewhere;
-    this.holders = s.holders;
+    this.details = s;
   }
 }
 

@@ -4,6 +4,7 @@ import { accountModes, modeFor, modesOf } from '../../../../shared/domain/accoun
 import type { ModeConflictError, ModeMismatchError } from '../../../../shared/domain/escrow-errors.ts';
 import type { NotFoundError, ValidationError } from '../../../../shared/domain/errors.ts';
 import { deposit, escrowDeposit, escrowOpen, setEvent, withdraw } from '../../../support/factories.ts';
+import { errorOf } from '../../../support/thrown.ts';
 
 const NONE: ModeEvidence = { plain: false, escrow: false };
 const PLAIN: ModeEvidence = { plain: true, escrow: false };
@@ -99,10 +100,10 @@ describe('modeFor', () => {
 
   it('explains each refusal with a 409 (or 404, 400) that says what to do', () => {
     // Act
-    const conflict = (() => { try { modeFor('alice', 'deposit', BOTH); } catch (e) { return e; } })() as ModeConflictError;
-    const mismatch = (() => { try { modeFor('alice', 'transfer', PLAIN); } catch (e) { return e; } })() as ModeMismatchError;
-    const missing = (() => { try { modeFor('alice', 'request', NONE); } catch (e) { return e; } })() as NotFoundError;
-    const bad = (() => { try { modeFor('alice', 'deposit', NONE, 'gold' as AccountMode); } catch (e) { return e; } })() as ValidationError;
+    const conflict = errorOf(() => modeFor('alice', 'deposit', BOTH)) as ModeConflictError;
+    const mismatch = errorOf(() => modeFor('alice', 'transfer', PLAIN)) as ModeMismatchError;
+    const missing = errorOf(() => modeFor('alice', 'request', NONE)) as NotFoundError;
+    const bad = errorOf(() => modeFor('alice', 'deposit', NONE, 'gold' as AccountMode)) as ValidationError;
 
     // Assess
     expect([conflict.status, conflict.code]).toEqual([409, 'mode-conflict']);

@@ -7,17 +7,9 @@ import type { UnsignedEvent } from '../../../../shared/domain/types.ts';
 import { streamOf } from '../../../../shared/ports/stream.ts';
 import { escrowUnsignedEventArb } from '../../../support/arbitraries.ts';
 import { RUNS, SLOW } from '../../../support/property-runs.ts';
+import { errorOf } from '../../../support/thrown.ts';
 
 const TRANSFER: UnsignedEvent = { kind: 'escrow-transfer', key: 'acct-e', payload: { to: 'eu-west-1', amount: 250 }, hlc: '000001732600000000-00000', origin: 'us-east-1', parents: [] };
-
-function errorOf(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 describe('escrow kinds', () => {
   it('are kinds of their own, neither register nor plain money kinds', () => {

@@ -15,20 +15,12 @@ import {
 } from '../../../../shared/domain/escrow.ts';
 import { sortedUnique } from '../../../../shared/domain/event.ts';
 import { deposit, escrowDeposit, escrowOpen, escrowRequest, escrowTransfer, escrowWithdraw, setEvent, withdraw } from '../../../support/factories.ts';
+import { errorOf } from '../../../support/thrown.ts';
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';
 const AP = 'ap-southeast-2';
 const MAX = Number.MAX_SAFE_INTEGER;
-
-function errorOf(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 describe('escrowState', () => {
   it('is the initial state without escrow events (plain money and registers of the same id are not its events)', () => {
@@ -238,7 +230,7 @@ describe('the checks before a write', () => {
     expect(err).toBeInstanceOf(InsufficientRightsError);
     const e = err as InsufficientRightsError;
     expect([e.status, e.code]).toEqual([409, 'insufficient-rights']);
-    expect({ region: e.region, amount: e.amount, rights: e.rights, balance: e.balance, elsewhere: e.elsewhere, holders: e.holders }).toEqual({
+    expect(e.details).toEqual({
       region: EU,
       amount: '31',
       rights: '30',
@@ -260,13 +252,13 @@ describe('the checks before a write', () => {
     // Assess
     expect(tooMuch.message).toMatch(/the balance itself is below 101, so no region can cover it$/);
     expect(alone.message).toMatch(/cannot cover 101: no other region holds any; the balance itself/);
-    expect(unknownRegion).toMatchObject({ rights: '0', balance: '0', elsewhere: '0', holders: {} });
+    expect(unknownRegion.details).toMatchObject({ rights: '0', balance: '0', elsewhere: '0', holders: {} });
   });
 
   it('a spendable figure (a view with a gap) lowers the rights the check uses, never raises them', () => {
     // Act / Assess
     expect(() => checkEscrowWithdraw(state, US, 50, 49n)).toThrow(InsufficientRightsError);
-    expect((errorOf(() => checkEscrowWithdraw(state, US, 50, -10n)) as InsufficientRightsError).rights).toBe('0');
+    expect((errorOf(() => checkEscrowWithdraw(state, US, 50, -10n)) as InsufficientRightsError).details.rights).toBe('0');
     expect(() => checkEscrowWithdraw(state, US, 51, 1000n)).toThrow(InsufficientRightsError);
     expect(checkEscrowWithdraw(state, US, 49, 49n)).toBe(49);
   });
