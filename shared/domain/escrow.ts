@@ -258,9 +258,9 @@ export function rightsByRegion(state: EscrowState): Record<string, string> {
 /**
  * The check before accepting `POST …/withdraw` of `amount` in `region`: throws
  * `ValidationError('invalid-amount')` for a bad amount, `InsufficientRightsError` (409) when the
- * region's rights cannot cover it. `spendable` overrides the rights when the region's view has a
- * gap (pass `spendableRights(events, region)`); by default the state's rights, which are exact
- * for a view without gaps.
+ * region's rights cannot cover it. `spendable` replaces the state's rights when the region's view
+ * has a gap (pass `spendableRights(account, events, region)`): the replay of a view with a gap can
+ * be wrong either way. By default the state's rights, exact for a view without gaps.
  *
  * @example
  * ```ts
@@ -312,8 +312,8 @@ export function checkEscrowDeposit(state: EscrowState, amount: unknown): number 
 }
 
 function coverOrRefuse(state: EscrowState, region: string, amount: number, spendable: bigint | undefined): void {
-  const own = rightsOf(state, region);
-  const rights = spendable === undefined ? own : spendable < own ? (spendable < 0n ? 0n : spendable) : own;
+  // With a gap the replay's rights can be wrong either way; the provable figure is the one to use.
+  const rights = spendable === undefined ? rightsOf(state, region) : spendable < 0n ? 0n : spendable;
   if (rights >= BigInt(amount)) return;
   const balance = BigInt(state.balance);
   const holders: Record<string, string> = {};

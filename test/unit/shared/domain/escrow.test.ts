@@ -255,12 +255,13 @@ describe('the checks before a write', () => {
     expect(unknownRegion.details).toMatchObject({ rights: '0', balance: '0', elsewhere: '0', holders: {} });
   });
 
-  it('a spendable figure (a view with a gap) lowers the rights the check uses, never raises them', () => {
-    // Act / Assess
+  it('a spendable figure (a view with a gap) replaces the replay\'s rights, either way; below zero it counts as zero', () => {
+    // Act / Assess: us-east-1 holds 50 in the replay.
     expect(() => checkEscrowWithdraw(state, US, 50, 49n)).toThrow(InsufficientRightsError);
-    expect((errorOf(() => checkEscrowWithdraw(state, US, 50, -10n)) as InsufficientRightsError).details.rights).toBe('0');
-    expect(() => checkEscrowWithdraw(state, US, 51, 1000n)).toThrow(InsufficientRightsError);
     expect(checkEscrowWithdraw(state, US, 49, 49n)).toBe(49);
+    expect(checkEscrowWithdraw(state, US, 70, 70n)).toBe(70);
+    expect((errorOf(() => checkEscrowWithdraw(state, US, 50, -10n)) as InsufficientRightsError).details).toMatchObject({ rights: '0', elsewhere: '100' });
+    expect(() => checkEscrowTransfer(state, US, EU, 60, 59n)).toThrow(/us-east-1 holds rights to 59/);
   });
 
   it('a bad amount is a 400, before any rights are looked at', () => {
