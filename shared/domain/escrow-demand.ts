@@ -71,7 +71,9 @@ export function recentSpend(state: EscrowState, region: string, nowWall: number)
 /**
  * The want `region` should request now, or `undefined` when its current request stands.
  *
- * - after a refusal of `refused`, when its want is below that: at least `refused`;
+ * - after a refusal of `refused`, when its want is below that: at least `refused` — unless the
+ *   balance itself is below it (no rights anywhere could cover it, and asking would only pull
+ *   every right to this region);
  * - else the recent spending × headroom, when it differs from the current want by more than the
  *   band (both ways: rising demand asks for more, falling demand releases rights).
  *
@@ -84,7 +86,8 @@ export function recentSpend(state: EscrowState, region: string, nowWall: number)
 export function nextWant(state: EscrowState, region: string, nowWall: number, params: DemandParams = {}): number | undefined {
   const headroom = params.headroomPercent ?? DEFAULT_HEADROOM_PERCENT;
   if (!Number.isSafeInteger(headroom) || headroom < 100) throw new ValidationError('bad-request', `headroomPercent: must be an integer of at least 100, got ${String(headroom)}`);
-  const refused = params.refused === undefined ? 0n : BigInt(validateAmount(params.refused, 'refused'));
+  const asked = params.refused === undefined ? 0n : BigInt(validateAmount(params.refused, 'refused'));
+  const refused = asked <= BigInt(state.balance) ? asked : 0n;
   let desired = (recentSpend(state, region, nowWall) * BigInt(headroom) + 99n) / 100n;
   if (refused > desired) desired = refused;
   const cap = BigInt(Number.MAX_SAFE_INTEGER);

@@ -41,6 +41,12 @@ describe('nextWant', () => {
     expect(nextWant(stateOf(history([], 40)), EU, 10_000, { refused: 50 })).toBe(50);
   });
 
+  it('does not ask for a refused amount the whole balance cannot cover', () => {
+    // Act / Assess: the balance is 10 000.
+    expect(nextWant(stateOf(history([])), EU, 10_000, { refused: 10_001 })).toBeUndefined();
+    expect(nextWant(stateOf(history([])), EU, 10_000, { refused: 10_000 })).toBe(10_000);
+  });
+
   it('does not ask again while a request that covers the refusal stands', () => {
     // Act / Assess
     expect(nextWant(stateOf(history([], 80)), EU, 10_000, { refused: 50 })).toBeUndefined();
