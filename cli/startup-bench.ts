@@ -4,10 +4,13 @@
  * bare `node -e 0` as the baseline measured in the same run. Each variant runs `--runs` times,
  * interleaved so machine load hits them alike; medians are printed, and ratios to the baseline.
  * `status` talks to a stand-in region on this machine, so the figure is start-up plus one request.
+ * `--before DIR` adds another checkout's `bin/mesh.js` (e.g. a worktree of an older commit, with
+ * `node_modules` linked in), so an old and a new CLI are compared in the same run.
  *
  * @example
  * ```sh
  * npx tsx cli/startup-bench.ts --runs 21
+ * git worktree add /tmp/before fd76114 && ln -s "$PWD/node_modules" /tmp/before/ && npx tsx cli/startup-bench.ts --before /tmp/before
  * ```
  */
 import { execFile } from 'node:child_process';
@@ -32,7 +35,7 @@ function median(xs: readonly number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, before: { type: 'string' } } });
   const runs = Number(values.runs);
   const region = await listen(
     createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: 'us-east-1', peers: [], links: [], events: 0 }))),
@@ -47,6 +50,10 @@ async function main(): Promise<void> {
     { name: 'mesh status, bundled', args: [BIN, ...status], env: {} },
     { name: 'mesh status, tsx', args: [BIN, ...status], env: { MESH_CLI_TSX: '1' } },
   ];
+  if (values.before !== undefined) {
+    const old = `${values.before.replace(/\/+$/, '')}/bin/mesh.js`;
+    variants.push({ name: 'mesh --help, before', args: [old, '--help'], env: {} }, { name: 'mesh status, before', args: [old, ...status], env: {} });
+  }
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   // One warm-up of each (a fresh bundle, tsx's compile cache), then interleaved measured runs.
   for (const v of variants) await run(process.execPath, [...v.args], { env: { ...process.env, ...v.env } });
@@ -66,6 +73,9 @@ async function main(): Promise<void> {
   }
   const ratio = (a: string, b: string): string => (median(times.get(a) ?? []) / median(times.get(b) ?? [])).toFixed(2);
   console.log(`  tsx / bundled: --help ×${ratio('mesh --help, tsx', 'mesh --help, bundled')}, status ×${ratio('mesh status, tsx', 'mesh status, bundled')}`);
+  if (values.before !== undefined) {
+    console.log(`  before / bundled: --help ×${ratio('mesh --help, before', 'mesh --help, bundled')}, status ×${ratio('mesh status, before', 'mesh status, bundled')}`);
+  }
 }
 
 await main();

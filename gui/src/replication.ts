@@ -157,11 +157,13 @@ export interface RegionState {
  *   whose links into it are on, and those may hold the cut-off peer's events too;
  * - else `behind` when events wait on its inbound links (by that many), or its digest lacks events
  *   another region holds (by at least the per-bucket difference in counts);
- * - else `in sync`: nothing queued for it and its digest equals every reachable region's.
+ * - else `in sync`: nothing waits for it (every origin sends it each event directly, so with its
+ *   links up, empty and no dead letters it has all that was sent), and no region holds more; a
+ *   digest that still differs is then another region's lag, said so.
  *
  * @example
  * ```ts
- * regionStates(statuses, linkRows(statuses)).map((s) => s.text); // ['in sync', 'behind by 4 events (queued for delivery)', …]
+ * regionStates(statuses, linkRows(statuses)).map((s) => s.text); // ['in sync: nothing waits for it, …', 'behind by 4 events (queued for delivery)', …]
  * ```
  */
 export function regionStates(statuses: readonly StatusAnswer[], rows: readonly LinkRow[]): RegionState[] {
@@ -190,8 +192,13 @@ export function regionStates(statuses: readonly StatusAnswer[], rows: readonly L
       missing = Math.max(missing, d.missingAtLeast);
     }
     if (missing > 0) return { region: s.region, kind: 'behind', text: `behind by ≥ ${plural(missing, 'event')} that ${differing.join(', ')} hold${differing.length === 1 ? 's' : ''} (repair pulls them)${dlqNote}`, queued };
-    if (differing.length > 0) return { region: s.region, kind: 'behind', text: `differs from ${differing.join(', ')} (repair reconciles)${dlqNote}`, queued };
-    return { region: s.region, kind: 'in-sync', text: `in sync${dlqNote}`, queued };
+    if (differing.length > 0) {
+      // Every link into it is up and empty, and no other region holds more in any bucket: what
+      // differs is what the others still lack. (Lost messages would show in a dead-letter queue.)
+      if (dlq === 0) return { region: s.region, kind: 'in-sync', text: `in sync: nothing waits for it; ${differing.join(', ')} still lack${differing.length === 1 ? 's' : ''} some of its events`, queued };
+      return { region: s.region, kind: 'behind', text: `differs from ${differing.join(', ')} (repair reconciles)${dlqNote}`, queued };
+    }
+    return { region: s.region, kind: 'in-sync', text: `in sync: nothing waits for it, and it holds what every other region holds${dlqNote}`, queued };
   });
 }
 

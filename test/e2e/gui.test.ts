@@ -160,7 +160,7 @@ describe('resolving conflicts in the GUI', () => {
       ['note', 'taken'],
     ]);
     await expect.poll(() => page.locator('#resolve-region').inputValue()).not.toBe('');
-    await page.locator('#key-section').screenshot({ path: `${SHOTS}/gui-merge-editor.png` });
+    await page.locator('#merge-panel').screenshot({ path: `${SHOTS}/gui-merge-editor.png` });
     await table.locator('tr[data-field="name"]').getByRole('radio', { name: /A · us-east-1/ }).check();
     const expected = { ...PROFILE, name: MOVED.name, email: MOVED.email, address: MOVED.address, tags: NOTED.tags, note: NOTED.note };
     expect(JSON.parse(await page.locator('#resolve-value').inputValue())).toEqual(expected);
@@ -339,8 +339,9 @@ describe('seeing trails and replication', () => {
     for (let i = 0; i < 4; i++) await client(us).put(`lag-${run}-${i}`, i);
     await expect.poll(() => state.getAttribute('data-state'), { timeout: 20_000 }).toBe('partitioned');
     await expect.poll(async () => Number(await link.locator('[data-now]').first().textContent()), { timeout: 20_000 }).toBeGreaterThan(0);
-    const during = await state.textContent();
     await page.waitForTimeout(4500);
+    const during = await state.textContent();
+    await page.locator('#replication-section').screenshot({ path: `${SHOTS}/gui-replication.png` });
     await page.getByRole('button', { name: `Heal ${us} to ${eu}` }).click();
 
     // Assess
@@ -356,7 +357,7 @@ describe('seeing trails and replication', () => {
       expect(ys.at(-1)).toBe(32);
     }
     await page.waitForTimeout(2500);
-    await page.locator('#replication-section').screenshot({ path: `${SHOTS}/gui-replication.png` });
+    await page.locator('#replication-section').screenshot({ path: `${SHOTS}/gui-replication-healed.png` });
     await page.close();
     expect(pageErrors).toEqual([]);
   });

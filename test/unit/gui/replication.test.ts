@@ -69,7 +69,7 @@ describe('regionStates', () => {
 
     // Assess
     expect(states.map((s) => [s.region, s.kind, s.text])).toEqual([
-      ['a', 'in-sync', 'in sync'],
+      ['a', 'in-sync', 'in sync: nothing waits for it, and it holds what every other region holds'],
       ['b', 'behind', 'behind by 2 events (queued for delivery)'],
       ['c', 'partitioned', 'partitioned from a (3 events queued); repair still active through b'],
     ]);
@@ -86,11 +86,14 @@ describe('regionStates', () => {
 
     expect(regionStates(statuses, linkRows(statuses)).map((s) => s.text)).toEqual([
       'behind by ≥ 2 events that b holds (repair pulls them); 2 messages in dead-letter queues',
-      // b holds more, but a digest cannot tell whether it also lacks a's one event there.
-      'differs from a (repair reconciles)',
+      // b holds more, and nothing waits for it: the difference is a's lag, not b's.
+      'in sync: nothing waits for it; a still lacks some of its events',
       'not answering',
     ]);
     expect(regionStates(isolated, linkRows(isolated))[0]?.text).toBe('partitioned from b; no delivery and no repair reach it; 2 messages in dead-letter queues');
+    // With dead letters on its links, a region whose digest differs cannot claim to be in sync.
+    const lost = [status('a', [up('b', 'a')], [1, 1]), status('b', [{ ...up('a', 'b'), dlq: 1 }], [3, 1])];
+    expect(regionStates(lost, linkRows(lost))[1]?.text).toBe('differs from a (repair reconciles); 1 message in dead-letter queues');
   });
 });
 
