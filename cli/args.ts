@@ -80,9 +80,10 @@ export function parseValue(text: string, asText: boolean): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw new UsageError(
-      `VALUE is not valid JSON (${(error as Error).message}): quote a string as '"${text.replace(/'/g, '')}"', or pass --text to store it as text`,
-    );
+    const why = (error as Error).message;
+    // Text that was meant as JSON needs fixing; a bare word was probably meant as a string.
+    if (/^\s*[[{"]/.test(text)) throw new UsageError(`VALUE is not valid JSON (${why}): fix it, or pass --text to store it as text`);
+    throw new UsageError(`VALUE is not valid JSON (${why}): quote a string as '"${text.replace(/'/g, '')}"', or pass --text to store it as text`);
   }
 }
 

@@ -10,7 +10,7 @@ describe('parseValue', () => {
 
   it('refuses what is not JSON, naming --text, instead of storing it as a string', () => {
     expect(() => parseValue('{"a":1, b:2}', false)).toThrow(UsageError);
-    expect(() => parseValue('{"a":1, b:2}', false)).toThrow(/VALUE is not valid JSON .*--text to store it as text/);
+    expect(() => parseValue('{"a":1, b:2}', false)).toThrow(/VALUE is not valid JSON \(.*\): fix it, or pass --text to store it as text$/);
     expect(() => parseValue('blue', false)).toThrow(/quote a string as '"blue"'/);
   });
 
