@@ -109,6 +109,10 @@ export interface MeshOptions {
     readonly ingest?: (region: string, handler: IngestHandler) => IngestHandler;
     readonly replicator?: (region: string, handler: ReplicatorHandler) => ReplicatorHandler;
   };
+  /** Regions that left the mesh: their events are still accepted (as origins) from peers and repair. */
+  readonly retiredRegions?: readonly string[];
+  /** Largest lead of an ingested stamp over a region's clock (default: the domain's 5 minutes). */
+  readonly maxClockOffsetMs?: number;
   /** Runtime log lines (startup, poller errors, given-up batches). Default: none. */
   readonly log?: (line: string) => void;
 }
@@ -257,6 +261,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         inboundQueueUrls: Object.fromEntries(peers.map((p) => [p, queueOf(p, region).url])),
         // From a queue ARN, so it is the real account against AWS (a lone region has no queue).
         account: peers[0] === undefined ? LOCAL_ACCOUNT : accountOf(queueOf(peers[0], region).arn),
+        retiredRegions: options.retiredRegions ?? [],
+        ...(options.maxClockOffsetMs === undefined ? {} : { maxClockOffsetMs: options.maxClockOffsetMs }),
       };
       const clock = typeof options.clock === 'function' ? options.clock(region) : options.clock;
       // Each peer's queue is sent to with a client of that peer's region (SigV4 scopes a request to one region).

@@ -14,8 +14,8 @@ import type { MeshEvent } from '../../shared/domain/types.ts';
 import { compareEvents, hlcWall } from './format.ts';
 
 /**
- * One region's `GET /conflicts` answer; `since` is the age of the conflict in ms where the API
- * reports it (phase 2), and heads may be bare ids in a tolerant reading.
+ * One region's `GET /conflicts` answer; `since` is when that region saw the key fork (its wall
+ * ms) where the API reports it, and heads may be bare ids in a tolerant reading.
  */
 export interface ConflictListAnswer {
   readonly region: string;
@@ -33,8 +33,9 @@ export interface ConflictRow {
   /** How long the conflict has existed, in ms; undefined when unknown. */
   readonly ageMs: number | undefined;
   /**
-   * `api`: the regions' `since`; `heads`: from the heads' clocks — a conflict exists from the
-   * moment a second concurrent head is written, so the second-oldest head's stamp.
+   * `api`: from the earliest `since` of the regions (the first to see the fork); `heads`: from the
+   * heads' clocks — a conflict exists from the moment a second concurrent head is written, so the
+   * second-oldest head's stamp.
    */
   readonly ageFrom: 'api' | 'heads' | undefined;
 }
@@ -66,7 +67,7 @@ export function conflictRows(lists: readonly ConflictListAnswer[], now: number):
       const second = heads[1];
       const wall = second === undefined ? Number.NaN : hlcWall(second.hlc);
       const fromHeads = Number.isFinite(wall) ? now - wall : undefined;
-      const ageMs = row.since.length > 0 ? Math.max(...row.since) : fromHeads;
+      const ageMs = row.since.length > 0 ? now - Math.min(...row.since) : fromHeads;
       return { key, counts: row.counts, heads, ageMs, ageFrom: row.since.length > 0 ? 'api' : fromHeads === undefined ? undefined : 'heads' };
     });
 }

@@ -208,7 +208,7 @@ export function regionStates(statuses: readonly StatusAnswer[], rows: readonly L
  *
  * @example
  * ```ts
- * compareDigests({ buckets: 1, entries: [{ count: 1, xor: 'a' }] }, { buckets: 1, entries: [{ count: 3, xor: 'b' }] });
+ * compareDigests({ buckets: 1, entries: [{ count: 1, sum: '7' }] }, { buckets: 1, entries: [{ count: 3, sum: '9' }] });
  * // { differs: true, missingAtLeast: 2 }
  * ```
  */
@@ -218,7 +218,8 @@ export function compareDigests(own: Digest | undefined, other: Digest | undefine
   let missingAtLeast = 0;
   other.entries.forEach((theirs, i) => {
     const mine = own.entries[i];
-    if (mine === undefined || mine.xor !== theirs.xor || mine.count !== theirs.count) {
+    // Whatever else an entry carries (an XOR, a sum of weights) must match too, not just the count.
+    if (mine === undefined || mine.count !== theirs.count || JSON.stringify(mine) !== JSON.stringify(theirs)) {
       differs = true;
       missingAtLeast += Math.max(0, theirs.count - (mine?.count ?? 0));
     }

@@ -84,7 +84,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
           list(
             'Reversed decisions',
             a.value.summary.reversed,
-            (r) => [`${r.amount} accepted by ${r.acceptedBy} on a balance of ${r.viewBalance}; merged balance was ${r.balanceBefore}`, causeText(a.value.statement, r.event.id)],
+            (r) => [`${r.amount} accepted by ${r.acceptedBy} on its own view; merged balance was ${r.balanceBefore}`, causeText(a.value.statement, r.event.id)],
             'reversed',
           ),
           statementTable(a.region, a.value.statement),

@@ -1,7 +1,8 @@
 /**
  * Finding keys or accounts by prefix, with paging: every region's listing (`GET /kv?prefix=` or
- * `GET /accounts?prefix=`, answering `{ region, keys | accounts, next }`) merged into one sorted
- * list, "More" while any region has a `next` cursor. A region whose API has no listing route yet
+ * `GET /accounts?prefix=`, answering `{ region, keys | accounts, next }`, each item a listing such as
+ * `{ key, headCount, conflict }` or `{ account, balance }`) merged into one sorted list, "More" while
+ * any region has a `next` cursor. A region whose API has no listing route yet
  * (404 `route-not-found`) is said so plainly, and a name can still be typed in the form beside.
  *
  * @example
@@ -34,14 +35,15 @@ const PAGE = 50;
 /** Wires one finder form. */
 export function createFinder(spec: FinderSpec, app: App): void {
   let prefix = '';
-  let found = new Set<string>();
+  /** Name → what some region said of it (a conflict, a balance), for the list. */
+  let found = new Map<string, string>();
   let cursors = new Map<string, string>();
   let notes: string[] = [];
 
   spec.form.addEventListener('submit', (e) => {
     e.preventDefault();
     prefix = spec.input.value.trim();
-    found = new Set();
+    found = new Map();
     cursors = new Map();
     void busy((e as SubmitEvent).submitter as HTMLButtonElement | null, () => load(undefined));
   });
@@ -61,8 +63,13 @@ export function createFinder(spec: FinderSpec, app: App): void {
         else notes.push(`${a.region}: ${describeFailure(a.error).text}`);
         continue;
       }
-      const names = a.value[spec.field];
-      if (Array.isArray(names)) for (const n of names) if (typeof n === 'string') found.add(n);
+      const items = a.value[spec.field];
+      if (Array.isArray(items)) {
+        for (const item of items) {
+          const name = typeof item === 'string' ? item : (item as Record<string, unknown>)?.[spec.noun];
+          if (typeof name === 'string') found.set(name, [found.get(name), detail(item, a.region)].filter(Boolean).join('; '));
+        }
+      }
       if (typeof a.value['next'] === 'string' && a.value['next'] !== '') cursors.set(a.region, a.value['next']);
     }
     if (unsupported === answers.length && answers.length > 0) {
@@ -73,17 +80,30 @@ export function createFinder(spec: FinderSpec, app: App): void {
   }
 
   function render(): void {
-    const names = [...found].sort();
+    const names = [...found.keys()].sort();
     replace(
       spec.list,
       h(
         'div',
         { class: 'panel' },
         h('p', { role: 'status' }, names.length === 0 ? `No ${spec.noun} starts with “${prefix}”.` : `${plural(names.length, spec.noun)}${prefix ? ` starting with “${prefix}”` : ''}${cursors.size ? ' so far' : ''}:`),
-        h('ul', { class: 'plain' }, names.map((n) => h('li', {}, h('button', { type: 'button', class: 'link', 'aria-label': `Open ${spec.noun} ${n}`, onclick: () => spec.open(n) }, n)))),
+        h(
+          'ul',
+          { class: 'plain' },
+          names.map((n) => h('li', {}, h('button', { type: 'button', class: 'link', 'aria-label': `Open ${spec.noun} ${n}`, onclick: () => spec.open(n) }, n), found.get(n) ? h('span', { class: 'hint' }, ` ${found.get(n)}`) : null)),
+        ),
         cursors.size ? h('button', { type: 'button', class: 'secondary', onclick: (e: Event) => void busy(e.currentTarget as HTMLButtonElement, () => load(new Map(cursors))) }, `More ${spec.noun}s`) : null,
         notes.length ? h('p', { class: 'warn' }, notes.join('; ')) : null,
       ),
     );
   }
+}
+
+/** What a listing says worth showing beside a name: a conflict, or a balance, with the region. */
+function detail(item: unknown, region: string): string {
+  if (typeof item !== 'object' || item === null) return '';
+  const i = item as { conflict?: unknown; headCount?: unknown; balance?: unknown };
+  if (i.conflict === true) return `${region}: in conflict (${String(i.headCount)} heads)`;
+  if (typeof i.balance === 'number') return `${region}: balance ${i.balance}`;
+  return '';
 }

@@ -133,7 +133,8 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
         h('dt', {}, 'Sees'),
         h('dd', {}, missing.length === 0 ? 'every head' : h('span', { class: 'warn' }, `${v.heads.length} of ${all.length} heads — not yet ${missing.map((e) => shortId(e.id)).join(', ')}`)),
       ),
-      h('h4', {}, `${plural(v.heads.length, 'head')} here`),
+      v.conflictSince === undefined ? null : h('p', { class: 'hint' }, `In conflict here since ${formatTime(v.conflictSince)}.`),
+      h('h4', {}, v.headCount !== undefined && v.headCount > v.heads.length ? `The newest ${v.heads.length} of ${plural(v.headCount, 'head')} here` : `${plural(v.heads.length, 'head')} here`),
       h(
         'ul',
         { class: 'plain' },

@@ -22,10 +22,11 @@ describe('conflictRows', () => {
     ]);
   });
 
-  it('dates a conflict from the second concurrent head\'s clock, or from the API\'s `since` when it gives one', () => {
+  it('dates a conflict from the first region that saw it fork (`since`), else from the second concurrent head\'s clock', () => {
     const now = BASE_WALL + 70_000;
     expect(conflictRows([{ region: 'us', ok: true, value: { conflicts: [{ key: 'k', heads: [b, a] }] } }], now)[0]).toMatchObject({ ageMs: 60_000, ageFrom: 'heads' });
-    expect(conflictRows([{ region: 'us', ok: true, value: { conflicts: [{ key: 'k', heads: [a, b], since: 5_000 }] } }, { region: 'eu', ok: true, value: { conflicts: [{ key: 'k', heads: [a, b], since: 9_000 }] } }], now)[0]).toMatchObject({ ageMs: 9_000, ageFrom: 'api' });
+    const since = (region: string, at: number) => ({ region, ok: true, value: { conflicts: [{ key: 'k', heads: [a, b], since: at }] } });
+    expect(conflictRows([since('us', now - 5_000), since('eu', now - 9_000)], now)[0]).toMatchObject({ ageMs: 9_000, ageFrom: 'api' });
     expect(conflictRows([{ region: 'us', ok: true, value: { conflicts: [{ key: 'k', heads: [a.id, b.id] }] } }], now)[0]).toMatchObject({ heads: [], ageMs: undefined, ageFrom: undefined });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareDigests, linkRows, regionStates, ReplicationSeries } from '../../../gui/src/replication.ts';
 import type { LinkState, StatusAnswer } from '../../../gui/src/replication.ts';
 
-const digest = (...counts: number[]) => ({ buckets: counts.length, entries: counts.map((count) => ({ count, xor: count.toString(16).padStart(64, '0') })) });
+const digest = (...counts: number[]) => ({ buckets: counts.length, entries: counts.map((count) => ({ count, sum: String(count * 7) })) });
 
 function status(region: string, links: LinkState[], counts = [1, 1]): StatusAnswer {
   return { region, ok: true, value: { region, peers: [], links, digest: digest(...counts), events: counts.reduce((a, b) => a + b, 0) } };
