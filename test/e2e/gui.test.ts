@@ -395,7 +395,7 @@ describe('the page itself', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('opens what the URL names, follows changes to it, keeps the open views in it, and resets forms per key', async () => {
+  it('opens what the URL names, follows changes to it, keeps the open views in it, resets forms per key, and finds keys by prefix', async () => {
     // Prepare
     const one = `link-a-${run}`;
     const two = `link-b-${run}`;
@@ -420,6 +420,11 @@ describe('the page itself', () => {
     await page.getByRole('textbox', { name: 'Account', exact: true }).fill(`bob-${run}`);
     await page.getByRole('button', { name: 'Show account' }).click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#key=${two}&account=bob-${run}`);
+
+    // Keys are found by prefix, from every region's listing.
+    await page.getByLabel('Find keys starting with').fill('link-');
+    await page.getByRole('button', { name: 'List keys' }).click();
+    await expect.poll(() => page.locator('#key-list').getByRole('button', { name: /^Open key link-/ }).allTextContents(), { timeout: 15_000 }).toEqual(expect.arrayContaining([one, two]));
 
     // A key the API refuses is shown as refused (400), not as a region that does not answer.
     await page.evaluate(() => (window.location.hash = '#key=no%20spaces%20allowed'));
