@@ -1,17 +1,24 @@
 /**
  * Which regions the GUI talks to, and at which URLs, first found of:
  * 1. `?regions=name=url,…` in the page URL;
- * 2. the local cloud's `/local/mesh` document (every region and its URL, whatever the ports);
- * 3. the serving region's `GET /status` (itself and its peers), with peer URLs derived from the
- *    local cloud's default port layout (us-east-1 3001, eu-west-1 3002, ap-southeast-2 3003).
+ * 2. the `/local/mesh` document of the server the page came from (the local cloud lists every
+ *    region and its URL whatever the ports; `mesh gui` lists its relays);
+ * 3. that server's `GET /status` (itself and its peers), with peer URLs derived from the local
+ *    cloud's default port layout (us-east-1 3001, eu-west-1 3002, ap-southeast-2 3003).
  *
  * @example
- * ```js
- * import { discoverRegions } from './regions.js';
- * const regions = await discoverRegions(window.location, (url) => api.status(url));
+ * ```ts
+ * import { discoverRegions } from './regions.ts';
+ * const regions = await discoverRegions(window.location, (url) => client(url).status(), (url) => client(url).request('GET', '/local/mesh'));
  * // [{ region: 'us-east-1', url: 'http://127.0.0.1:3001' }, …]
  * ```
  */
+
+/** A region and its API's base URL (undefined: not known, shown as such). */
+export interface Region {
+  readonly region: string;
+  readonly url: string | undefined;
+}
 
 /** The local cloud's default regions, in port order. */
 export const LOCAL_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -20,11 +27,11 @@ export const LOCAL_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
  * Parses `us-east-1=http://127.0.0.1:3001,eu-west-1=http://127.0.0.1:3002`.
  *
  * @example
- * ```js
+ * ```ts
  * parseRegionsParam('a=http://h:1,b=http://h:2'); // [{ region: 'a', url: 'http://h:1' }, { region: 'b', url: 'http://h:2' }]
  * ```
  */
-export function parseRegionsParam(text) {
+export function parseRegionsParam(text: string): Region[] {
   return text
     .split(',')
     .map((pair) => pair.trim())
@@ -40,11 +47,11 @@ export function parseRegionsParam(text) {
  * {@link LOCAL_REGIONS}; undefined when either region is not a local default.
  *
  * @example
- * ```js
+ * ```ts
  * localPeerUrl('http://127.0.0.1:3001', 'us-east-1', 'ap-southeast-2'); // 'http://127.0.0.1:3003'
  * ```
  */
-export function localPeerUrl(origin, self, peer) {
+export function localPeerUrl(origin: string, self: string, peer: string): string | undefined {
   const i = LOCAL_REGIONS.indexOf(self);
   const j = LOCAL_REGIONS.indexOf(peer);
   const url = new URL(origin);
@@ -54,22 +61,27 @@ export function localPeerUrl(origin, self, peer) {
 }
 
 /**
- * The regions to show (see the module comment for the order of sources). A peer whose URL cannot
- * be derived is listed with `url: undefined` (shown as unknown).
+ * The regions to show (see the module comment for the order of sources).
  *
  * @example
- * ```js
- * await discoverRegions(window.location, (url) => api.status(url), (url) => call(url, 'GET', '/local/mesh'));
+ * ```ts
+ * await discoverRegions({ search: '', origin: 'http://127.0.0.1:3001' }, fetchStatus, fetchMesh);
  * ```
  */
-export async function discoverRegions(location, fetchStatus, fetchMesh) {
+export async function discoverRegions(
+  location: Pick<Location, 'search' | 'origin'>,
+  fetchStatus: (url: string) => Promise<{ region: string; peers: readonly string[] }>,
+  fetchMesh?: (url: string) => Promise<unknown>,
+): Promise<Region[]> {
   const param = new URLSearchParams(location.search).get('regions');
   if (param) return parseRegionsParam(param);
   const origin = location.origin;
   if (fetchMesh) {
     // Absent behind API Gateway (a 404 or a 403): fall through to /status.
-    const mesh = await fetchMesh(origin).catch(() => undefined);
-    const listed = Array.isArray(mesh?.regions) ? mesh.regions.filter((r) => typeof r?.region === 'string' && typeof r?.url === 'string') : [];
+    const mesh = (await fetchMesh(origin).catch(() => undefined)) as { regions?: unknown } | undefined;
+    const listed = Array.isArray(mesh?.regions)
+      ? (mesh.regions as unknown[]).filter((r): r is { region: string; url: string } => typeof (r as Region)?.region === 'string' && typeof (r as Region)?.url === 'string')
+      : [];
     if (listed.length > 0) return listed.map((r) => ({ region: r.region, url: r.url.replace(/\/+$/, '') }));
   }
   const status = await fetchStatus(origin);
