@@ -168,3 +168,25 @@ export function pairOperations(history: readonly Op[]): Operation[] {
   for (const invoke of open.values()) close(invoke, undefined);
   return done.sort((a, b) => a.start - b.start || a.invoke.index - b.invoke.index);
 }
+
+/**
+ * The sub-history of some operations: each operation whose invocation index is listed, with its
+ * completion, and nothing else, re-indexed from 0 in history order. What a counterexample is
+ * re-checked on, on its own (here or by another tool, such as Knossos or Porcupine).
+ *
+ * @example
+ * ```ts
+ * const ce = checkLinearizable(history).details.counterexample;
+ * checkLinearizable(restrictHistory(history, ce.ops.map((o) => o.index))).valid; // false
+ * ```
+ */
+export function restrictHistory(history: readonly Op[], invokeIndexes: Iterable<number>): Op[] {
+  const wanted = new Set(invokeIndexes);
+  const kept = new Set<number>();
+  for (const o of pairOperations(history)) {
+    if (!wanted.has(o.invoke.index)) continue;
+    kept.add(o.invoke.index);
+    if (o.complete !== undefined) kept.add(o.complete.index);
+  }
+  return history.filter((op) => kept.has(op.index)).map((op, index) => ({ ...op, index }));
+}

@@ -32,6 +32,8 @@ export interface LinOp extends RegisterCall {
   readonly id: number;
   readonly call: number;
   readonly ret: number;
+  /** The outcome is unknown (`info`): `ret` is +∞, or a bound a read of its value proved. */
+  readonly open?: boolean;
 }
 
 export interface SearchOptions {
