@@ -45,9 +45,10 @@ export async function recheckRun(dir: string, options: { timeBudgetMs?: number }
     : {};
   const last = history.at(-1)?.time ?? 0;
   const workload = stored.config?.workload ?? (history.some((o) => o.f === 'deposit' || o.f === 'withdraw') ? 'bank' : 'register');
-  const processes = history.map((o) => o.process).filter((p): p is number => typeof p === 'number');
+  // A fold, not Math.max(...spread): a spread of 65,000+ arguments overflows the stack.
+  const workers = history.reduce((n, o) => (typeof o.process === 'number' ? Math.max(n, o.process + 1) : n), 1);
   const config: RunConfig = stored.config ?? {
-    workload, timeS: last / 1e9, nemesis: 'partition', concurrency: Math.max(1, ...processes.map((p) => p + 1)),
+    workload, timeS: last / 1e9, nemesis: 'partition', concurrency: workers,
     regions: [...new Set(history.map((o) => o.region).filter((r): r is string => r !== undefined))].map((region) => ({ region, url: '' })),
     timeoutMs: 0, quietS: 0, seed: 0, keys: [], startedAt: new Date().toISOString(),
   };

@@ -101,7 +101,7 @@ function latency(ops: readonly Operation[], input: ReportInput, maxNs: number): 
   const height = top + plotH + 30;
   const x = xScale(maxNs);
   const lat = (o: Operation): number => ((o.complete?.time ?? o.start) - o.start) / 1e6;
-  const maxMs = Math.max(10, ...ops.map(lat));
+  const maxMs = ops.reduce((m, o) => Math.max(m, lat(o)), 10);
   const minMs = 1;
   const y = (ms: number): number => top + plotH - (Math.log10(Math.max(ms, minMs)) / Math.log10(maxMs)) * plotH;
   const ticks = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000].filter((t) => t <= maxMs * 1.01);
@@ -154,7 +154,10 @@ function stats(ops: readonly Operation[]): string {
  */
 export function renderReport(input: ReportInput): string {
   const ops = pairOperations(input.history).filter((o) => o.process !== 'nemesis');
-  const maxNs = Math.max(input.loadEnd, ...ops.map((o) => o.complete?.time ?? 0), ...input.windows.map((w) => (Number.isFinite(w.end) ? w.end : 0)), 1);
+  // Folds, not Math.max(...spread): a history of 65,000+ operations would overflow the stack.
+  const lastOp = ops.reduce((m, o) => Math.max(m, o.complete?.time ?? 0), 0);
+  const lastWindow = input.windows.reduce((m, w) => Math.max(m, Number.isFinite(w.end) ? w.end : 0), 0);
+  const maxNs = Math.max(input.loadEnd, lastOp, lastWindow, 1);
   const lin = input.verdicts.find((v) => v.checker === 'linearizable');
   const ce = (lin?.details as { counterexample?: Counterexample } | undefined)?.counterexample;
   const highlight = new Set(ce?.ops.map((o) => o.index) ?? []);
