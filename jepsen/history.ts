@@ -31,6 +31,18 @@ export type OpF = 'read' | 'write' | 'deposit' | 'withdraw' | 'start' | 'stop';
 /** A client process is a number (a worker); the fault injector is `'nemesis'`. */
 export type Process = number | 'nemesis';
 
+/**
+ * An event as a client saw it — a write's answer, or a head a read returned: what the session
+ * checkers order (`(hlc, origin, id)`, the mesh's total order) and chain through `parents`.
+ */
+export interface EventStamp {
+  readonly id: string;
+  readonly hlc: string;
+  readonly origin: string;
+  /** Ids of the key's heads the origin saw when it accepted the write. */
+  readonly parents: readonly string[];
+}
+
 /** One line of the history. */
 export interface Op {
   /** Position in the history, from 0. */
@@ -54,6 +66,17 @@ export interface Op {
   readonly eventId?: string;
   /** Why a `fail` or `info` completion happened (`timeout`, `insufficient-funds`, …). */
   readonly error?: string;
+  /**
+   * The client session (worker) that issued the op. It outlives the process: after an `info` the
+   * worker continues as a new process, but it is the same client, with the same session.
+   */
+  readonly session?: number;
+  /** An acknowledged write: the stored event as the region answered it. */
+  readonly event?: EventStamp;
+  /** A register read: the heads the region answered (empty when it had no event for the key). */
+  readonly heads?: readonly EventStamp[];
+  /** A register read: id of the LWW winner the value came from. */
+  readonly winner?: string;
 }
 
 /**
@@ -109,10 +132,20 @@ function parseOp(raw: unknown, line: number): Op {
   if (typeof o.time !== 'number' || !Number.isFinite(o.time)) throw bad('time must be a finite number');
   if (o.key !== undefined && typeof o.key !== 'string') throw bad('key must be a string');
   if (!('value' in o)) throw bad('value is missing');
-  for (const name of ['region', 'eventId', 'error'] as const) {
+  for (const name of ['region', 'eventId', 'error', 'winner'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'string') throw bad(`${name} must be a string`);
   }
+  if (o.session !== undefined && typeof o.session !== 'number') throw bad('session must be a number');
+  if (o.event !== undefined && !isStamp(o.event)) throw bad('event must be {id, hlc, origin, parents}');
+  if (o.heads !== undefined && !(Array.isArray(o.heads) && o.heads.every(isStamp))) throw bad('heads must be a list of {id, hlc, origin, parents}');
   return o as unknown as Op;
+}
+
+function isStamp(x: unknown): x is EventStamp {
+  if (typeof x !== 'object' || x === null) return false;
+  const e = x as Record<string, unknown>;
+  return typeof e.id === 'string' && typeof e.hlc === 'string' && typeof e.origin === 'string' &&
+    Array.isArray(e.parents) && e.parents.every((p) => typeof p === 'string');
 }
 
 /** A client operation with its invocation and its completion (absent when the run ended first). */
