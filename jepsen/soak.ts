@@ -176,6 +176,23 @@ export function summarizeSoak(records: readonly SoakRecord[], meta: { startedAt:
   };
 }
 
+const SHORT: Readonly<Record<string, string>> = {
+  linearizable: 'lin', 'read-your-writes': 'ryw', 'monotonic-reads': 'mr', 'monotonic-writes': 'mw', 'writes-follow-reads': 'wfr',
+  convergence: 'conv', 'lost-writes': 'lost', bank: 'bank',
+};
+
+/** A run's verdicts in a few words: `lin invalid · ryw mr mw wfr valid · conv lost valid`. */
+function verdictWords(verdicts: SoakRecord['verdicts']): string {
+  const groups: Array<[string, string[]]> = [];
+  for (const [checker, label] of Object.entries(verdicts)) {
+    const name = SHORT[checker.replace(/ \(switching\)$/, '')] ?? checker;
+    const last = groups.at(-1);
+    if (last !== undefined && last[0] === label) last[1].push(name);
+    else groups.push([label, [name]]);
+  }
+  return groups.map(([label, names]) => `${names.join(' ')} ${label}`).join(' · ');
+}
+
 /**
  * The summary as Markdown: the headline sentence, the counts, the verdicts by checker, and one
  * line per run.
@@ -207,9 +224,11 @@ export function soakMarkdown(s: SoakSummary): string {
     '| checker | valid | invalid | unknown | broke a promise |', '|---|---:|---:|---:|---:|',
     ...Object.entries(s.verdicts).map(([c, v]) => `| ${c} | ${v.valid} | ${v.invalid} | ${v.unknown} | ${v.breaches} |`),
     '',
+    'Verdicts per run: lin = linearizable, ryw / mr / mw / wfr = read-your-writes / monotonic reads / monotonic writes / writes-follow-reads, conv = convergence, lost = lost-writes.',
+    '',
     '| # | workload | nemesis | seed | workers | keys | ops | acked | lost | faults | verdicts | ok |', '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
     ...s.records.map((r) => `| ${r.n} | ${r.workload}/${r.clients} | ${r.nemesis} | ${r.seed} | ${r.concurrency} | ${r.keys} | ${r.operations} | ${r.acknowledgedWrites} | ${r.lostWrites} | ${r.faults} | ` +
-      `${r.error !== undefined ? `error: ${r.error.replace(/\|/g, '/')}` : Object.entries(r.verdicts).map(([c, v]) => `${c} ${v}`).join(', ')} | ${r.ok ? 'yes' : '**no**'} |`),
+      `${r.error !== undefined ? `error: ${r.error.replace(/\|/g, '/')}` : verdictWords(r.verdicts)} | ${r.ok ? 'yes' : '**no**'} |`),
     '',
   ];
   return lines.join('\n');

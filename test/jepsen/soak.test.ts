@@ -52,6 +52,8 @@ describe('recordOf and summarizeSoak', () => {
     expect(s).toMatchObject({ runs: 2, operations: 6, acknowledgedWrites: 4, lostWrites: 1, runsWithLostWrites: 1, divergentRuns: 1, brokenRuns: 1, faults: 2 });
     expect(s.verdicts['lost-writes']).toEqual({ valid: 1, invalid: 1, unknown: 0, breaches: 1 });
     expect(s.verdicts['linearizable']).toEqual({ valid: 2, invalid: 0, unknown: 0, breaches: 0 });
-    expect(soakMarkdown(s)).toContain('**1 acknowledged writes lost in 2 runs and 6 operations under partitions**');
+    const md = soakMarkdown(s);
+    expect(md).toContain('**1 acknowledged writes lost in 2 runs and 6 operations under partitions**');
+    expect(md).toContain('| 2 | register/bound | isolate | 2 | 2 | 1 | 3 | 2 | 1 | 1 | lin valid · conv lost invalid | **no** |');
   });
 });
