@@ -5,8 +5,8 @@
  * runs still divergent after the heal, and every checker's verdicts.
  *
  * The plan is drawn from one seed, so `--seed` reproduces the sequence of runs (not their timing:
- * that is the real mesh's). Each run is kept as `results.json` in its own folder, and in full
- * (history, report, …) when it broke a promise or failed.
+ * that is the real mesh's). Each run is kept in its own folder as `history.jsonl`, `final.json`
+ * and `results.json` (enough to re-check it), and in full (report, EDN) when it broke a promise.
  *
  * @example
  * ```ts
@@ -21,6 +21,7 @@ import type { FaultKind } from './nemesis.ts';
 import type { ClientMode, RunOptions, RunResult } from './runner.ts';
 import { runJepsen } from './runner.ts';
 import { resultsJson, writeRun } from './output.ts';
+import { toJsonLines } from './history.ts';
 import { validityLabel } from './checkers/verdict.ts';
 import type { LostWritesDetails } from './checkers/lost-writes.ts';
 import type { ConvergenceDetails } from './checkers/convergence.ts';
@@ -289,8 +290,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
         });
         record = recordOf(plan, run, dir);
         if (run.ok) {
+          // Enough to re-check the run later (recheck.ts), without the report and EDN copy.
           await mkdir(join(o.out, dir), { recursive: true });
           await writeFile(join(o.out, dir, 'results.json'), JSON.stringify(resultsJson(run), null, 2) + '\n');
+          await writeFile(join(o.out, dir, 'history.jsonl'), toJsonLines(run.history));
+          await writeFile(join(o.out, dir, 'final.json'), JSON.stringify(run.final) + '\n');
         } else {
           await writeRun(join(o.out, dir), run);
         }
