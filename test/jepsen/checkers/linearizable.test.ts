@@ -41,6 +41,13 @@ describe('checkLinearizable: not linearizable', () => {
     expect(v.details.counterexample?.text).toContain('returned nil');
   });
 
+  it('answers the verdict alone, without shrinking a counterexample, when asked to', () => {
+    const v = checkLinearizable(staleRead('x'), { counterexample: false });
+    expect(v.valid).toBe(false);
+    expect(v.details.counterexample).toBeUndefined();
+    expect(v.details.invalidKeys).toEqual(['x']);
+  });
+
   it.each([
     ['a read of a value nobody wrote', B().invoke(0, 'read', 'x', null, 0).ok(0, 7, 5).build()],
     ['a read that goes back in time',
