@@ -174,32 +174,38 @@ export interface Operation {
  * ```
  */
 export function pairOperations(history: readonly Op[]): Operation[] {
-  const open = new Map<Process, Op>();
-  const done: Operation[] = [];
-  const close = (invoke: Op, complete: Op | undefined): void => {
+  const open = new Map<Process, { invoke: Op; slot: number }>();
+  // Each operation goes in the slot of its invocation: in a history in time order that is start
+  // order already, so no sort is needed (one is done only if the times say otherwise).
+  const done: Array<Operation | undefined> = [];
+  const close = (invoke: Op, complete: Op | undefined, slot: number): void => {
     const outcome = complete === undefined || complete.type === 'info' ? 'info' : complete.type === 'fail' ? 'fail' : 'ok';
-    done.push({
+    done[slot] = {
       invoke, complete, outcome, process: invoke.process, f: invoke.f, key: invoke.key,
       start: invoke.time, end: outcome === 'info' ? Infinity : (complete as Op).time,
-    });
+    };
   };
   for (const op of history) {
     if (op.type === 'invoke') {
-      if (open.has(op.process)) throw new Error(`process ${op.process} invoked op ${op.index} while op ${open.get(op.process)?.index} is open`);
-      open.set(op.process, op);
+      if (open.has(op.process)) throw new Error(`process ${op.process} invoked op ${op.index} while op ${open.get(op.process)?.invoke.index} is open`);
+      open.set(op.process, { invoke: op, slot: done.length });
+      done.push(undefined);
     } else {
-      const invoke = open.get(op.process);
+      const pending = open.get(op.process);
       // A bare info (e.g. a nemesis note) with no invocation stands alone.
-      if (invoke === undefined) {
+      if (pending === undefined) {
         if (op.type === 'info') continue;
         throw new Error(`process ${op.process} completed op ${op.index} without an invocation`);
       }
       open.delete(op.process);
-      close(invoke, op);
+      close(pending.invoke, op, pending.slot);
     }
   }
-  for (const invoke of open.values()) close(invoke, undefined);
-  return done.sort((a, b) => a.start - b.start || a.invoke.index - b.invoke.index);
+  for (const { invoke, slot } of open.values()) close(invoke, undefined, slot);
+  const ops = done as Operation[];
+  const byStart = (a: Operation, b: Operation): number => a.start - b.start || a.invoke.index - b.invoke.index;
+  for (let i = 1; i < ops.length; i++) if (byStart(ops[i - 1] as Operation, ops[i] as Operation) > 0) return ops.sort(byStart);
+  return ops;
 }
 
 /**

@@ -57,9 +57,9 @@ export function boundInfoWrites(ops: readonly LinOp[]): BoundedOps {
     if (op.f === 'write' && !Number.isFinite(op.ret) && sources.get(op.value) === 1) {
       const seen = firstRead.get(op.value);
       if (seen === undefined) continue;
-      kept = { ...op, ret: Math.max(op.call, seen) };
+      kept = { id: op.id, f: op.f, value: op.value, call: op.call, ret: Math.max(op.call, seen), open: true };
     }
-    out.push(kept.id === out.length ? kept : { ...kept, id: out.length });
+    out.push(kept.id === out.length ? kept : { id: out.length, f: kept.f, value: kept.value, call: kept.call, ret: kept.ret, open: kept.open ?? false });
     from.push(op.id);
   }
   return { ops: out, from };

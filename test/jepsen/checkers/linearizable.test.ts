@@ -41,11 +41,15 @@ describe('checkLinearizable: not linearizable', () => {
     expect(v.details.counterexample?.text).toContain('returned nil');
   });
 
-  it('answers the verdict alone, without shrinking a counterexample, when asked to', () => {
-    const v = checkLinearizable(staleRead('x'), { counterexample: false });
+  it('answers the verdict alone when asked to: no counterexample, and no key checked after the first invalid one', () => {
+    // Prepare: keys a (stale read), then b and c (fine), checked in key order.
+    const h = [...staleRead('a'), ...staleRead('b'), ...staleRead('c')].map((o, index) => ({ ...o, index, process: o.process as number + (o.key === 'a' ? 0 : o.key === 'b' ? 2 : 4) }));
+    const v = checkLinearizable(h, { counterexample: false });
     expect(v.valid).toBe(false);
     expect(v.details.counterexample).toBeUndefined();
-    expect(v.details.invalidKeys).toEqual(['x']);
+    expect(v.details.invalidKeys).toEqual(['a']);
+    expect(Object.keys(v.details.keys)).toEqual(['a']);
+    expect(v.explanation).toContain('after 1 of 3 keys');
   });
 
   it.each([
