@@ -10,7 +10,9 @@
  * that fails, as Porcupine does); beside it, in brackets, the full check a run does (every key
  * judged, the counterexample shrunk and re-checked). For the reference, `CheckOperations` on
  * operations already converted from the history (the conversion, which Porcupine users do with
- * their own parser, is not counted, though the project's pairing is).
+ * their own parser, is not counted, though the project's pairing is), and beside it the same with
+ * the conversion from the recorded history (`toPorcupineOperations`): both sides then start from
+ * the same input. Each checker runs once on each history before the timed runs (JIT warm-up).
  *
  * Both are timed in CPU time of this process (`process.cpuUsage`, user + system, so garbage
  * collection counts) as well as wall time: on a machine shared with other work, wall time
@@ -74,6 +76,9 @@ export interface SpeedRow {
   readonly projectWithShrinkMs: number;
   /** projectMs ÷ referenceMs (CPU). */
   readonly ratio: number;
+  /** Median CPU ms of the reference with the conversion from the history, and projectMs ÷ it. */
+  readonly referenceFromHistoryMs: number;
+  readonly ratioFromHistory: number;
   readonly runs: number;
 }
 
@@ -102,11 +107,15 @@ export function runSpeedComparison(o: { readonly runs: number; readonly cases?: 
   return (o.cases ?? SPEED_CASES).map(({ name, options }) => {
     const history = generateRegisterHistory(options);
     const operations = toPorcupineOperations(history);
-    const t = { project: [] as number[], projectWall: [] as number[], shrink: [] as number[], reference: [] as number[], referenceWall: [] as number[] };
+    const t = { project: [] as number[], projectWall: [] as number[], shrink: [] as number[], reference: [] as number[], referenceWall: [] as number[], conversion: [] as number[] };
     let verdict = '';
     let result: PorcupineResult = 'unknown';
-    for (let i = 0; i < o.runs; i++) {
+    // Warm-up, untimed: the first run of each pays for compiling the code.
+    checkLinearizable(history, { timeBudgetMs: timeoutMs, counterexample: false });
+    result = porcupineCheckTimeout(operations, timeoutMs);
+    for (let i = 0; i < o.runs && result !== 'unknown'; i++) {
       const runReference = (): void => {
+        t.conversion.push(timed(() => toPorcupineOperations(history)).cpu);
         const r = timed(() => porcupineCheckTimeout(operations, timeoutMs));
         result = r.value;
         t.reference.push(r.cpu);
@@ -117,16 +126,28 @@ export function runSpeedComparison(o: { readonly runs: number; readonly cases?: 
         verdict = validityLabel(p.value.valid);
         t.project.push(p.cpu);
         t.projectWall.push(p.wall);
-        t.shrink.push(timed(() => checkLinearizable(history, { timeBudgetMs: timeoutMs })).cpu);
       };
       if (i % 2 === 0) { runProject(); runReference(); } else { runReference(); runProject(); }
-      // A reference that ran out of time once would every time: one run is the figure.
-      if (result === 'unknown') break;
+    }
+    // The full check apart, so the garbage it leaves is not collected during a timed verdict.
+    for (let i = 0; i < o.runs && result !== 'unknown'; i++) t.shrink.push(timed(() => checkLinearizable(history, { timeBudgetMs: timeoutMs })).cpu);
+    // A reference that ran out of time in the warm-up would every time: the warm-up is the figure.
+    if (result === 'unknown') {
+      const p = timed(() => checkLinearizable(history, { timeBudgetMs: timeoutMs, counterexample: false }));
+      verdict = validityLabel(p.value.valid);
+      t.project.push(p.cpu);
+      t.projectWall.push(p.wall);
+      t.shrink.push(timed(() => checkLinearizable(history, { timeBudgetMs: timeoutMs })).cpu);
+      const r = timed(() => porcupineCheckTimeout(operations, timeoutMs));
+      t.reference.push(r.cpu);
+      t.referenceWall.push(r.wall);
     }
     const row: SpeedRow = {
       name, operations: options.operations, verdict, reference: result,
       projectMs: median(t.project), referenceMs: median(t.reference), projectWallMs: median(t.projectWall), referenceWallMs: median(t.referenceWall),
       projectWithShrinkMs: median(t.shrink), ratio: result === 'unknown' ? Number.NaN : ratio(median(t.project), median(t.reference)), runs: t.project.length,
+      referenceFromHistoryMs: median(t.conversion) + median(t.reference),
+      ratioFromHistory: result === 'unknown' ? Number.NaN : ratio(median(t.project), median(t.conversion) + median(t.reference)),
     };
     o.log?.(formatRow(row));
     return row;
@@ -143,8 +164,9 @@ export function runSpeedComparison(o: { readonly runs: number; readonly cases?: 
  */
 export function formatRow(r: SpeedRow): string {
   const ref = r.reference === 'unknown' ? `> ${formatMs(r.referenceMs)}` : formatMs(r.referenceMs);
+  const fromHistory = r.reference === 'unknown' ? '' : `${formatMs(r.referenceFromHistoryMs).padStart(10)}   ${formatRatio(r.ratioFromHistory).padEnd(7)}`;
   return `  ${r.name.padEnd(27)} ${`${r.verdict} / ${r.reference}`.padEnd(18)} ${formatMs(r.projectMs).padStart(10)} ${`(${formatMs(r.projectWithShrinkMs)})`.padStart(12)} ${ref.padStart(11)}   ${formatRatio(r.ratio).padEnd(7)}` +
-    `   wall ${formatMs(r.projectWallMs)} / ${formatMs(r.referenceWallMs)}`;
+    ` ${fromHistory.padEnd(20)}   wall ${formatMs(r.projectWallMs)} / ${formatMs(r.referenceWallMs)}`;
 }
 
 function main(): void {
@@ -154,8 +176,8 @@ function main(): void {
   console.log(`linearizability checkers on the same histories, median of ${runs} runs each, alternating order (Node ${process.version})`);
   console.log('  reference: a TypeScript port of Porcupine\'s algorithm (bench/linearizability-porcupine.ts), not Porcupine itself');
   console.log('  CPU time of this process (user + system), median; project = the verdict, (full) = every key and the counterexample;');
-  console.log('  ratio = project ÷ reference, of CPU times; wall times beside it');
-  console.log(`  ${'history'.padEnd(27)} ${'verdicts'.padEnd(18)} ${'project'.padStart(10)} ${'(full)'.padStart(12)} ${'reference'.padStart(11)}   ratio`);
+  console.log('  ratio = project ÷ reference, of CPU times; then the reference with its conversion from the history, and that ratio; wall times');
+  console.log(`  ${'history'.padEnd(27)} ${'verdicts'.padEnd(18)} ${'project'.padStart(10)} ${'(full)'.padStart(12)} ${'reference'.padStart(11)}   ratio   ${'ref+conv'.padStart(10)}   ratio`);
   runSpeedComparison({ runs, cases, timeoutMs: Number(values['timeout-ms']), log: (line) => console.log(line) });
 }
 

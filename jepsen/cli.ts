@@ -44,6 +44,8 @@ export interface CliArgs {
   readonly sign: boolean;
   readonly timeoutMs: number;
   readonly quietS: number;
+  /** Seconds to keep re-reading while regions disagree after the quiet period. */
+  readonly settleS: number;
   readonly keys: number;
   readonly seed: number | undefined;
   /** A soak of this many randomized runs instead of one run. */
@@ -51,7 +53,7 @@ export interface CliArgs {
 }
 
 const USAGE = `usage: npm run jepsen -- [--workload register|bank] [--clients ${CLIENT_MODES.join('|')}] [--time SECONDS] [--nemesis ${NEMESIS_MODES.join('|')}]
-  [--concurrency N] [--out DIR] [--urls region=url,...] [--sign] [--timeout MS] [--quiet SECONDS] [--keys N] [--seed N]
+  [--concurrency N] [--out DIR] [--urls region=url,...] [--sign] [--timeout MS] [--quiet SECONDS] [--settle SECONDS] [--keys N] [--seed N]
   [--runs N]   a soak: N randomized runs (workload, clients, nemesis, seed, workers, keys drawn per run from --seed)`;
 
 /**
@@ -69,7 +71,7 @@ export function parseCli(argv: readonly string[], now = new Date()): CliArgs {
       workload: { type: 'string', default: 'register' }, clients: { type: 'string', default: 'bound' }, time: { type: 'string', default: '60' },
       nemesis: { type: 'string', default: 'partition' }, concurrency: { type: 'string', default: '8' },
       out: { type: 'string' }, urls: { type: 'string' }, sign: { type: 'boolean', default: false },
-      timeout: { type: 'string', default: '5000' }, quiet: { type: 'string', default: '5' }, keys: { type: 'string', default: '3' },
+      timeout: { type: 'string', default: '5000' }, quiet: { type: 'string', default: '5' }, settle: { type: 'string', default: '30' }, keys: { type: 'string', default: '3' },
       seed: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -93,7 +95,7 @@ export function parseCli(argv: readonly string[], now = new Date()): CliArgs {
     concurrency: Math.floor(num('concurrency', values.concurrency, 1)),
     out: values.out ?? `jepsen-runs/${now.toISOString().replace(/[:.]/g, '-')}-${values.runs !== undefined ? 'soak' : values.workload}`,
     urls, sign: values.sign || (urls ?? []).some((u) => u.url.includes('.execute-api.')),
-    timeoutMs: num('timeout', values.timeout, 1), quietS: num('quiet', values.quiet, 0), keys: Math.floor(num('keys', values.keys, 1)),
+    timeoutMs: num('timeout', values.timeout, 1), quietS: num('quiet', values.quiet, 0), settleS: num('settle', values.settle, 0), keys: Math.floor(num('keys', values.keys, 1)),
     seed: values.seed === undefined ? undefined : num('seed', values.seed, 0),
     runs: values.runs === undefined ? undefined : Math.floor(num('runs', values.runs, 1)),
   };
@@ -131,7 +133,7 @@ async function main(): Promise<number> {
     const links = (m?.endpoints ?? []).map((e) => new JepsenClient({ ...e, timeoutMs: 10_000, ...(signer ? { signer } : {}) }));
     void healAll(links).then(() => m?.stop()).finally(() => process.exit(130));
   });
-  const common = { timeoutMs: args.timeoutMs, quietS: args.quietS, ...(signer ? { signer } : {}) };
+  const common = { timeoutMs: args.timeoutMs, quietS: args.quietS, settleS: args.settleS, ...(signer ? { signer } : {}) };
 
   if (args.runs !== undefined) {
     const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -139,7 +141,7 @@ async function main(): Promise<number> {
       runs: args.runs, timeS: args.timeS, seed, out: args.out, mesh: tracked, run: common,
       // A local mesh restarts empty every 10 runs, so its in-memory tables stay small.
       ...(urls === undefined ? { freshEvery: 10 } : {}),
-      command: `npm run jepsen -- --runs ${args.runs} --time ${args.timeS} --seed ${seed}`, log: (line) => console.log(line),
+      command: `npm run jepsen -- --runs ${args.runs} --time ${args.timeS} --settle ${args.settleS} --seed ${seed}`, log: (line) => console.log(line),
     });
     console.log(`\n${soakMarkdown(summary).split('\n')[2]}\nSummary: ${join(args.out, 'soak.md')}`);
     return summary.brokenRuns === 0 ? 0 : 1;

@@ -17,6 +17,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import type { FaultKind } from './nemesis.ts';
 import type { ClientMode, RunOptions, RunResult } from './runner.ts';
 import { runJepsen } from './runner.ts';
@@ -63,6 +64,8 @@ export interface SoakRecord extends SoakPlan {
   readonly error?: string;
   /** Folder of the run, relative to the soak's. */
   readonly dir: string;
+  /** The machine's 1-minute load average when the run began (a busy machine slows every region). */
+  readonly loadAverage: number;
 }
 
 export interface SoakSummary {
@@ -128,12 +131,12 @@ function verdictName(checker: string, details: unknown): string {
  * recordOf(plan, await runJepsen(options), '001-register-bound-isolate').lostWrites; // 0
  * ```
  */
-export function recordOf(plan: SoakPlan, run: RunResult, dir: string): SoakRecord {
+export function recordOf(plan: SoakPlan, run: RunResult, dir: string, loadAverage = 0): SoakRecord {
   const client = run.history.filter((o) => o.process !== 'nemesis');
   const lost = run.verdicts.find((v) => v.checker === 'lost-writes')?.details as LostWritesDetails | undefined;
   const convergence = run.verdicts.find((v) => v.checker === 'convergence')?.details as ConvergenceDetails | undefined;
   return {
-    ...plan, ok: run.ok, dir,
+    ...plan, ok: run.ok, dir, loadAverage,
     operations: client.filter((o) => o.type === 'invoke').length,
     acknowledgedWrites: client.filter((o) => o.type === 'ok' && WRITES.has(o.f)).length,
     lostWrites: new Set((lost?.lost ?? []).map((l) => l.eventId)).size,
@@ -225,10 +228,10 @@ export function soakMarkdown(s: SoakSummary): string {
     '| checker | valid | invalid | unknown | broke a promise |', '|---|---:|---:|---:|---:|',
     ...Object.entries(s.verdicts).map(([c, v]) => `| ${c} | ${v.valid} | ${v.invalid} | ${v.unknown} | ${v.breaches} |`),
     '',
-    'Verdicts per run: lin = linearizable, ryw / mr / mw / wfr = read-your-writes / monotonic reads / monotonic writes / writes-follow-reads, conv = convergence, lost = lost-writes.',
+    'Load: the machine\'s 1-minute load average as the run began (it has 2 cores, shared). Verdicts per run: lin = linearizable, ryw / mr / mw / wfr = read-your-writes / monotonic reads / monotonic writes / writes-follow-reads, conv = convergence, lost = lost-writes.',
     '',
-    '| # | workload | nemesis | seed | workers | keys | ops | acked | lost | faults | verdicts | ok |', '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
-    ...s.records.map((r) => `| ${r.n} | ${r.workload}/${r.clients} | ${r.nemesis} | ${r.seed} | ${r.concurrency} | ${r.keys} | ${r.operations} | ${r.acknowledgedWrites} | ${r.lostWrites} | ${r.faults} | ` +
+    '| # | workload | nemesis | seed | workers | keys | load | ops | acked | lost | faults | verdicts | ok |', '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    ...s.records.map((r) => `| ${r.n} | ${r.workload}/${r.clients} | ${r.nemesis} | ${r.seed} | ${r.concurrency} | ${r.keys} | ${r.loadAverage.toFixed(1)} | ${r.operations} | ${r.acknowledgedWrites} | ${r.lostWrites} | ${r.faults} | ` +
       `${r.error !== undefined ? `error: ${r.error.replace(/\|/g, '/')}` : verdictWords(r.verdicts)} | ${r.ok ? 'yes' : '**no**'} |`),
     '',
   ];
@@ -283,12 +286,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
       const dir = `${String(plan.n).padStart(3, '0')}-${plan.workload}-${plan.clients}-${plan.nemesis}`;
       log(`run ${plan.n}/${o.runs}: ${plan.workload}, ${plan.clients} clients, nemesis ${plan.nemesis}, seed ${plan.seed}, ${plan.concurrency} workers, ${plan.keys} keys`);
       let record: SoakRecord;
+      const load = loadavg()[0] ?? 0;
       try {
         const run = await runJepsen({
           ...o.run, workload: plan.workload, clients: plan.clients, nemesis: plan.nemesis, seed: plan.seed,
           concurrency: plan.concurrency, keys: plan.keys, timeS: o.timeS, endpoints: mesh.endpoints,
         });
-        record = recordOf(plan, run, dir);
+        record = recordOf(plan, run, dir, load);
         if (run.ok) {
           // Enough to re-check the run later (recheck.ts), without the report and EDN copy.
           await mkdir(join(o.out, dir), { recursive: true });
@@ -300,7 +304,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
         }
       } catch (e) {
         record = {
-          ...plan, ok: false, dir, operations: 0, acknowledgedWrites: 0, lostWrites: 0, disagreements: 0, faults: 0, faultS: 0,
+          ...plan, ok: false, dir, loadAverage: load, operations: 0, acknowledgedWrites: 0, lostWrites: 0, disagreements: 0, faults: 0, faultS: 0,
           finalReadRounds: 0, verdicts: {}, breaches: [], error: (e as Error).message,
         };
         // A mesh that failed is not trusted for the next run.

@@ -19,7 +19,8 @@ describe('parseCli', () => {
 
   it('reads switching clients and a soak of N runs', () => {
     const a = parseCli(['--clients', 'switching', '--runs', '100', '--time', '20'], new Date('2026-11-26T07:30:00.000Z'));
-    expect(a).toMatchObject({ clients: 'switching', runs: 100, timeS: 20, out: 'jepsen-runs/2026-11-26T07-30-00-000Z-soak' });
+    expect(a).toMatchObject({ clients: 'switching', runs: 100, timeS: 20, settleS: 30, out: 'jepsen-runs/2026-11-26T07-30-00-000Z-soak' });
+    expect(parseCli(['--settle', '120']).settleS).toBe(120);
   });
 
   it.each([

@@ -54,6 +54,6 @@ describe('recordOf and summarizeSoak', () => {
     expect(s.verdicts['linearizable']).toEqual({ valid: 2, invalid: 0, unknown: 0, breaches: 0 });
     const md = soakMarkdown(s);
     expect(md).toContain('**1 acknowledged writes lost in 2 runs and 6 operations under partitions**');
-    expect(md).toContain('| 2 | register/bound | isolate | 2 | 2 | 1 | 3 | 2 | 1 | 1 | lin valid · conv lost invalid | **no** |');
+    expect(md).toContain('| 2 | register/bound | isolate | 2 | 2 | 1 | 0.0 | 3 | 2 | 1 | 1 | lin valid · conv lost invalid | **no** |');
   });
 });
