@@ -4,7 +4,8 @@
  * rewrite `results.json` and `report.html`. Also the way to check a history recorded elsewhere:
  * put it in a folder as `history.jsonl` (with `final.json` for the final-state checkers).
  *
- * Run: `npx tsx jepsen/recheck.ts <run-dir> [--budget-ms 60000]`
+ * Run: `node jepsen/bin/recheck.mjs <run-dir> [--budget-ms 60000]` (bundled with esbuild on first
+ * use, starts in tens of ms), or `npx tsx jepsen/recheck.ts <run-dir>` (no build, about 0.5 s).
  *
  * @example
  * ```ts
@@ -61,21 +62,44 @@ export async function recheckRun(dir: string, options: { timeBudgetMs?: number }
   return run;
 }
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ args: process.argv.slice(2), options: { 'budget-ms': { type: 'string' } }, allowPositionals: true });
-  const dir = positionals[0];
-  if (dir === undefined) {
-    console.error('usage: npx tsx jepsen/recheck.ts <run-dir> [--budget-ms N]');
+const USAGE = 'usage: node jepsen/bin/recheck.mjs <run-dir> [--budget-ms N]   (or: npx tsx jepsen/recheck.ts …)';
+
+/**
+ * The command line: re-check `<run-dir>`, print the verdicts; exit code 0 when every promise held,
+ * 1 when one broke, 2 on bad arguments. What the bundled CLI (`jepsen/bin/recheck.mjs`) runs.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await recheckCli(['jepsen/examples/register-partition']);
+ * ```
+ */
+export async function recheckCli(argv: readonly string[]): Promise<number> {
+  let parsed: { values: { 'budget-ms'?: string | undefined; help?: boolean | undefined }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options: { 'budget-ms': { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  const run = await recheckRun(dir, values['budget-ms'] ? { timeBudgetMs: Number(values['budget-ms']) } : {});
-  for (const v of run.verdicts) console.log(`${v.checker.padEnd(13)} ${validityLabel(v.valid).padEnd(8)} ${v.explanation}`);
+  const { values, positionals } = parsed;
+  const dir = positionals[0];
+  const budget = values['budget-ms'] === undefined ? undefined : Number(values['budget-ms']);
+  if (values.help === true || dir === undefined || (budget !== undefined && !(budget > 0))) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (!existsSync(join(dir, 'history.jsonl'))) {
+    console.error(`${join(dir, 'history.jsonl')} not found: a run folder holds history.jsonl (and final.json, results.json)\n${USAGE}`);
+    return 2;
+  }
+  const run = await recheckRun(dir, budget !== undefined ? { timeBudgetMs: budget } : {});
+  for (const v of run.verdicts) console.log(`${v.checker.padEnd(20)} ${validityLabel(v.valid).padEnd(8)} ${v.explanation}`);
   console.log(`Report: ${join(dir, 'report.html')}`);
   return run.ok ? 0 : 1;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().then((code) => { process.exitCode = code; }, (e: unknown) => {
+  recheckCli(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
     console.error(e);
     process.exitCode = 1;
   });
