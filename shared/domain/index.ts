@@ -18,3 +18,4 @@ export * from './register.ts';
 export * from './bank.ts';
 export * from './trail.ts';
 export * from './digest.ts';
+export * from './fold.ts';

@@ -158,7 +158,7 @@ describe('mesh writes and links', () => {
     expect(out).toMatch(/^balance\s+20$/m);
     expect(out).toContain('bounced withdrawals (1)');
     expect(out).toContain('REVERSED DECISIONS (1)');
-    expect(out).toMatch(/^80\s+eu-west-1\s+100\s+20\s+d{64}$/m);
+    expect(out).toMatch(/^80\s+eu-west-1\s+20\s+d{64}$/m);
   });
 
   it('prints the statement of an account from GET /accounts/{id}/history', async () => {
