@@ -127,11 +127,9 @@ function isContended(e: unknown): e is MeshHttpError {
   return e instanceof MeshHttpError && e.status === 503 && e.code === 'contended';
 }
 
-/** How long to wait after `contended`: the error's Retry-After when the client carries it, else 1 s. */
+/** How long to wait after `contended`: the answer's Retry-After (capped at 30 s), else 1 s. */
 function retryAfterMs(e: MeshHttpError): number {
-  // Read defensively: `retryAfterMs` (from the Retry-After header) is being added to MeshHttpError.
-  const ms = (e as MeshHttpError & { readonly retryAfterMs?: unknown }).retryAfterMs;
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 30_000) : 1000;
+  return e.retryAfterMs !== undefined && Number.isFinite(e.retryAfterMs) ? Math.min(Math.max(0, e.retryAfterMs), 30_000) : 1000;
 }
 
 /**
