@@ -182,7 +182,7 @@ export function checkSessionGuarantees(history: readonly Op[], final?: FinalRead
           const prev = k.lastRead;
           for (const h of prev.heads) {
             judge('monotonic-reads', session, key, dag.reaches(heads, h), prev.op, o, h, () =>
-              `Session ${session} ${describe(ref(prev.op), key)}, reflecting event ${short(h)}, then ${describe(later, key)} from a state without it: the session's view of ${key} went back in time.`);
+              `Session ${session} ${describe(ref(prev.op), key)}, reflecting event ${short(h)}, then ${describe(later, key)} from a state without it: the session's view of ${key} lost an event it had already seen.`);
           }
         }
         k.lastRead = { op: o, heads };
