@@ -88,7 +88,7 @@ export interface SessionDetails {
   readonly violatingSessions: number;
   /** Checks the event DAG could not decide (an ancestor nobody recorded), or reads without recorded heads. */
   readonly undecided: number;
-  /** The first few violations, in history order. */
+  /** The first few violations found, session by session. */
   readonly examples: readonly SessionViolation[];
 }
 
@@ -195,7 +195,7 @@ export function checkSessionGuarantees(history: readonly Op[], final?: FinalRead
         if (k.lastWrite !== undefined) {
           const prev = k.lastWrite;
           judge('monotonic-writes', session, key, dag.reaches(event.parents, prev.event.id), prev.op, o, prev.event.id, () =>
-            `Session ${session} ${describe(ref(prev.op), key)} (event ${short(prev.event.id)}), then ${describe(later, key)}, whose parents do not lead back to it: the two writes are concurrent, so the later one is not sure to win over the earlier, and both show as heads of a conflict.`);
+            `Session ${session} ${describe(ref(prev.op), key)} (event ${short(prev.event.id)}), then ${describe(later, key)}, whose parents do not lead back to it: the two writes are concurrent, so the later one is not sure to win over the earlier, and the two show as a conflict.`);
         }
         for (const s of k.seen) {
           judge('writes-follow-reads', session, key, dag.reaches(event.parents, s.id), s.op, o, s.id, () =>
