@@ -24,12 +24,12 @@ export const ENV = {
   inboundQueueUrls: 'MESH_INBOUND_QUEUE_URLS',
   /** AWS account id (for computing ARNs of peers' resources). */
   account: 'MESH_ACCOUNT',
+  /** Comma-separated regions retired from the mesh (empty: none): still accepted as an event's origin. */
+  retiredRegions: 'MESH_RETIRED_REGIONS',
 } as const;
 
 /** Variables the handlers read when set, with a default otherwise. */
 export const OPTIONAL_ENV = {
-  /** Comma-separated regions that left the mesh: their events stay, so they stay accepted origins. */
-  retiredRegions: 'MESH_RETIRED_REGIONS',
   /** Largest lead (ms) of an ingested event's stamp over this region's clock (default 300000). */
   maxClockOffsetMs: 'MESH_MAX_CLOCK_OFFSET_MS',
   /** Comma-separated peers a region that joined the mesh backfills from (functions/backfill.ts); default none. */
@@ -92,7 +92,7 @@ export function readRegionConfig(env: Readonly<Record<string, string | undefined
     peerQueueUrls: jsonMap(env[ENV.peerQueueUrls], ENV.peerQueueUrls),
     inboundQueueUrls: jsonMap(env[ENV.inboundQueueUrls], ENV.inboundQueueUrls),
     account: env[ENV.account] ?? '000000000000',
-    retiredRegions: list(env[OPTIONAL_ENV.retiredRegions]),
+    retiredRegions: list(env[ENV.retiredRegions]),
     ...(offset === undefined || offset === '' ? {} : { maxClockOffsetMs: Number(offset) }),
     ...(backfillFrom.length === 0 ? {} : { backfillFrom }),
     ...(rate === undefined || rate === '' ? {} : { backfillRate: Number(rate) }),

@@ -17,7 +17,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
 /** Register kinds act on a key's value; money kinds act on an account's balance. */
 export type RegisterKind = 'set' | 'delete' | 'resolve';
 export type MoneyKind = 'deposit' | 'withdraw';
-export type EventKind = RegisterKind | MoneyKind;
+/** Escrow kinds act on an escrow account's rights (payloads: see `escrow-event.ts`). */
+export type EscrowKind = 'escrow-open' | 'escrow-deposit' | 'escrow-withdraw' | 'escrow-transfer' | 'escrow-request';
+export type EventKind = RegisterKind | MoneyKind | EscrowKind;
 
 /** Every field of an event except its id: what the id hashes. */
 export interface UnsignedEvent {

@@ -6,7 +6,8 @@ import { Sleeper } from '../../../../local/runtime/sleep.ts';
 
 /** A client whose requests never leave the process: the last middleware answers. */
 function offline<T extends DynamoDBClient | SQSClient>(client: T): T {
-  client.middlewareStack.add(() => async () => ({ output: { $metadata: {} } }) as never, { step: 'initialize', name: 'offline', priority: 'low' });
+  const stack = client.middlewareStack as unknown as { add(m: unknown, o: unknown): void };
+  stack.add(() => async () => ({ output: { $metadata: {} } }), { step: 'initialize', name: 'offline', priority: 'low' });
   return client;
 }
 
