@@ -153,6 +153,7 @@ export interface RegionState {
 
 /**
  * Each region's state as a receiver of replication:
+ * - `behind` with "catching up" while a region that joined the mesh is still backfilling;
  * - `partitioned` when an inbound link is off; repair (anti-entropy) still pulls from the peers
  *   whose links into it are on, and those may hold the cut-off peer's events too;
  * - else `behind` when events wait on its inbound links (by that many), or its digest lacks events
@@ -179,6 +180,14 @@ export function regionStates(statuses: readonly StatusAnswer[], rows: readonly L
       const waiting = queued > 0 ? ` (${plural(queued, 'event')} queued)` : '';
       const repair = open.length > 0 ? `; repair still active through ${open.join(', ')}` : '; no delivery and no repair reach it';
       return { region: s.region, kind: 'partitioned', text: `partitioned from ${cut.join(', ')}${waiting}${repair}${dlqNote}`, queued };
+    }
+    // A region that joined a running mesh says so on /status until its backfill is done.
+    const backfill = s.value.backfill;
+    if (backfill?.state === 'catching-up') {
+      const peers = Object.entries(backfill.peers)
+        .map(([peer, p]) => `${peer} ${p.phase === 'copy' ? `${Math.round(p.progress * 100)} % copied (bucket ${p.bucket}/${p.buckets}, ${plural(p.copied, 'event')})` : 'copied, anti-entropy running'}`)
+        .join('; ');
+      return { region: s.region, kind: 'behind', text: `catching up: backfill from ${peers}${dlqNote}`, queued };
     }
     if (queued > 0) return { region: s.region, kind: 'behind', text: `behind by ${plural(queued, 'event')} (queued for delivery)${dlqNote}`, queued };
     const own = s.value.digest;

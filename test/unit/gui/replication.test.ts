@@ -97,6 +97,27 @@ describe('regionStates', () => {
   });
 });
 
+describe('regionStates of a region that joined the mesh', () => {
+  it('says it is catching up, with its backfill progress, until its backfill is done', () => {
+    // Prepare: c joined and copies from a; its links are up and empty, its digest is still short.
+    const up = (from: string, to: string): LinkState => ({ from, to, enabled: true, backlog: 0, dlq: 0 });
+    const peer = { bucket: 21, buckets: 64, read: 700, copied: 698, startedAt: 1, updatedAt: 2 };
+    const joining = (phase: 'copy' | 'repair', state: 'catching-up' | 'done'): StatusAnswer => {
+      const s = status('c', [up('a', 'c')], [1, 0]);
+      return { ...s, value: { ...(s.value as NonNullable<StatusAnswer['value']>), backfill: { state, peers: { a: { ...peer, phase, progress: phase === 'copy' ? 21 / 64 : 1 } } } } };
+    };
+    const of = (c: StatusAnswer) => {
+      const statuses = [status('a', [up('c', 'a')], [1, 1]), c];
+      return regionStates(statuses, linkRows(statuses))[1];
+    };
+    // Act / Assess
+    expect(of(joining('copy', 'catching-up'))).toMatchObject({ kind: 'behind', text: 'catching up: backfill from a 33 % copied (bucket 21/64, 698 events)' });
+    expect(of(joining('repair', 'catching-up'))?.text).toBe('catching up: backfill from a copied, anti-entropy running');
+    // Done: judged by its links and digest like any region (here still short of a's events).
+    expect(of(joining('repair', 'done'))?.text).toBe('behind by ≥ 1 event that a holds (repair pulls them)');
+  });
+});
+
 describe('compareDigests', () => {
   it('counts the events the other region has beyond this one, per bucket', () => {
     expect(compareDigests(digest(1, 5), digest(3, 5))).toEqual({ differs: true, missingAtLeast: 2 });
