@@ -26,9 +26,9 @@ import { MeshClient } from '../shared/client/mesh-client.ts';
 import type { RegionStatus } from '../shared/client/types.ts';
 import type { CliIo, ExitCode } from './run.ts';
 
-export const REGION_USAGE = `usage: mesh [--url URL] region add NAME [--from REGION,…] [--rate EVENTS_PER_S] [--wait]
-       mesh [--url URL] region remove NAME
-       mesh [--url URL] region list
+export const REGION_USAGE = `usage: mesh [--url URL | --port N] region add NAME [--from REGION,…] [--rate EVENTS_PER_S] [--wait]
+       mesh [--url URL | --port N] region remove NAME
+       mesh [--url URL | --port N] region list
 
   add      start NAME in the running local cloud, wire it to every region, and backfill it
            (default from the mesh's first region); --wait follows the backfill until done
@@ -36,11 +36,13 @@ export const REGION_USAGE = `usage: mesh [--url URL] region add NAME [--from REG
            that nothing is missing, stop it (its table is kept)
   list     the regions serving, their URLs and backfill state, and the retired ones
 
-  --url URL  any region of the local cloud (default: $MESH_URL, else http://127.0.0.1:3001)`;
+  --url URL  any region of the local cloud
+  --port N   the local cloud started with \`npm start -- --port N\`
+             (default: $MESH_URL, else $MESH_PORT, else http://127.0.0.1:3001)`;
 
 /** True when argv's first positional is `region`. */
 export function isRegionCommand(argv: readonly string[]): boolean {
-  const valued = new Set(['--url', '--region', '--timeout', '--heads', '--from', '--rate']);
+  const valued = new Set(['--url', '--port', '--region', '--timeout', '--heads', '--from', '--rate', '--listen']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (valued.has(a)) i++;
@@ -56,7 +58,7 @@ interface MeshDocument {
 
 /** Runs `mesh region …`; never throws, answers the exit code. */
 export async function runRegionCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  let values: { url?: string; from?: string; rate?: string; wait?: boolean; json?: boolean; timeout?: string; help?: boolean };
+  let values: { url?: string; port?: string; from?: string; rate?: string; wait?: boolean; json?: boolean; timeout?: string; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -65,6 +67,7 @@ export async function runRegionCommand(argv: readonly string[], io: CliIo): Prom
       strict: true,
       options: {
         url: { type: 'string' },
+        port: { type: 'string' },
         from: { type: 'string' },
         rate: { type: 'string' },
         wait: { type: 'boolean', default: false },
@@ -92,7 +95,13 @@ export async function runRegionCommand(argv: readonly string[], io: CliIo): Prom
     io.err(`mesh: --rate must be a positive integer of events per second, got '${values.rate}'`);
     return 2;
   }
-  const url = values.url ?? io.env['MESH_URL'] ?? 'http://127.0.0.1:3001';
+  // As every mesh command picks its region: the first given of --url, --port, $MESH_URL, $MESH_PORT.
+  const port = values.port ?? (values.url === undefined && io.env['MESH_URL'] === undefined ? io.env['MESH_PORT'] : undefined);
+  if (port !== undefined && !/^[1-9][0-9]{0,4}$/.test(port)) {
+    io.err(`mesh: --port must be the local mesh's first port, got '${port}'`);
+    return 2;
+  }
+  const url = values.url ?? (values.port !== undefined ? `http://127.0.0.1:${values.port}` : undefined) ?? io.env['MESH_URL'] ?? (port === undefined ? 'http://127.0.0.1:3001' : `http://127.0.0.1:${port}`);
   // Adding and draining a region take a while: a generous default.
   const timeoutMs = values.timeout === undefined ? 300_000 : Number(values.timeout);
   const client = new MeshClient({ baseUrl: url, timeoutMs });

@@ -72,7 +72,7 @@ describe('mesh region add', () => {
     for (const argv of [['region'], ['region', 'add'], ['region', 'grow', 'x'], ['region', 'add', 'x', 'y'], ['region', 'add', 'x', '--rate', '0'], ['region', 'list', 'x']]) {
       const { code, err, region } = await run(() => ({ status: 500 }), ...argv);
       expect(code, argv.join(' ')).toBe(2);
-      expect(err).toMatch(/usage: mesh \[--url URL\] region add NAME|--rate must be a positive integer/);
+      expect(err).toMatch(/usage: mesh \[--url URL \| --port N\] region add NAME|--rate must be a positive integer/);
       expect(region.requests).toEqual([]);
     }
   });
@@ -103,9 +103,24 @@ describe('mesh region remove and list', () => {
     expect(out.join('\n')).toMatch(/^eu-west-1\s+http:\/\/127\.0\.0\.1:\d+\s+catching-up\s+42 events\nap-northeast-1\s+http:\/\/127\.0\.0\.1:\d+\s+catching-up\s+42 events\nretired: us-east-1$/);
   });
 
+  it('talks to the local cloud of --port, or of $MESH_PORT, as every mesh command does', async () => {
+    // Prepare
+    const region = await startRegion(() => ({ status: 200, body: { meshName: 'ecmesh', regions: [], retired: [] } }));
+    const port = new URL(region.url).port;
+    const io = (env: Record<string, string>): CliIo => ({ env, out: () => undefined, err: () => undefined });
+    // Act
+    const byFlag = await runCli(['--port', port, 'region', 'list'], io({ MESH_URL: 'http://127.0.0.1:1' }));
+    const byEnv = await runCli(['region', 'list'], io({ MESH_PORT: port }));
+    const bad = await runCli(['region', 'list', '--port', 'x'], io({}));
+    // Assess
+    expect([byFlag, byEnv, bad]).toEqual([0, 0, 2]);
+    expect(region.requests.map((r) => r.path)).toEqual(['/local/mesh', '/local/mesh']);
+  });
+
   it('is recognised as a region command whatever options come first', () => {
     expect(isRegionCommand(['region', 'add', 'x'])).toBe(true);
     expect(isRegionCommand(['--url', 'http://h', '--json', 'region', 'list'])).toBe(true);
+    expect(isRegionCommand(['--port', '4001', 'region', 'list'])).toBe(true);
     expect(isRegionCommand(['--region', 'eu-west-1', 'get', 'region'])).toBe(false);
     expect(isRegionCommand(['get', 'region'])).toBe(false);
     expect(isRegionCommand([])).toBe(false);
