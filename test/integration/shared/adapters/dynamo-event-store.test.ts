@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DescribeTableCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoEventStore } from '../../../../shared/adapters/dynamo-event-store.ts';
 import { createEventsTable } from '../../../../shared/adapters/dynamo-table.ts';
@@ -32,6 +33,17 @@ eventStoreContract(
   },
   { settleMs },
 );
+
+/** A DynamoDB client of the test endpoint that records the name of every command it sends. */
+function countingClient(): { counted: DynamoDBClient; commands: string[] } {
+  const counted = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
+  const commands: string[] = [];
+  counted.middlewareStack.add((next, context) => async (args) => {
+    commands.push(String(context.commandName));
+    return next(args);
+  }, { step: 'initialize', name: 'countCommands' });
+  return { counted, commands };
+}
 
 describe('DynamoDB events table', () => {
   it('is created idempotently, with a NEW_IMAGE stream and the four indexes', async () => {
@@ -88,12 +100,7 @@ describe('DynamoDB events table', () => {
 
   it('costs one BatchGetItem and one TransactWriteItems for a delivered batch over many streams', async () => {
     // Prepare: count the store's requests by command.
-    const counted = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
-    const commands: string[] = [];
-    counted.middlewareStack.add((next, context) => async (args) => {
-      commands.push(String(context.commandName));
-      return next(args);
-    }, { step: 'initialize', name: 'countCommands' });
+    const { counted, commands } = countingClient();
     const store = new DynamoEventStore({ client: counted, table, region: 'us-east-1' });
     const events = Array.from({ length: 10 }, (_, i) => setEvent(`k-${randomUUID()}`, i, { origin: 'eu-west-1' }));
     // Act
@@ -107,12 +114,7 @@ describe('DynamoDB events table', () => {
     // Prepare: a fresh table of 300 events (about 5 a bucket); count the requests by command.
     const own = `ecmesh-test-bucket-${randomUUID().slice(0, 8)}`;
     await createEventsTable(dynamodb, own);
-    const counted = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
-    const commands: string[] = [];
-    counted.middlewareStack.add((next, context) => async (args) => {
-      commands.push(String(context.commandName));
-      return next(args);
-    }, { step: 'initialize', name: 'countCommands' });
+    const { counted, commands } = countingClient();
     const writer = new DynamoEventStore({ client: dynamodb, table: own, region: 'us-east-1' });
     const events = Array.from({ length: 300 }, (_, i) => setEvent(`k-${randomUUID()}`, i, { origin: 'eu-west-1' }));
     const inZero = events.filter((e) => Number.parseInt(e.id.slice(0, 8), 16) % 64 === 0);
