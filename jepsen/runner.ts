@@ -139,10 +139,15 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
   const stagger = options.staggerMs ?? 10;
   // The regions serving: the membership nemesis adds and retires one while the workers run.
   const pool = new RegionPool(clients);
+  // A membership change takes as long as it takes (a backfill, a drain): the load goes on until it
+  // is over and then a fifth of the run more, so the regions serve writes after each change too.
+  let membershipDone = options.nemesis !== 'membership';
+  let loadUntilMs = loadMs;
+  const loading = (): boolean => !membershipDone || recorder.elapsed() / 1e6 < loadUntilMs;
   const worker = async (w: number): Promise<void> => {
     let at = w;
     let process = w;
-    for (let n = 0; recorder.elapsed() / 1e6 < loadMs; n++) {
+    for (let n = 0; loading(); n++) {
       // The regions serving now (the membership nemesis changes them); a bound worker keeps its index.
       const active = pool.active;
       // A switching client moves to one of the other regions before every operation but its first.
@@ -161,6 +166,9 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
       remove: options.membership?.remove ?? (clients[0] as JepsenClient).region,
       addAtMs: loadMs / 5, removeAtMs: loadMs / 2,
       makeClient: (region, url) => new JepsenClient({ region, url, timeoutMs, ...(options.signer ? { signer: options.signer } : {}) }),
+    }).finally(() => {
+      loadUntilMs = Math.max(loadMs, recorder.elapsed() / 1e6 + loadMs / 5);
+      membershipDone = true;
     })
     : runNemesis({
       endpoints: clients, recorder, faults, startMs: Math.min(2000, loadMs / 10), faultMs, gapMs, untilMs: loadMs - gapMs,
