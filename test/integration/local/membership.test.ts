@@ -21,9 +21,17 @@ const C = 'ap-northeast-1';
 /** A region retired before the test: its events stay, and stay accepted. */
 const OLD = 'sa-east-1';
 /** Events the mesh holds before the third region joins. */
-const PRELOAD = Number(process.env["DBG_PRELOAD"] ?? 2_000);
-/** Bounds for a shared two-core machine that runs other suites at the same time. */
+const PRELOAD = 2_000;
+/**
+ * Bounds for a shared two-core machine that runs other suites at the same time: they fire only
+ * when something is stuck (a quiet machine needs about a tenth of them).
+ */
 const CONVERGE_MS = 240_000;
+/** MESH_TEST_VERBOSE=1: the mesh's log lines and the backfill's progress on stderr. */
+const VERBOSE = process.env['MESH_TEST_VERBOSE'] !== undefined;
+const say = (line: string): void => {
+  if (VERBOSE) console.error(`${new Date().toISOString()} ${line}`);
+};
 
 let mesh: Mesh;
 const urlOf = (region: string): string => mesh.regions.find((r) => r.region === region)?.url ?? '';
@@ -40,7 +48,7 @@ beforeAll(async () => {
     // Only the backfill's own anti-entropy run and the removal's drain: nothing else hides a gap.
     repairIntervalMs: 0,
     retiredRegions: [OLD],
-    log: (line) => { if (process.env['DBG_PRELOAD'] !== undefined) console.error(`${new Date().toISOString()} ${line}`); },
+    log: say,
   });
 });
 
@@ -105,7 +113,7 @@ async function converge(regions: readonly string[], what: string): Promise<numbe
 }
 
 describe('a running mesh grows and shrinks', () => {
-  it('adds a third region under writes, which converges; then retires one, and nothing is lost', { timeout: 900_000 }, async () => {
+  it('adds a third region under writes, which converges; then retires one, and nothing is lost', { timeout: 1_500_000 }, async () => {
     // Prepare: a mesh that holds a few thousand events: most of them accepted by a region retired
     // earlier (so they sit in both tables and no stream sends them again: replicating thousands
     // of events through the queues takes minutes on a loaded two-core machine), the rest by the
@@ -132,10 +140,12 @@ describe('a running mesh grows and shrinks', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     const addStarted = Date.now();
     const added = await mesh.addRegion(C);
-    if (process.env['DBG_PRELOAD'] !== undefined) console.error('added', Date.now() - addStarted);
     const joinedMs = Date.now() - addStarted;
     const early = (await call(added.url, 'GET', '/status')).body;
-    const backfill = await added.backfilled;
+    const progress = setInterval(() => {
+      void mesh.store(C).backfills().then((ps) => say(`backfill: ${JSON.stringify(ps)}`), () => undefined);
+    }, 10_000);
+    const backfill = await added.backfilled.finally(() => clearInterval(progress));
     const backfilledMs = Date.now() - addStarted;
     // Writes go on into all three for a while after the backfill.
     await new Promise((r) => setTimeout(r, 2_000));
@@ -210,6 +220,18 @@ describe('a running mesh grows and shrinks', () => {
     expect(statusB.links.map((l: { from: string; to: string }) => `${l.from}>${l.to}`).sort()).toEqual([`${B}>${C}`, `${C}>${B}`]);
     // Its gateway is gone.
     expect(await fetch(`${urlA}/status`).then(() => 'answered', () => 'refused')).toBe('refused');
+    // A retired name cannot join again; the admin routes refuse with a 4xx error body.
+    const refusals = await Promise.all([
+      call(urlOf(B), 'POST', '/admin/regions', { name: A }),
+      call(urlOf(B), 'POST', '/admin/regions', { name: C }),
+      call(urlOf(B), 'POST', '/admin/regions', { name: 'Not_A_Region' }),
+      call(urlOf(B), 'POST', '/admin/regions', { name: 'ca-central-1', from: [A] }),
+      call(urlOf(B), 'DELETE', `/admin/regions/${OLD}`),
+    ]);
+    expect(refusals.map((r) => [r.status, r.body.error?.code])).toEqual([
+      [409, 'region-retired'], [409, 'region-exists'], [400, 'invalid-region'], [400, 'invalid-region'], [404, 'region-not-found'],
+    ]);
+    expect(mesh.regions.map((r) => r.region)).toEqual([B, C]);
     console.log(`retire: ${A} drained in ${removed.drainedMs} ms (${removed.pulledByRepair} pulled by repair); ${kept.size} events kept, all in ${B} and ${C}`);
   });
 });
