@@ -3,9 +3,11 @@
  * at a time, then lets anti-entropy catch up on whatever reached the mesh meanwhile.
  *
  * - **Paged**: bucket by bucket (the digest's buckets, which the table indexes), in id order,
- *   `pageSize` events a page — on DynamoDB one Query of the KEYS_ONLY bucket index and one
- *   BatchGetItem of the page's items on the peer, then one `ingestBatch` here (one BatchGetItem
- *   and one TransactWriteItems). The next page is read from the peer while this one is stored.
+ *   `pageSize` events a page, a page taking in the next buckets while it has room (a small
+ *   table holds a few dozen events a bucket) — on DynamoDB one Query of the KEYS_ONLY bucket index
+ *   and one BatchGetItem of its items per bucket on the peer, then one `ingestBatch` here (one
+ *   BatchGetItem and one TransactWriteItems). The next page is read from the peer while this one
+ *   is stored.
  * - **Checked**: each event goes through `ingestBatch` like any repair pull (hash, origin, clock),
  *   with the receipt `{ type: 'repair', peer }`. This region's own events are skipped: a region
  *   holds what it accepted, and ingest would refuse them from outside.
@@ -93,6 +95,7 @@ export interface BackfillReport {
 }
 
 type Page = { events: StoredEvent[]; next?: string };
+type Position = { bucket: number; after: string | undefined };
 
 const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -199,28 +202,40 @@ export class Backfill {
     let progress = start;
     let report: BackfillPeerReport = emptyReport(start);
     if (source === undefined) return { report: { ...report, error: `no store for peer ${start.peer}` }, progress };
-    const fetch = (bucket: number, after: string | undefined): Promise<Page> =>
-      source.eventsInBucket(bucket, { limit: this.pageSize, ...(after === undefined ? {} : { after }) });
-    let ahead: Promise<Page> | undefined;
+    /**
+     * One batch from `at`: pages of successive buckets until `pageSize` events or the last bucket,
+     * so a small table (a few dozen events a bucket) is still copied in full batches.
+     */
+    const gather = async (at: Position): Promise<{ events: StoredEvent[]; following: Position }> => {
+      const events: StoredEvent[] = [];
+      let pos = at;
+      do {
+        const page: Page = await source.eventsInBucket(pos.bucket, { limit: this.pageSize - events.length, ...(pos.after === undefined ? {} : { after: pos.after }) });
+        events.push(...page.events);
+        // Where the following page starts: the rest of this bucket, or the next bucket.
+        pos = page.next !== undefined ? { bucket: pos.bucket, after: page.next } : { bucket: pos.bucket + 1, after: undefined };
+      } while (events.length < this.pageSize && pos.after === undefined && pos.bucket < progress.buckets);
+      return { events, following: pos };
+    };
+    let ahead: Promise<{ events: StoredEvent[]; following: Position }> | undefined;
     try {
       while (progress.bucket < progress.buckets) {
         const stopped = stopReason();
         if (stopped !== undefined) return { report, progress, stopped };
-        const page = await (ahead ?? fetch(progress.bucket, progress.after));
+        const { events, following } = await (ahead ?? gather({ bucket: progress.bucket, after: progress.after }));
         ahead = undefined;
-        // Where the following page starts: the rest of this bucket, or the next bucket.
-        const following = page.next !== undefined ? { bucket: progress.bucket, after: page.next } : { bucket: progress.bucket + 1, after: undefined };
         if (following.bucket < progress.buckets) {
-          ahead = fetch(following.bucket, following.after);
-          // Handled here too, so a page read ahead that is never awaited (a stop) is no unhandled rejection.
+          // The next batch is read from the peer while this one is stored here.
+          ahead = gather(following);
+          // Handled here too, so a batch read ahead that is never awaited (a stop) is no unhandled rejection.
           ahead.catch(() => undefined);
         }
-        const stored = await this.store(start.peer, page.events);
-        counted(page.events.length);
+        const stored = await this.store(start.peer, events);
+        counted(events.length);
         report = {
           ...report,
           pages: report.pages + 1,
-          read: report.read + page.events.length,
+          read: report.read + events.length,
           copied: report.copied + stored.copied,
           refused: report.refused + stored.refused,
           held: report.held + stored.held,
@@ -232,7 +247,7 @@ export class Backfill {
           bucket: following.bucket,
           buckets: progress.buckets,
           ...(following.after === undefined ? {} : { after: following.after }),
-          read: progress.read + page.events.length,
+          read: progress.read + events.length,
           copied: progress.copied + stored.copied,
           startedAt: progress.startedAt,
           updatedAt: this.clock.now(),

@@ -55,6 +55,22 @@ describe('Backfill', () => {
     expect(report.peers['eu-west-1']).toMatchObject({ read: 120, copied: 120, refused: 0, held: 0 });
   });
 
+  it('fills its pages from several buckets when they are small: ingest batches of pageSize, not one a bucket', async () => {
+    // Prepare: 120 events in 64 buckets (about 2 a bucket), pages of 10; count the ingest batches.
+    const { store, service, peer, make } = await setup(120);
+    const batches: number[] = [];
+    const backfill = make({ ingest: (items) => (batches.push(items.length), service.ingestBatch(items)) });
+    await backfill.begin(['eu-west-1']);
+    // Act
+    const report = await backfill.run();
+    // Assess: full pages but the last, every event once.
+    expect(report.done).toBe(true);
+    expect(batches.slice(0, -1).every((n) => n === 10)).toBe(true);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(120);
+    expect(report.peers['eu-west-1']?.pages).toBe(12);
+    expect(await store.digest()).toEqual(await peer.digest());
+  });
+
   it('resumes from the saved position: every event read once, over several runs', async () => {
     // Prepare: each run stops after 3 pages.
     const { store, peer, make } = await setup(95);
