@@ -58,7 +58,7 @@ describe('jepsen run with a region added and one retired mid-run', () => {
     register = await runJepsen({ ...common, workload: 'register', timeS: 14, endpoints: mesh.regions.map((r) => ({ ...r })) });
     // eu-west-1 and ap-northeast-1; sa-east-1 joins, eu-west-1 leaves.
     bank = await runJepsen({ ...common, workload: 'bank', timeS: 14, endpoints: mesh.regions.map((r) => ({ ...r })) });
-  }, 280_000);
+  }, 900_000);
 
   afterAll(async () => {
     await mesh?.stop();
