@@ -78,7 +78,7 @@ export interface MembershipNemesisOptions {
   readonly removeAtMs: number;
   /** A client of a region by its URL (the joining region's comes from the admin answer). */
   readonly makeClient: (region: string, url: string) => JepsenClient;
-  /** Longest wait for the new region to catch up (default 120 000 ms). */
+  /** Longest wait for the new region to catch up (default 600 000 ms: a join on a loaded machine takes minutes). */
   readonly catchUpMs?: number;
   /** Timeout of an admin request: a removal returns once the region is drained (default 300 000 ms). */
   readonly adminTimeoutMs?: number;
@@ -140,11 +140,11 @@ export async function runMembershipNemesis(o: MembershipNemesisOptions): Promise
     },
     async () => {
       // The window lasts while the new region catches up (its backfill, then anti-entropy).
-      const deadline = nowMs() + (o.catchUpMs ?? 120_000);
+      const deadline = nowMs() + (o.catchUpMs ?? 600_000);
       for (;;) {
         const status = await joined?.mesh.status().catch(() => undefined);
         if (status?.backfill?.state === 'done') return;
-        if (nowMs() > deadline) throw new Error(`${o.add} still catching up after ${o.catchUpMs ?? 120_000} ms`);
+        if (nowMs() > deadline) throw new Error(`${o.add} still catching up after ${o.catchUpMs ?? 600_000} ms`);
         await sleep(250);
       }
     },
