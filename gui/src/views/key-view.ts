@@ -15,7 +15,7 @@ import type { KeyView } from '../../../shared/client/types.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import { MeshHttpError } from '../../../shared/client/errors.ts';
 import type { App } from '../app.ts';
-import { allPages, everyRegion } from '../api.ts';
+import { allPages, everyRegion, withEveryHead } from '../api.ts';
 import type { Answer } from '../api.ts';
 import { commonAncestor, headsOf } from '../ancestry.ts';
 import { busy, feedback, h, renderIfChanged, replace } from '../dom.ts';
@@ -81,7 +81,10 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
     const k = key;
     const answers = await everyRegion(app.regions, async (_r, client): Promise<RegionKey> => {
       const [got, history] = await Promise.all([
-        client.get(k).catch((error: unknown) => (error instanceof MeshHttpError && error.status === 404 && error.code !== 'route-not-found' ? null : Promise.reject(error))),
+        client
+          .get(k)
+          .then((v) => withEveryHead(client, v))
+          .catch((error: unknown) => (error instanceof MeshHttpError && error.status === 404 && error.code !== 'route-not-found' ? null : Promise.reject(error))),
         allPages<HistoryEntry>(client, `/kv/${encodeURIComponent(k)}/history`, 'events'),
       ]);
       return { view: got, history: history.items, complete: history.complete };
@@ -90,7 +93,10 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
     results = answers;
     const merged = mergeHistories(results.flatMap((r) => (r.ok ? [{ region: r.region, events: r.value.history.map((x) => ({ event: x.event, ...(x.receipt ? { receipt: x.receipt } : {}) })) }] : [])));
     const heads = headsOf(merged.map((m) => m.event));
-    const regionHeads = results.map((r) => ({ region: r.region, heads: r.ok && r.value.view ? r.value.view.heads.map((e) => e.id) : undefined }));
+    const regionHeads = results.map((r) => {
+      const v = r.ok ? r.value.view : null;
+      return { region: r.region, heads: v ? v.heads.map((e) => e.id) : undefined, ...(v?.version === undefined ? {} : { version: v.version }) };
+    });
     renderIfChanged(view, { k, results: results.map((r) => (r.ok ? { r: r.region, v: r.value.view } : { r: r.region, e: describeFailure(r.error).text })), heads: heads.map((e) => e.id) }, () =>
       renderCards(k, heads),
     );
