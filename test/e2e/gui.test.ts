@@ -40,7 +40,8 @@ beforeAll(async () => {
   await buildGui();
   // Repair off: a region that has not received a head keeps not having it until a link heals.
   mesh = await startMesh({ ...meshTestOptions(), basePort: 0, meshName: `e2e${run}`, repairIntervalMs: 0 });
-  clients = new Map(mesh.regions.map((r) => [r.region, new MeshClient({ baseUrl: r.url })]));
+  // A generous timeout: on a loaded machine a write can take seconds, and a timed-out write is no answer.
+  clients = new Map(mesh.regions.map((r) => [r.region, new MeshClient({ baseUrl: r.url, timeoutMs: 60_000 })]));
   [us, eu, ap] = mesh.regions.map((r) => r.region) as [string, string, string];
   browser = await chromium.launch({ ...CHROMIUM, headless: true });
   mkdirSync(SHOTS, { recursive: true });
@@ -490,7 +491,7 @@ describe('following the API: pages, contention and refusals', () => {
   it('lists keys and accounts by prefix page by page, with each account\'s balance', async () => {
     // Prepare: 55 keys (the finder reads 50 per page) and two accounts under one prefix.
     const prefix = `pg-${run}-`;
-    for (let i = 0; i < 55; i += 5) await Promise.all([0, 1, 2, 3, 4].map((j) => client(us).put(`${prefix}${String(i + j).padStart(2, '0')}`, i + j)));
+    for (let i = 0; i < 55; i += 11) await Promise.all(Array.from({ length: 11 }, (_, j) => client(us).put(`${prefix}${String(i + j).padStart(2, '0')}`, i + j)));
     await client(us).deposit(`${prefix}alice`, 30);
     await client(us).deposit(`${prefix}bob`, 5);
     const page = await openGui();
