@@ -541,6 +541,25 @@ describe('following the API: pages, contention and refusals', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('reads a long statement page by page, from the first event on', async () => {
+    // Prepare: 101 deposits on one account (a statement page holds 100).
+    const account = `saver-${run}`;
+    for (let i = 0; i < 101; i++) await client(us).deposit(account, 1);
+    await eventually(async () => expect((await client(eu).account(account)).balance).toBe(101));
+    const page = await openGui(`#account=${account}`);
+    const caption = page.locator(`#account-view table[data-region="${us}"] caption`);
+
+    // Act
+    await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toBe('Statement: the first 100 events');
+    await page.locator(`#statement-more-${us}`).click();
+
+    // Assess: the balance is the account's all along; the statement is whole once asked for.
+    await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toBe('Statement (101 events)');
+    expect(await page.locator(`#account-view article[data-region="${us}"] .balance strong`).textContent()).toBe('101');
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('reads the conflicts page by page ("Show more conflicts"), counting each region\'s heads', async () => {
     // Prepare: 21 keys in conflict (a conflicts page holds 20), named to sort before every other key.
     const keys = Array.from({ length: 21 }, (_, i) => `0c-${run}-${String(i).padStart(2, '0')}`);
