@@ -487,6 +487,9 @@ describe('the page itself', () => {
   });
 });
 
+/** Tests that first write 100+ events one after another: on a loaded machine that alone can take a minute. */
+const LONG_TEST_MS = 300_000;
+
 describe('following the API: pages, contention and refusals', () => {
   it('lists keys and accounts by prefix page by page, with each account\'s balance', async () => {
     // Prepare: 55 keys (the finder reads 50 per page) and two accounts under one prefix.
@@ -517,7 +520,7 @@ describe('following the API: pages, contention and refusals', () => {
     ]);
     await page.close();
     expect(pageErrors).toEqual([]);
-  });
+  }, LONG_TEST_MS);
 
   it('reads a long history newest first, and older events when asked', async () => {
     // Prepare: 103 events on one key (a history page holds 100).
@@ -539,7 +542,7 @@ describe('following the API: pages, contention and refusals', () => {
     expect(await page.getByRole('button', { name: 'Show older events' }).count()).toBe(0);
     await page.close();
     expect(pageErrors).toEqual([]);
-  });
+  }, LONG_TEST_MS);
 
   it('reads a long statement page by page, from the first event on', async () => {
     // Prepare: 101 deposits on one account (a statement page holds 100).
@@ -558,7 +561,7 @@ describe('following the API: pages, contention and refusals', () => {
     expect(await page.locator(`#account-view article[data-region="${us}"] .balance strong`).textContent()).toBe('101');
     await page.close();
     expect(pageErrors).toEqual([]);
-  });
+  }, LONG_TEST_MS);
 
   it('reads the conflicts page by page ("Show more conflicts"), counting each region\'s heads', async () => {
     // Prepare: 21 keys in conflict (a conflicts page holds 20), named to sort before every other key.
@@ -586,7 +589,7 @@ describe('following the API: pages, contention and refusals', () => {
     for (const k of keys) await client(us).resolve(k, 'merged', (await client(us).get(k)).heads);
     await page.close();
     expect(pageErrors).toEqual([]);
-  });
+  }, LONG_TEST_MS);
 
   it('says a 503 contended stored nothing and when to try again, beside the write', async () => {
     // Prepare: eu-west-1 answers this key's write with 503 contended and Retry-After, through its
