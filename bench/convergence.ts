@@ -87,7 +87,7 @@ export async function runConvergence(ctx: BenchContext, options: ConvergenceOpti
     await new Promise((r) => setTimeout(r, ctx.pollIntervalMs * 4));
     const backlog = (await ctx.mesh.links.links())
       .filter((l) => l.from === isolated || l.to === isolated)
-      .reduce((n, l) => n + (l.backlog ?? 0), 0);
+      .reduce((n, l) => n + (l.backlog ?? 0) + (l.inFlight ?? 0), 0);
 
     ctx.progress(`convergence: healing (${backlog} queued events)`);
     const t0 = performance.now();

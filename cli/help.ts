@@ -18,7 +18,8 @@ registers (VALUE is JSON: '"blue"', 42, '{"a":1}'; --text stores VALUE as a stri
   history KEY                the key's events in total order, with this region's receipts
   conflicts                  the keys with more than one head in this region
   resolve KEY VALUE [--text] end a conflict: write VALUE over the current heads
-      [--heads ID,ID]          resolve exactly these heads (default: the heads GET answers now)
+      [--heads ID,ID]          resolve exactly these heads (default: every head here now, by
+                               the version GET answers: 409 if another write lands meanwhile)
 
 bank accounts (amounts are positive integers, in minor units)
   deposit ACCOUNT AMOUNT
@@ -30,9 +31,11 @@ bank accounts (amounts are positive integers, in minor units)
 provenance and operations
   event ID                   an event, this region's receipt, its parents and trail
   status                     region, peers, links (state, backlog, DLQ), event count
-  partition FROM TO [--both] stop delivery from FROM into TO (--both: and back)
+  partition FROM TO [--both] stop delivery from FROM into TO (--both: and back); sent to TO's
+                             admin route (a local mesh lists every region; in AWS give TO's URL)
   heal FROM TO [--both]      resume delivery from FROM into TO (--both: and back)
-  heal --all                 resume every link between this region and its peers
+  heal --all                 resume every link between this region and its peers (in AWS:
+                             the links into this region; run it against each region)
   gui                        serve the GUI on this machine for the regions given with --url
       [--url [REGION=]URL]...  (several; default: every region of the local mesh), relaying
       [--sigv4] [--listen N]   its requests, signed with --sigv4; --listen: its port (default free)

@@ -231,7 +231,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       ...(options.maxReceiveCount === undefined ? {} : { maxReceiveCount: options.maxReceiveCount }),
     });
     if (options.cleanup === true) onStop(3, () => queues.deleteCreated());
-    const links = new LocalLinkControl(admin.sqs);
+    // Only the in-process SQS server counts in-flight messages among the visible ones.
+    const links = new LocalLinkControl(admin.sqs, { visibleCountIncludesInFlight: options.sqsEndpoint === undefined });
     const queueOf = (from: string, to: string): LinkQueues => {
       const q = queues.get(from, to);
       if (q === undefined) throw new Error(`no queue ${from} -> ${to}`);

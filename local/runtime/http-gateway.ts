@@ -25,7 +25,8 @@ const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET,PUT,POST,DELETE,OPTIONS',
   'access-control-allow-headers': 'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256',
-  'access-control-expose-headers': 'apigw-requestid',
+  // Retry-After: the GUI, on another region's origin, reads it from a 503 contended.
+  'access-control-expose-headers': 'apigw-requestid,retry-after',
   'access-control-max-age': '600',
 } as const;
 

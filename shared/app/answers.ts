@@ -174,13 +174,79 @@ export interface LinkLag {
   readonly events: number;
 }
 
-/** A link's state in `GET /status`: what the link control reports, plus the lag on inbound links. */
+/**
+ * Where a link into this region stands: `partitioned` when its delivery is off (events wait in its
+ * queue; repair still pulls from the peers whose links into this region are on), else `behind`
+ * when events wait on it (`waiting` > 0), else `in-sync`: nothing waits to be delivered over it.
+ */
+export type LinkSync = 'in-sync' | 'behind' | 'partitioned';
+
+/**
+ * A link's state in `GET /status`: what the link control reports (`backlog` and `inFlight` apart,
+ * see {@link LinkState}), plus, on links into this region, the lag of the last delivery and how
+ * far behind the link is now.
+ *
+ * @example
+ * ```ts
+ * const cut: LinkStatus = { from: 'us-east-1', to: 'eu-west-1', enabled: false, backlog: 4, inFlight: 0, dlq: 0,
+ *   waiting: 4, staleMs: 9_500, sync: 'partitioned' };
+ * ```
+ */
 export interface LinkStatus extends LinkState {
   /**
    * Only on links into this region that have delivered at least one batch. Includes clock skew
-   * between the regions: see {@link LinkLag}.
+   * between the regions: see {@link LinkLag}. It is the lag of the last batch, so it does not
+   * decay while nothing is delivered: `staleMs` does.
    */
   readonly lag?: LinkLag;
+  /** On links into this region: messages not delivered yet, `backlog + inFlight`. Absent when the link control reports no queue depths. */
+  readonly waiting?: number;
+  /**
+   * On links into this region: how far behind this region's copy of `from`'s events may be, in ms.
+   * - 0 when nothing waits (`backlog` and `inFlight` both 0);
+   * - else this region's wall clock now minus the later of (a) the origin time (HLC wall) of the
+   *   newest event of the last batch delivered over the link (`lag.originAt`) and (b), while the
+   *   link is partitioned, when it was cut (`changedAt`).
+   * So it grows while events wait on a cut link, and returns to 0 once they are delivered. While
+   * delivery keeps its order, no waiting event was sent before (a), nor (give or take one delivery)
+   * before a cut: the figure bounds the age of the oldest undelivered message from above. It
+   * overstates it for an open link after a quiet spell (the last delivered event may be much older
+   * than what waits now), and it includes the clock skew between the two regions (a). In AWS the
+   * exact age of the oldest message is CloudWatch's `ApproximateAgeOfOldestMessage` of the link's
+   * queue (see docs/deploy.md). Absent when the link control reports no queue depths, or when events
+   * wait on a link that never delivered and was never switched (nothing to measure from).
+   */
+  readonly staleMs?: number;
+  /** On links into this region: see {@link LinkSync}. Absent when an open link's queue depths are unknown. */
+  readonly sync?: LinkSync;
+}
+
+/**
+ * `GET /status` → `inbound`: this region as a receiver, from its links alone. `in-sync` says
+ * nothing waits on any link into it; whether another region holds events it lacks (a message lost
+ * to a dead-letter queue, which repair pulls) shows only against the peers' digests.
+ *
+ * @example
+ * ```ts
+ * const s: InboundSync = { sync: 'partitioned', waiting: 4, dlq: 0, partitionedFrom: ['us-east-1'], repairThrough: ['ap-southeast-2'], staleMs: 9_500 };
+ * ```
+ */
+export interface InboundSync {
+  /** `partitioned` when any link into this region is off, else `behind` when any has events waiting, else `in-sync`. */
+  readonly sync: LinkSync;
+  /** Messages waiting on every link into this region together. */
+  readonly waiting: number;
+  /** Messages in the dead-letter queues of the links into this region: lost to delivery, left to repair. */
+  readonly dlq: number;
+  /** Peers whose delivery into this region is off. */
+  readonly partitionedFrom: readonly string[];
+  /**
+   * While partitioned: the peers whose links into this region are on. Repair (anti-entropy) pulls
+   * from them, and they may hold the cut-off peers' events; empty when nothing reaches this region.
+   */
+  readonly repairThrough: readonly string[];
+  /** The largest `staleMs` of the links into this region (absent when none is known). */
+  readonly staleMs?: number;
 }
 
 /** `GET /status`. */
@@ -192,6 +258,8 @@ export interface RegionStatus {
   readonly linksError?: string;
   /** Why the links carry no lag when the store could not answer. */
   readonly lagError?: string;
+  /** This region as a receiver, from its links (absent when the link control could not answer). */
+  readonly inbound?: InboundSync;
   readonly events: number;
   readonly digest: Digest;
   /** Events this region refused from peers or repair, by reason (`clock-skew`, `untrusted-origin`), since the table was created. */

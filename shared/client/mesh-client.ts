@@ -113,11 +113,19 @@ export class MeshClient {
   }
 
   /**
-   * `POST /kv/{key}/resolve`: write `value` as the resolution of `heads` (ids, or events).
-   * The region answers 409 `stale-heads` when they are not its current heads.
+   * `POST /kv/{key}/resolve`: write `value` as the resolution of `heads` (ids, or events), or of
+   * every head at `{ version }` (the `version` of a `GET /kv/{key}`, which covers heads beyond the
+   * view's page too). The region answers 409 `stale-heads` when they are not its current heads.
+   *
+   * @example
+   * ```ts
+   * const view = await eu.get('colour');
+   * await eu.resolve('colour', 'green', { version: view.version });
+   * ```
    */
-  resolve(key: string, value: JsonValue, heads: readonly (string | { readonly id: string })[]): Promise<WriteResult> {
-    return this.request<WriteResult>('POST', `/kv/${seg(key)}/resolve`, { value, heads: headIds(heads) });
+  resolve(key: string, value: JsonValue, heads: readonly (string | { readonly id: string })[] | { readonly version: number }): Promise<WriteResult> {
+    const on = 'version' in heads ? { version: heads.version } : { heads: headIds(heads) };
+    return this.request<WriteResult>('POST', `/kv/${seg(key)}/resolve`, { value, ...on });
   }
 
   /** `POST /accounts/{id}/deposit`: amount in minor units, a positive integer. */

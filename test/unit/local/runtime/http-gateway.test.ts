@@ -46,6 +46,8 @@ describe('HTTP gateway (API Gateway HTTP API, payload 2.0)', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('x-extra')).toBe('yes');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    // A page on another region's origin may read Retry-After (of a 503 contended).
+    expect(res.headers.get('access-control-expose-headers')?.split(',')).toContain('retry-after');
     expect(await res.json()).toEqual({ ok: true });
     const e = seen[0];
     expect(e).toMatchObject({
