@@ -1,6 +1,7 @@
 /**
  * The SQS-compatible server of the local cloud: `local-aws-sqs` in this very process, one server
- * for every region (queue names already carry both regions of a link, so they never collide).
+ * for every region (queue names already carry both regions of a link, so they never collide),
+ * refusing the message bodies real SQS refuses (`sqs-message-contents.ts`).
  *
  * @example
  * ```ts
@@ -10,8 +11,10 @@
  * await sqs.stop();
  * ```
  */
-import { createSqsServer } from 'local-aws-sqs';
-import { listening } from './runtime/listening-server.ts';
+import { createServer } from 'node:http';
+import { createRequestHandler } from 'local-aws-sqs';
+import { listen } from './runtime/listening-server.ts';
+import { refuseInvalidMessageContents } from './sqs-message-contents.ts';
 
 /** Account id the local queues live in; the handlers' config defaults to the same one. */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -34,13 +37,15 @@ export interface SqsServer {
 /** Starts the in-process SQS server and resolves once it listens. */
 export async function startSqsServer(options: SqsServerOptions = {}): Promise<SqsServer> {
   const hostname = options.hostname ?? '127.0.0.1';
-  const server = await createSqsServer({
+  const { service, requestHandler } = createRequestHandler({
     port: options.port ?? 0,
     hostname,
     accountId: LOCAL_ACCOUNT,
     // A restarted mesh recreates its queues at once; AWS's 60 s wait after a delete would only hurt here.
     emulateQueueCreationLifecycle: false,
   });
-  const { url, port, stop } = listening(server, hostname);
+  const { url, port, stop } = await listen(createServer(refuseInvalidMessageContents(requestHandler)), options.port ?? 0, hostname);
+  // Queue URLs carry the port: the one actually listened on (what createSqsServer does too).
+  service.PORT = port;
   return { endpoint: url, port, stop };
 }
