@@ -123,9 +123,23 @@ function match(pattern: readonly string[], segments: readonly string[]): Record<
   return params;
 }
 
+/**
+ * A body must say it is JSON: a browser sends a cross-origin `text/plain` or form POST without a
+ * CORS preflight, so a body taken whatever its type would let any web page write.
+ */
+function requireJson(event: APIGatewayProxyEventV2): void {
+  const type = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  const [media = '', ...params] = type.split(';').map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (media !== 'application/json' || (charset !== undefined && charset !== 'utf-8')) {
+    throw new MeshError('unsupported-media-type', 415, `a body must be sent as application/json (UTF-8), got ${type === '' ? 'no content-type' : JSON.stringify(type.slice(0, 80))}`);
+  }
+}
+
 function parseBody(event: APIGatewayProxyEventV2): Body {
   const raw = event.body;
   if (raw === undefined || raw === null || raw === '') throw new ValidationError('bad-request', 'a JSON object body is required');
+  requireJson(event);
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
     throw new MeshError('payload-too-large', 413, `body is larger than ${MAX_BODY_BYTES} bytes`);
