@@ -84,6 +84,19 @@ describe('local SQS server: message contents', () => {
     expect(await bodies(url)).toEqual(['also fine \t\n\r😀', 'fine']);
   });
 
+  it('refuses any request from a web page (a form POST needs no preflight)', async () => {
+    // Prepare
+    const url = await queue('from-a-page');
+    const form = new URLSearchParams({ Action: 'SendMessage', QueueUrl: url, MessageBody: 'from evil.example' });
+
+    // Act
+    const res = await fetch(server.endpoint, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+
+    // Assess
+    expect(res.status).toBe(403);
+    expect(await bodies(url)).toEqual([]);
+  });
+
   it('answers a batch of only refused entries with every entry in Failed', async () => {
     // Prepare
     const url = await queue('contents-batch-all');
