@@ -30,7 +30,7 @@ export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 
 type Body = Record<string, unknown>;
 
-interface Route {
+export interface Route {
   /** Path pattern segments; `:name` captures a (decoded) segment. */
   readonly pattern: readonly string[];
   readonly method: string;
@@ -40,7 +40,8 @@ interface Route {
   readonly run: (s: RegionService, p: Record<string, string>, body: Body) => Promise<unknown>;
 }
 
-const ROUTES: readonly Route[] = [
+/** Every route, in matching order (exported for the fuzz suite, which generates requests from it). */
+export const ROUTES: readonly Route[] = [
   { pattern: ['kv', ':key'], method: 'PUT', status: 201, body: true, run: (s, p, b) => s.put(p['key'], b['value']) },
   { pattern: ['kv', ':key'], method: 'DELETE', status: 201, body: false, run: (s, p) => s.delete(p['key']) },
   { pattern: ['kv', ':key'], method: 'GET', status: 200, body: false, run: (s, p) => s.get(p['key']) },
