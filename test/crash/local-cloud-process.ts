@@ -53,7 +53,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Only the flags decide: a MESH_* variable of the caller (say MESH_DYNAMODB_ENDPOINT) must not.
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESH_'))), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   const pgid = child.pid;
   if (pgid === undefined) throw new Error('npm start did not start');
