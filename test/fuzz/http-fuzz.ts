@@ -18,7 +18,7 @@
  * ```
  */
 import { Agent, request } from 'node:http';
-import { bucketOf, xorHex } from '../../shared/domain/digest.ts';
+import { bucketOf, digestOfCells, digestWeight } from '../../shared/domain/digest.ts';
 import type { Digest } from '../../shared/domain/types.ts';
 import { sampleRequests, type FuzzRequest } from './http-requests.ts';
 
@@ -43,7 +43,8 @@ interface Outcome {
   readonly status: number;
   readonly code: string | undefined;
   readonly ms: number;
-  readonly eventId: string | undefined;
+  /** The events a 201 stored: its chain (a write over more heads than one event may name, its event last), else its event. */
+  readonly eventIds: readonly string[];
   /** The api handler answered (the gateway adds `apigw-requestid` to its answers). */
   readonly fromHandler: boolean;
   readonly wellShaped: boolean;
@@ -82,16 +83,11 @@ export interface HttpFuzzReport {
   readonly routes: Readonly<Record<string, { readonly requests: number; readonly p50: number; readonly max: number }>>;
 }
 
-/** `digest` with `ids` added (what the region's digest must be once it stored them). */
+/** `digest` with `ids` added (what the region's digest must be once it stored them): counts and weight sums add up. */
 export function digestWith(digest: Digest, ids: Iterable<string>): Digest {
-  const entries = digest.entries.map((e) => ({ ...e }));
-  for (const id of new Set(ids)) {
-    const e = entries[bucketOf(id, digest.buckets)];
-    if (e === undefined) throw new Error(`digest has no bucket for ${id}`);
-    e.count += 1;
-    e.xor = xorHex(e.xor, id);
-  }
-  return { buckets: digest.buckets, entries };
+  const cells = digest.entries.map((e, bucket) => ({ bucket, count: e.count, sum: e.sum }));
+  for (const id of new Set(ids)) cells.push({ bucket: bucketOf(id, digest.buckets), count: 1, sum: String(digestWeight(id)) });
+  return digestOfCells(cells, digest.buckets);
 }
 
 async function status(url: string): Promise<{ events: number; digest: Digest }> {
@@ -130,17 +126,18 @@ function send(base: URL, agent: Agent, r: FuzzRequest, timeoutMs: number): Promi
           }
           const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
           const wellShaped = typeof error?.code === 'string' && typeof error.message === 'string' && Object.keys(parsed as object).length === 1;
-          const event = (parsed as { event?: { id?: unknown } } | undefined)?.event;
+          const written = parsed as { event?: { id?: unknown }; chain?: Array<{ id?: unknown }> } | undefined;
+          const stored = res.statusCode !== 201 ? [] : (written?.chain ?? (written?.event === undefined ? [] : [written.event]));
           done({
             status: res.statusCode ?? 0,
             code: typeof error?.code === 'string' ? error.code : undefined,
             ms: performance.now() - started,
-            eventId: res.statusCode === 201 && typeof event?.id === 'string' ? event.id : undefined,
+            eventIds: stored.flatMap((e) => (typeof e.id === 'string' ? [e.id] : [])),
             fromHandler: res.headers['apigw-requestid'] !== undefined,
             wellShaped,
           });
         });
-        res.on('error', () => done({ status: 0, code: 'response-error', ms: performance.now() - started, eventId: undefined, fromHandler: false, wellShaped: false }));
+        res.on('error', () => done({ status: 0, code: 'response-error', ms: performance.now() - started, eventIds: [], fromHandler: false, wellShaped: false }));
       },
     );
     req.setTimeout(timeoutMs, () => {
@@ -149,7 +146,7 @@ function send(base: URL, agent: Agent, r: FuzzRequest, timeoutMs: number): Promi
     });
     // The server may answer (413, 403) and close before reading a big body: that is an answer, not an error.
     req.on('error', (e: NodeJS.ErrnoException) => {
-      done({ status: 0, code: `client:${e.code ?? e.message}`, ms: performance.now() - started, eventId: undefined, fromHandler: false, wellShaped: false });
+      done({ status: 0, code: `client:${e.code ?? e.message}`, ms: performance.now() - started, eventIds: [], fromHandler: false, wellShaped: false });
     });
     req.end(r.body);
   });
@@ -200,7 +197,7 @@ export async function runHttpFuzz(options: HttpFuzzOptions): Promise<HttpFuzzRep
       // A HEAD answer has no body to shape.
       if (o.status >= 400 && o.status < 500 && o.fromHandler && !o.wellShaped && r.method !== 'HEAD') badlyShaped.push(finding(o.status, label));
       if (o.status === 0) clientErrors.push(finding(0, label));
-      if (o.eventId !== undefined) accepted.push(o.eventId);
+      accepted.push(...o.eventIds);
       if (options.onProgress !== undefined && (i + 1) % (options.progressEvery ?? 5000) === 0) options.onProgress(i + 1);
     }
   };

@@ -3,7 +3,7 @@
  * route table (`ROUTES` of `functions/api.ts`), so a new route is fuzzed without touching this
  * file. Each request is a route (or a near miss of one) with odd path parameters (bad keys,
  * percent-encoding, encoded slashes, huge segments), a method that may be wrong, a query string
- * that may be huge or carry `limit`/`cursor` garbage, a content type that may be wrong, and a
+ * that may be huge or carry `limit`/`cursor` garbage (every list is paged), a content type that may be wrong, and a
  * body that may be well-formed, wrong-typed, deep, huge, truncated or not JSON at all. Many are
  * valid and get 2xx: the fuzz checks those are the only requests that store anything.
  *
@@ -106,11 +106,13 @@ function fieldsFor(route: Route): fc.Arbitrary<unknown> {
     fc.constantFrom('not-an-array', null, 5, [1, 2], [''], {}),
     fc.array(eventId, { minLength: 65, maxLength: 200 }),
   );
+  // A resolve may name the key's version instead of its heads: small ones are often the right one.
+  const version = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, '1', null, Number.MAX_SAFE_INTEGER + 2, [1]) });
   const value = fc.oneof({ weight: 4, arbitrary: hostileJsonArb }, { weight: 1, arbitrary: fc.constant(undefined) });
   const last = route.pattern.at(-1);
   if (route.pattern[0] === 'admin') return fc.record({ enabled: fc.oneof(fc.boolean(), fc.constantFrom('true', 0, 1, null)) }, { requiredKeys: [] });
   if (last === 'deposit' || last === 'withdraw') return fc.record({ amount }, { requiredKeys: [] });
-  if (last === 'resolve') return fc.record({ value, heads }, { requiredKeys: [] });
+  if (last === 'resolve') return fc.record({ value, heads, version }, { requiredKeys: [] });
   return fc.record({ value }, { requiredKeys: [] });
 }
 
