@@ -31,9 +31,9 @@ export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 type Body = Record<string, unknown>;
 
 /** The query string as API Gateway (v2) gives it: repeated names are joined with commas. */
-type QueryParams = Readonly<Record<string, string | undefined>>;
+export type QueryParams = Readonly<Record<string, string | undefined>>;
 
-interface Route {
+export interface Route {
   /** Path pattern segments; `:name` captures a (decoded) segment. */
   readonly pattern: readonly string[];
   readonly method: string;
@@ -43,7 +43,8 @@ interface Route {
   readonly run: (s: RegionService, p: Record<string, string>, body: Body, query: QueryParams) => Promise<unknown>;
 }
 
-const ROUTES: readonly Route[] = [
+/** Every route, in matching order (exported for the fuzz suite, which generates requests from it). */
+export const ROUTES: readonly Route[] = [
   { pattern: ['kv'], method: 'GET', status: 200, body: false, run: (s, _p, _b, q) => s.keys(q) },
   { pattern: ['kv', ':key'], method: 'PUT', status: 201, body: true, run: (s, p, b) => s.put(p['key'], b['value']) },
   { pattern: ['kv', ':key'], method: 'DELETE', status: 201, body: false, run: (s, p) => s.delete(p['key']) },
@@ -134,9 +135,23 @@ function match(pattern: readonly string[], segments: readonly string[]): Record<
   return params;
 }
 
+/**
+ * A body must say it is JSON: a browser sends a cross-origin `text/plain` or form POST without a
+ * CORS preflight, so a body taken whatever its type would let any web page write.
+ */
+function requireJson(event: APIGatewayProxyEventV2): void {
+  const type = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  const [media = '', ...params] = type.split(';').map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (media !== 'application/json' || (charset !== undefined && charset !== 'utf-8')) {
+    throw new MeshError('unsupported-media-type', 415, `a body must be sent as application/json (UTF-8), got ${type === '' ? 'no content-type' : JSON.stringify(type.slice(0, 80))}`);
+  }
+}
+
 function parseBody(event: APIGatewayProxyEventV2): Body {
   const raw = event.body;
   if (raw === undefined || raw === null || raw === '') throw new ValidationError('bad-request', 'a JSON object body is required');
+  requireJson(event);
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
     throw new MeshError('payload-too-large', 413, `body is larger than ${MAX_BODY_BYTES} bytes`);

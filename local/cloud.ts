@@ -13,7 +13,7 @@
  * ```ts
  * import { startMesh } from './cloud.ts';
  * const mesh = await startMesh({ regions: ['us-east-1', 'eu-west-1'], basePort: 0 });
- * await fetch(`${mesh.regions[0]!.url}/kv/colour`, { method: 'PUT', body: '{"value":"blue"}' });
+ * await fetch(`${mesh.regions[0]!.url}/kv/colour`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value":"blue"}' });
  * await mesh.links.setLink('us-east-1', 'eu-west-1', false); // partition one direction
  * await mesh.stop();
  * ```
@@ -340,6 +340,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         ...(options.hostname === undefined ? {} : { hostname: options.hostname }),
         staticDir: GUI_DIR,
         documents,
+        // The GUI of every region calls every region: those origins, and no other page.
+        allowedOrigins: () => meshRegions.map((r) => r.url),
         log,
       });
       onStop(4, () => gateway.stop());

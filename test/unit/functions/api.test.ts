@@ -211,6 +211,37 @@ describe('api refusals', () => {
   });
 
   it.each([
+    ['text/plain (what a page sends cross-origin without a preflight)', 'text/plain;charset=UTF-8'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['no content type', undefined],
+    ['a JSON look-alike', 'application/jsonp'],
+    ['JSON in another charset', 'application/json; charset=iso-8859-1'],
+  ])('refuses a body sent as %s with 415, storing nothing', async (_what, type) => {
+    // Prepare
+    const { call, store } = setup();
+    const headers = type === undefined ? {} : { 'content-type': type };
+
+    // Act
+    const res = await call('POST', '/accounts/a/deposit', { amount: 5 }, { headers });
+
+    // Assess
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual({ error: { code: 'unsupported-media-type', message: expect.any(String) } });
+    expect(await store.count()).toBe(0);
+  });
+
+  it('takes application/json whatever its case and a UTF-8 charset', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const res = await call('PUT', '/kv/k', { value: 1 }, { headers: { 'Content-Type': 'Application/JSON; charset="UTF-8"' } });
+
+    // Assess
+    expect(res.status).toBe(201);
+  });
+
+  it.each([
     ['POST', '/kv/k', 'DELETE, GET, PUT'],
     ['GET', '/accounts/a/deposit', 'POST'],
     ['POST', '/accounts/a/history', 'GET'],
