@@ -111,6 +111,11 @@ export interface MeshOptions {
   };
   /** Runtime log lines (startup, poller errors, given-up batches). Default: none. */
   readonly log?: (line: string) => void;
+  /**
+   * Called once per region with that region's SDK clients before anything uses them, e.g. to add
+   * middleware that counts requests per region (`bench/request-meter.ts`). Default: none.
+   */
+  readonly instrument?: (region: string, clients: RegionClients) => void;
 }
 
 export interface MeshRegion {
@@ -196,6 +201,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const clients = new Map<string, RegionClients>();
     for (const region of regions) {
       const c = localClients(region, endpoints);
+      options.instrument?.(region, c);
       clients.set(region, c);
       onStop(2, () => c.destroy());
     }
