@@ -92,7 +92,14 @@ export interface BulkLoadResult {
   readonly path: 'appendBatch' | 'ingest';
 }
 
-/** Loads every chain (in order within a chain, `concurrency` chains at a time). */
+/**
+ * Loads every chain (in order within a chain, `concurrency` chains at a time).
+ *
+ * @example
+ * ```ts
+ * const { perSecond, path } = await bulkLoad(service, chains, { via: { type: 'peer', peer: 'eu-west-1' }, concurrency: 2 });
+ * ```
+ */
 export async function bulkLoad(target: BulkTarget, chains: readonly (readonly MeshEvent[])[], options: BulkLoadOptions): Promise<BulkLoadResult> {
   const total = chains.reduce((n, c) => n + c.length, 0);
   const batch = batchAppenderOf(target);

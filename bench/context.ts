@@ -81,14 +81,14 @@ export interface Benchmark {
   format(figures: Readonly<Record<string, Aggregate>>, runs: readonly RunOutcome[]): string[];
 }
 
-/** The client of region `i`, or a clear error when the mesh has fewer regions. */
-export function clientAt(h: Pick<MeshHarness, 'clients'>, i: number): MeshClient {
-  const c = h.clients[i];
-  if (c === undefined) throw new Error(`the benchmark needs at least ${i + 1} regions`);
-  return c;
-}
-
-/** Region names for a mesh of `n` regions: the default three, then more real region names. */
+/**
+ * Region names for a mesh of `n` regions: the default three, then more real region names.
+ *
+ * @example
+ * ```ts
+ * regionNames(4); // ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2']
+ * ```
+ */
 export function regionNames(n: number): string[] {
   const names = [...DEFAULT_REGIONS, 'us-west-2', 'eu-central-1', 'ap-northeast-1', 'sa-east-1', 'ca-central-1'];
   if (!Number.isInteger(n) || n < 1 || n > names.length) throw new RangeError(`between 1 and ${names.length} regions, not ${n}`);

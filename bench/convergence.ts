@@ -117,7 +117,14 @@ export async function runConvergence(ctx: MeshHarness & { readonly progress: Ben
   }
 }
 
-/** Sizes of a run: a 20 s partition in a full run, 5 s with `--quick`. */
+/**
+ * Sizes of a run: a 20 s partition in a full run, 5 s with `--quick`.
+ *
+ * @example
+ * ```ts
+ * convergenceSizes({ quick: true }).partitionMs; // 5000
+ * ```
+ */
 export function convergenceSizes(o: Pick<BenchOptions, 'quick'>): Omit<ConvergenceOptions, 'replicationLagP50Ms'> {
   return o.quick ? { partitionMs: 5000, keys: 8, maxWritesPerSide: 150 } : { partitionMs: 20_000, keys: 16, maxWritesPerSide: 800 };
 }

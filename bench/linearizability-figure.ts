@@ -49,13 +49,6 @@ export function runLinearizabilityFigure(o: { readonly operations: number }): Li
   return { ...base, cases: decided.map((d) => ({ ...d, vsLinearizable: ratio(d.decideMs, baseline) })) };
 }
 
-export function formatLinearizabilityFigure(r: LinearizabilityFigure): string[] {
-  return [
-    `Linearizability checker: ${r.operations}-operation register histories, ${r.keys} keys, ${r.clients} clients (full table: npx tsx bench/linearizability.ts)`,
-    ...r.cases.map((c) => `  ${c.name.padEnd(28)} ${c.verdict.padEnd(8)} decided in ${formatMs(c.decideMs).padEnd(9)} ${formatRatio(c.vsLinearizable)} the linearizable history`),
-  ];
-}
-
 const caseKey = (name: string): string => name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
 
 /** The figure as a benchmark of `npm run bench` (no mesh: the checker alone). */

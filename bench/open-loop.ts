@@ -49,7 +49,15 @@ export interface OpenLoopResult<T> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Starts `rate × duration` operations on schedule and resolves when every one has completed. */
+/**
+ * Starts `rate × duration` operations on schedule and resolves when every one has completed.
+ *
+ * @example
+ * ```ts
+ * const { samples } = await openLoop({ ratePerSecond: 50, durationMs: 1000, op: async (i) => i });
+ * samples.length; // 50
+ * ```
+ */
 export async function openLoop<T>(o: OpenLoopOptions<T>): Promise<OpenLoopResult<T>> {
   if (!(o.ratePerSecond > 0) || !(o.durationMs > 0)) throw new RangeError('rate and duration must be positive');
   const interval = 1000 / o.ratePerSecond;

@@ -101,7 +101,14 @@ export function parsePrices(raw: unknown): PriceTable {
   return { region: text('region'), currency: text('currency'), checked: text('checked'), entries, usd, durations };
 }
 
-/** Reads and checks the price file (default `bench/aws-prices.json`). */
+/**
+ * Reads and checks the price file (default `bench/aws-prices.json`).
+ *
+ * @example
+ * ```ts
+ * loadPrices().entries.sqsRequest.sources[0]?.url; // where the SQS price came from
+ * ```
+ */
 export function loadPrices(file: URL | string = PRICES_FILE): PriceTable {
   return parsePrices(JSON.parse(readFileSync(file, 'utf8')) as unknown);
 }

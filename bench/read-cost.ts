@@ -51,6 +51,11 @@ export interface ReadCostSizes {
  * The sizes of a run: accounts of 10, 10 000 and 100 000 events and tables of 1 000 and 100 000
  * events in a full run; `--max-history N` caps both the longest history and the large table at N
  * (loading is the slow part: every event is one append through the store).
+ *
+ * @example
+ * ```ts
+ * readCostSizes({ quick: false, maxHistory: 10_000 }).histories; // [10, 10000]
+ * ```
  */
 export function readCostSizes(o: Pick<BenchOptions, 'quick' | 'maxHistory'>): ReadCostSizes {
   if (o.quick) return { histories: [10, 1000], smallTable: 200, largeTable: 2000, samples: 10, heavySamples: 2, withdrawals: 5 };

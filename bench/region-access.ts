@@ -24,7 +24,16 @@ export interface RegionAccess {
   close(): void;
 }
 
-/** Wires `region`'s dependencies on the mesh's table and queues. */
+/**
+ * Wires `region`'s dependencies on the mesh's table and queues.
+ *
+ * @example
+ * ```ts
+ * const { deps, close } = openRegion(mesh, 'eu-west-1');
+ * await deps.store.count();
+ * close();
+ * ```
+ */
 export function openRegion(mesh: Mesh, region: string): RegionAccess {
   const regions = mesh.regions.map((r) => r.region);
   if (!regions.includes(region)) throw new Error(`no region ${region} in this mesh (${regions.join(', ')})`);

@@ -28,6 +28,14 @@ export interface ReplicationLagSizes {
   readonly keys: number;
 }
 
+/**
+ * Sizes of a run: 100 writes/s for 10 s (3 s with `--quick`) over 100 keys.
+ *
+ * @example
+ * ```ts
+ * replicationLagSizes({ quick: false }).ratePerSecond; // 100
+ * ```
+ */
 export function replicationLagSizes(o: Pick<BenchOptions, 'quick'>): ReplicationLagSizes {
   return { ratePerSecond: 100, durationMs: o.quick ? 3000 : 10_000, keys: 100 };
 }

@@ -50,6 +50,14 @@ export interface RequestCountSizes {
   readonly costRegions: readonly number[];
 }
 
+/**
+ * Sizes of a run: 200 writes, 50 reads of each kind, 20 withdrawals (fewer with `--quick`).
+ *
+ * @example
+ * ```ts
+ * requestCountSizes({ quick: false }).writes; // 200
+ * ```
+ */
 export function requestCountSizes(o: Pick<BenchOptions, 'quick'>): RequestCountSizes {
   return o.quick
     ? { writes: 40, writers: 4, reads: 10, withdrawals: 5, statusReads: 2, plainPuts: 10, costRegions: [2, 3, 5] }

@@ -71,7 +71,14 @@ const CAPACITY_COMMANDS: Readonly<Record<string, 'read' | 'write'>> = {
   TransactWriteItems: 'write',
 };
 
-/** A tally of zeros. */
+/**
+ * A tally of zeros.
+ *
+ * @example
+ * ```ts
+ * emptyTally().requests; // 0
+ * ```
+ */
 export function emptyTally(): CommandTally {
   return { requests: 0, errors: 0, requestBytes: 0, responseBytes: 0, unknownResponseBytes: 0, readUnits: 0, writeUnits: 0, indexUnits: 0, itemsWritten: 0, entries: 0, empty: 0, chunks64k: 0 };
 }

@@ -54,7 +54,14 @@ export interface BenchArgs extends BenchOptions {
 
 const USAGE = 'usage: npm run bench -- [--only NAME[,NAME…]] [--runs N] [--quick] [--max-history N] [--out DIR] [--list]';
 
-/** Parses the command line; throws with the usage on anything unknown or malformed. */
+/**
+ * Parses the command line; throws with the usage on anything unknown or malformed.
+ *
+ * @example
+ * ```ts
+ * parseBenchArgs(['--quick']).runs; // 3
+ * ```
+ */
 export function parseBenchArgs(argv: readonly string[], known: readonly string[] = BENCHMARKS.map((b) => b.name)): BenchArgs {
   let quick = false;
   let help = false;

@@ -34,6 +34,14 @@ export interface SeedSizes {
   readonly budgetMs: number;
 }
 
+/**
+ * Sizes of a run: 6 regions × 1 000 writes over 10 keys (× 50 with `--quick`), a 20-minute budget.
+ *
+ * @example
+ * ```ts
+ * seedSizes({ quick: false }).writesPerRegion; // 1000
+ * ```
+ */
 export function seedSizes(o: Pick<BenchOptions, 'quick'>): SeedSizes {
   return o.quick
     ? { regions: 6, writesPerRegion: 50, keys: 10, maxAttempts: 20, budgetMs: 300_000 }
