@@ -25,6 +25,7 @@
 import type { DeserializeMiddleware, InitializeMiddleware } from '@smithy/types';
 import type { RegionClients } from '../local/aws-clients.ts';
 import { until } from '../shared/util/until.ts';
+import { tableWriteUnits } from './item-size.ts';
 
 /** The services the local cloud has clients for. */
 export type MeteredService = 'dynamodb' | 'streams' | 'sqs';
@@ -44,6 +45,11 @@ export interface CommandTally {
   writeUnits: number;
   /** Of those units, the ones consumed on secondary indexes. */
   indexUnits: number;
+  /**
+   * Write units as AWS bills them: the table's units computed from the items sent (DynamoDB Local
+   * under-reports transactions, see `item-size.ts`), plus the index units as reported.
+   */
+  billedWriteUnits: number;
   /** DynamoDB: items a write request carried (one per put/update/delete, transaction or batch entry). */
   itemsWritten: number;
   /** SQS: messages sent, received or deleted; Streams: records returned. */
@@ -80,7 +86,7 @@ const CAPACITY_COMMANDS: Readonly<Record<string, 'read' | 'write'>> = {
  * ```
  */
 export function emptyTally(): CommandTally {
-  return { requests: 0, errors: 0, requestBytes: 0, responseBytes: 0, unknownResponseBytes: 0, readUnits: 0, writeUnits: 0, indexUnits: 0, itemsWritten: 0, entries: 0, empty: 0, chunks64k: 0 };
+  return { requests: 0, errors: 0, requestBytes: 0, responseBytes: 0, unknownResponseBytes: 0, readUnits: 0, writeUnits: 0, indexUnits: 0, billedWriteUnits: 0, itemsWritten: 0, entries: 0, empty: 0, chunks64k: 0 };
 }
 
 function addInto(into: CommandTally, t: CommandTally, sign = 1): void {
@@ -174,6 +180,27 @@ function unitsOf(consumed: unknown): { total: number; index: number } {
     for (const i of [...Object.values(c.GlobalSecondaryIndexes ?? {}), ...Object.values(c.LocalSecondaryIndexes ?? {})]) index += i.CapacityUnits ?? 0;
   }
   return { total, index };
+}
+
+/**
+ * The table's write units of a write request by AWS's rules, from the items it sends; undefined
+ * when the request does not carry its items (an UpdateItem or DeleteItem: the reported units hold).
+ */
+function tableUnitsOf(command: string, input: Record<string, unknown>): number | undefined {
+  type Entry = Record<string, { Item?: Record<string, unknown> } | undefined>;
+  if (command === 'PutItem') return tableWriteUnits((input['Item'] as Record<string, unknown> | undefined) ?? {}, false);
+  if (command === 'BatchWriteItem') {
+    const all = Object.values((input['RequestItems'] as Record<string, Entry[]> | undefined) ?? {}).flat();
+    return all.reduce((n, r) => n + (r['PutRequest'] !== undefined ? tableWriteUnits(r['PutRequest']?.Item ?? {}, false) : 1), 0);
+  }
+  if (command === 'TransactWriteItems') {
+    // An Update or Delete inside a transaction: 2 units, its item assumed within 1 KB.
+    return ((input['TransactItems'] as Entry[] | undefined) ?? []).reduce(
+      (n, a) => n + (a['Put'] !== undefined ? tableWriteUnits(a['Put']?.Item ?? {}, true) : a['ConditionCheck'] !== undefined ? 0 : 2),
+      0,
+    );
+  }
+  return undefined;
 }
 
 /** Items a DynamoDB write request carries, from its input. */
@@ -293,7 +320,12 @@ export class RequestMeter {
       if (service === 'dynamodb') {
         const { total, index } = unitsOf(output?.['ConsumedCapacity']);
         if (CAPACITY_COMMANDS[command] === 'read') t.readUnits += total;
-        else t.writeUnits += total;
+        else {
+          t.writeUnits += total;
+          // The request as sent (args.input is marshalled by now) says what AWS would bill the table.
+          const table = tableUnitsOf(command, input);
+          t.billedWriteUnits += table === undefined ? total : table + index;
+        }
         t.indexUnits += index;
       }
       const { entries, empty } = entriesOf(service, command, input, output);

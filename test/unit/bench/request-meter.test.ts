@@ -37,11 +37,11 @@ const local = { region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials
 
 describe('RequestMeter on DynamoDB', () => {
   it('asks for the consumed capacity, and counts the request, its bytes, units, index units and items written', async () => {
-    // Prepare
+    // Prepare: DynamoDB Local reports a two-put transaction's table units as if it were one item (2).
     const seen: SeenRequest[] = [];
     const client = new DynamoDBClient({
       ...local,
-      requestHandler: fakeHandler([{ body: { ConsumedCapacity: [{ TableName: 't', CapacityUnits: 8, Table: { CapacityUnits: 4 }, GlobalSecondaryIndexes: { byId: { CapacityUnits: 3 }, byBucket: { CapacityUnits: 1 } } }] } }], seen),
+      requestHandler: fakeHandler([{ body: { ConsumedCapacity: [{ TableName: 't', CapacityUnits: 6, Table: { CapacityUnits: 2 }, GlobalSecondaryIndexes: { byId: { CapacityUnits: 3 }, byBucket: { CapacityUnits: 1 } } }] } }], seen),
     });
     const meter = new RequestMeter();
     meter.instrument('us-east-1', { dynamodb: client });
@@ -57,7 +57,9 @@ describe('RequestMeter on DynamoDB', () => {
     // Assess
     expect(JSON.parse(seen[0]?.body ?? '{}')).toMatchObject({ ReturnConsumedCapacity: 'INDEXES' });
     const t = byCommand(meter.snapshot(), 'dynamodb')['TransactWriteItems'];
-    expect(t).toMatchObject({ requests: 1, errors: 0, writeUnits: 8, readUnits: 0, indexUnits: 4, itemsWritten: 2, requestBytes: Buffer.byteLength(seen[0]?.body ?? '') });
+    expect(t).toMatchObject({ requests: 1, errors: 0, writeUnits: 6, readUnits: 0, indexUnits: 4, itemsWritten: 2, requestBytes: Buffer.byteLength(seen[0]?.body ?? '') });
+    // AWS bills each put of the transaction 2 units (small items), plus the index units.
+    expect(t?.billedWriteUnits).toBe(2 * 2 + 4);
     expect(t?.responseBytes).toBeGreaterThan(0);
   });
 
