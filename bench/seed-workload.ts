@@ -52,6 +52,8 @@ interface WriteTally {
   acked: number;
   gaveUp: number;
   firstAttempt5xx: number;
+  /** First attempts with no answer at all (a connection refused, reset or timed out). */
+  firstAttemptNoAnswer: number;
   retries: number;
 }
 
@@ -65,6 +67,7 @@ async function putWithRetries(client: MeshClient, key: string, value: { region: 
     } catch (e) {
       const status = e instanceof MeshHttpError ? e.status : undefined;
       if (attempt === 1 && status !== undefined && status >= 500) t.firstAttempt5xx++;
+      if (attempt === 1 && status === undefined) t.firstAttemptNoAnswer++;
       const retriable = status === undefined || status >= 500;
       if (!retriable || attempt >= maxAttempts || performance.now() > deadline) {
         t.gaveUp++;
@@ -86,10 +89,10 @@ export const seedWorkload: Benchmark = {
       setup: { sizes: s, regions: h.regions },
       async run(run): Promise<RunOutcome> {
         const keys = Array.from({ length: s.keys }, (_, k) => `seed-${run}-${k}`);
-        const t: WriteTally = { acked: 0, gaveUp: 0, firstAttempt5xx: 0, retries: 0 };
+        const t: WriteTally = { acked: 0, gaveUp: 0, firstAttempt5xx: 0, firstAttemptNoAnswer: 0, retries: 0 };
         env.progress(`seed workload: run ${run + 1}, ${s.regions} × ${s.writesPerRegion} concurrent sets over ${s.keys} keys`);
         const t0 = performance.now();
-        const ticker = setInterval(() => env.progress(`seed workload: ${t.acked} acknowledged after ${((performance.now() - t0) / 1000).toFixed(0)} s (${t.firstAttempt5xx} first-attempt 5xx, ${t.retries} retries, ${t.gaveUp} given up)`), 30_000);
+        const ticker = setInterval(() => env.progress(`seed workload: ${t.acked} acknowledged after ${((performance.now() - t0) / 1000).toFixed(0)} s (first attempts: ${t.firstAttempt5xx} 5xx, ${t.firstAttemptNoAnswer} unanswered; ${t.retries} retries, ${t.gaveUp} given up)`), 30_000);
         try {
           await Promise.all(h.clients.flatMap((client, r) =>
             Array.from({ length: s.writesPerRegion }, (_, i) => putWithRetries(client, keys[i % s.keys] as string, { region: r, i }, s.maxAttempts, t0 + s.budgetMs, t))));
@@ -109,6 +112,7 @@ export const seedWorkload: Benchmark = {
             acked: t.acked,
             gaveUp: t.gaveUp,
             firstAttempt5xx: t.firstAttempt5xx,
+            firstAttemptNoAnswer: t.firstAttemptNoAnswer,
             retries: t.retries,
             completeMs,
             convergeMs,
@@ -126,7 +130,7 @@ export const seedWorkload: Benchmark = {
     return [
       `The seed's workload: 6 regions × ${formatSpread(f['writes'], (v) => String(v / 6))} concurrent PUT /kv over 10 keys`,
       `  writes answered after ${ms('completeMs')} (${formatSpread(f['ackedPerSecond'], (v) => `${v.toFixed(0)}/s`)}); every region agreeing (values, heads, digests) ${ms('convergeMs')} later; ${ms('totalMs')} in all`,
-      `  acknowledged ${n('acked')}, given up ${n('gaveUp')}; first-attempt 5xx ${n('firstAttempt5xx')}, retries ${n('retries')}; keys in conflict after ${n('conflictedKeys')}/10`,
+      `  acknowledged ${n('acked')}, given up ${n('gaveUp')}; first attempts answered 5xx ${n('firstAttempt5xx')}, unanswered ${n('firstAttemptNoAnswer')}; retries ${n('retries')}; keys in conflict after ${n('conflictedKeys')}/10`,
     ];
   },
 };
