@@ -99,11 +99,14 @@ export const replicationLag: Benchmark = {
           if (at.every((t) => t !== undefined)) everyPeer.push(Math.max(...(at as number[])) - x.endedAtWall);
         }
         const writeLatency = acked.map((x) => x.endedAt - x.dueAt);
+        // What the mesh actually absorbed: acknowledgements per second from the first due time to the last 201.
+        const span = Math.max(...acked.map((x) => x.endedAt)) - (load.samples[0]?.dueAt ?? 0);
         return {
           figures: {
             offered: s.ratePerSecond,
             startedPerSecond: load.startedPerSecond,
             acked: acked.length,
+            ackedPerSecond: acked.length === 0 ? Number.NaN : (acked.length * 1000) / span,
             failed: load.samples.length - acked.length,
             missingReceipts: missing,
             maxInFlight: load.maxInFlight,
@@ -123,7 +126,7 @@ export const replicationLag: Benchmark = {
     const n = (name: string): string => formatSpread(f[name], (v) => v.toFixed(0));
     const row = (label: string, p: string): string => `  ${label.padEnd(34)} p50 ${ms(`${p}.p50`).padEnd(22)} p95 ${ms(`${p}.p95`).padEnd(22)} p99 ${ms(`${p}.p99`).padEnd(22)} max ${ms(`${p}.max`)}`;
     return [
-      `Replication lag: ${n('offered')} writes/s offered to region 0, open loop (started ${formatSpread(f['startedPerSecond'], (v) => v.toFixed(1))}/s), 3 regions, default pollers`,
+      `Replication lag: ${n('offered')} writes/s offered to region 0, open loop (started ${formatSpread(f['startedPerSecond'], (v) => v.toFixed(1))}/s, acknowledged ${formatSpread(f['ackedPerSecond'], (v) => v.toFixed(1))}/s), 3 regions, default pollers`,
       row('201 in region 0 → receipt in a peer', 'lag'),
       row('201 → receipt in every peer', 'everyPeer'),
       row('due time → receipt in a peer', 'fromDue'),
