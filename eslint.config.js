@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'jepsen-runs/', '.mesh-data/', 'bench-results/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'jepsen-runs/', '.mesh-data/', 'bench-results/', 'dist/', 'gui/public/app.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['gui/**/*.js'],
+    files: ['gui/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -164,8 +164,8 @@ export function formatAccount(summary: AccountSummary): string {
       '',
       `REVERSED DECISIONS (${summary.reversed.length}): accepted on a balance that the merged history cancels`,
       table(
-        ['AMOUNT', 'ACCEPTED BY', 'VIEW BALANCE', 'MERGED BALANCE BEFORE', 'ID'],
-        summary.reversed.map((r) => [String(r.amount), r.acceptedBy, String(r.viewBalance), String(r.balanceBefore), r.event.id]),
+        ['AMOUNT', 'ACCEPTED BY', 'MERGED BALANCE BEFORE', 'ID'],
+        summary.reversed.map((r) => [String(r.amount), r.acceptedBy, String(r.balanceBefore), r.event.id]),
       ),
     );
   } else {

@@ -11,13 +11,13 @@ export const HELP = `mesh — talk to one region of an eventually-consistent mes
 
 usage: mesh [options] COMMAND [ARGS]
 
-registers
-  put KEY VALUE              write VALUE (parsed as JSON, else taken as a string)
+registers (VALUE is JSON: '"blue"', 42, '{"a":1}'; --text stores VALUE as a string instead)
+  put KEY VALUE [--text]     write VALUE
   get KEY                    the value (last writer wins), and the heads when in conflict
   delete KEY                 write a tombstone
   history KEY                the key's events in total order, with this region's receipts
   conflicts                  the keys with more than one head in this region
-  resolve KEY VALUE          end a conflict: write VALUE over the current heads
+  resolve KEY VALUE [--text] end a conflict: write VALUE over the current heads
       [--heads ID,ID]          resolve exactly these heads (default: the heads GET answers now)
 
 bank accounts (amounts are positive integers, in minor units)
@@ -33,12 +33,21 @@ provenance and operations
   partition FROM TO [--both] stop delivery from FROM into TO (--both: and back)
   heal FROM TO [--both]      resume delivery from FROM into TO (--both: and back)
   heal --all                 resume every link between this region and its peers
+  gui                        serve the GUI on this machine for the regions given with --url
+      [--url [REGION=]URL]...  (several; default: every region of the local mesh), relaying
+      [--sigv4] [--listen N]   its requests, signed with --sigv4; --listen: its port (default free)
+
+which region (the first given wins)
+  --url URL        a region's API
+  --port N         the local mesh started with \`npm start -- --port N\` (its first region)
+  $MESH_URL        a region's API
+  $MESH_PORT       as --port
+  (default)        the local mesh on port 3001
+  --region NAME    talk to region NAME: taken from the local mesh's list of regions
+                   (whatever its ports), checked against a deployed API's host, or, with
+                   --sigv4 and a custom domain, the signing region; never silently ignored
 
 options
-  --url URL        the region's API (default: $MESH_URL, else http://127.0.0.1:3001)
-  --region NAME    without --url/$MESH_URL: the local cloud's port of NAME
-                   (us-east-1 3001, eu-west-1 3002, ap-southeast-2 3003);
-                   with --url and --sigv4: the signing region of a custom domain
   --sigv4          sign requests with your AWS credentials (API Gateway IAM auth);
                    also MESH_SIGV4=1
   --timeout MS     give up after MS milliseconds (default 10000)
@@ -49,8 +58,10 @@ exit status: 0 done, 1 refused or failed (the error is printed), 2 bad command l
 
 examples
   mesh --region eu-west-1 put colour '"blue"'
+  mesh put note 'plain words' --text
   mesh partition us-east-1 eu-west-1 --both
   mesh get colour
-  mesh resolve colour green
-  mesh --region ap-southeast-2 statement alice
-  mesh --url https://abc.execute-api.us-east-1.amazonaws.com --sigv4 status`;
+  mesh resolve colour '"green"'
+  mesh --port 4001 --region ap-southeast-2 statement alice
+  mesh --url https://abc.execute-api.us-east-1.amazonaws.com --sigv4 status
+  mesh gui --sigv4 --url https://abc.execute-api.us-east-1.amazonaws.com --url https://def.execute-api.eu-west-1.amazonaws.com`;

@@ -8,7 +8,9 @@
  * const code = await runCli(['get', 'colour'], { env: process.env, out: console.log, err: console.error });
  * ```
  */
-import { MeshClientError, MeshHttpError } from '../shared/client/errors.ts';
+import { fileURLToPath } from 'node:url';
+import { regionFromUrl } from '../shared/client/aws-host.ts';
+import { MeshClientError, MeshHttpError, MeshNetworkError } from '../shared/client/errors.ts';
 import { MeshClient } from '../shared/client/mesh-client.ts';
 import type { RequestSigner } from '../shared/client/signer.ts';
 import type { LinkStatus } from '../shared/client/types.ts';
@@ -16,7 +18,15 @@ import { links } from '../shared/config/naming.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Command, Invocation } from './args.ts';
 import { formatAccount, formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatement, formatStatus, formatWrite } from './format.ts';
+import { startGuiServer } from './gui-server.ts';
+import type { GuiServer } from './gui-server.ts';
 import { HELP } from './help.ts';
+import { httpFetch } from './http-fetch.ts';
+import { listedRegions, resolveTarget } from './target.ts';
+import type { ListedRegion, ResolvedTarget } from './target.ts';
+
+/** The repository: this file is `cli/run.ts`, and bundled it is `dist/mesh.mjs`, one level down either way. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Where the CLI reads its environment and writes its output. */
 export interface CliIo {
@@ -25,6 +35,10 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** Builds the SigV4 signer (default: loads `shared/client/sigv4.ts` on demand). */
   readonly makeSigner?: (region: string | undefined) => Promise<RequestSigner>;
+  /** Told of the server `mesh gui` started, which runs until the process ends (tests stop it). */
+  readonly onGuiServer?: (server: GuiServer) => void;
+  /** Builds the GUI before `mesh gui` serves it (default: `gui/build.ts`; tests skip it). */
+  readonly buildGui?: () => Promise<void>;
 }
 
 /** Exit codes: 0 done, 1 refused or failed, 2 bad command line. */
@@ -35,7 +49,7 @@ export type ExitCode = 0 | 1 | 2;
  *
  * @example
  * ```ts
- * await runCli(['--region', 'eu-west-1', 'put', 'colour', 'blue'], io); // 0
+ * await runCli(['--region', 'eu-west-1', 'put', 'colour', '"blue"'], io); // 0
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -43,26 +57,44 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     invocation = parseArgs(argv, io.env);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`mesh: ${error.message}\nrun 'mesh --help' for the commands and options`);
-      return 2;
-    }
-    throw error;
+    return usage(error, io);
   }
   if (invocation.command.name === 'help') {
     io.out(HELP);
     return 0;
   }
   try {
-    const signer = invocation.sigv4 ? await (io.makeSigner ?? loadSigV4Signer)(invocation.signingRegion) : undefined;
-    const client = new MeshClient({ baseUrl: invocation.url, timeoutMs: invocation.timeoutMs, ...(signer ? { signer } : {}) });
+    if (invocation.command.name === 'gui') return await serveGui(invocation, invocation.command.urls, invocation.command.listen, io);
+    const target = await resolveTarget(invocation.target, invocation.sigv4, probe(invocation));
+    const client = new MeshClient({ baseUrl: target.url, timeoutMs: invocation.timeoutMs, fetch: httpFetch, ...(await signerOf(invocation, target, io)) });
     const { answer, text } = await execute(client, invocation.command);
     io.out(invocation.json ? JSON.stringify(answer, null, 2) : text);
     return 0;
   } catch (error) {
-    io.err(describeError(error, invocation));
+    if (error instanceof UsageError) return usage(error, io);
+    io.err(describeError(error));
     return 1;
   }
+}
+
+function usage(error: unknown, io: CliIo): ExitCode {
+  if (!(error instanceof UsageError)) throw error;
+  io.err(`mesh: ${error.message}\nrun 'mesh --help' for the commands and options`);
+  return 2;
+}
+
+/** Asks the base URL, unsigned, where the other regions are (only a local mesh is asked). */
+function probe(invocation: Invocation): Parameters<typeof resolveTarget>[2] {
+  const client = (base: string): MeshClient => new MeshClient({ baseUrl: base, timeoutMs: invocation.timeoutMs, fetch: httpFetch });
+  return {
+    meshDocument: (base) => client(base).request<unknown>('GET', '/local/mesh').catch((error: unknown) => (error instanceof MeshHttpError ? undefined : Promise.reject(error))),
+    statusRegion: async (base) => (await client(base).status()).region,
+  };
+}
+
+async function signerOf(invocation: Invocation, target: ResolvedTarget, io: CliIo): Promise<{ signer?: RequestSigner }> {
+  if (!invocation.sigv4) return {};
+  return { signer: await (io.makeSigner ?? loadSigV4Signer)(target.signingRegion) };
 }
 
 async function loadSigV4Signer(region: string | undefined): Promise<RequestSigner> {
@@ -71,9 +103,75 @@ async function loadSigV4Signer(region: string | undefined): Promise<RequestSigne
   return createSigV4Signer(region === undefined ? {} : { region });
 }
 
-function describeError(error: unknown, invocation: Invocation): string {
+/**
+ * `mesh gui`: the regions named by `--url` (`REGION=URL`, or a URL whose host or `/status` names
+ * its region), else every region of the local mesh at the target; then serves the GUI for them.
+ */
+async function serveGui(invocation: Invocation, urls: readonly string[], listen: number, io: CliIo): Promise<ExitCode> {
+  const signers = new Map<string, RequestSigner>();
+  const signerFor = async (region: string | undefined): Promise<RequestSigner | undefined> =>
+    invocation.sigv4 ? (io.makeSigner ?? loadSigV4Signer)(region) : undefined;
+  let regions: ListedRegion[];
+  if (urls.length > 0) {
+    regions = await Promise.all(urls.map((u) => regionOfUrl(u, invocation, signerFor)));
+  } else {
+    const base = invocation.target.base;
+    const doc = await probe(invocation).meshDocument(base);
+    regions = listedRegions(doc) ?? [{ region: await probe(invocation).statusRegion(base), url: base }];
+  }
+  if (new Set(regions.map((r) => r.region)).size !== regions.length) throw new UsageError(`two --url name the same region: ${regions.map((r) => r.region).join(', ')}`);
+  for (const r of regions) {
+    const signer = await signerFor(r.region);
+    if (signer) signers.set(r.region, signer);
+  }
+  await (io.buildGui ?? defaultBuildGui)();
+  const server = await startGuiServer({ regions, guiDir: `${ROOT}gui/public`, signerFor: (region) => signers.get(region), port: listen, timeoutMs: invocation.timeoutMs });
+  io.onGuiServer?.(server);
+  io.out(
+    [
+      `GUI for ${regions.map((r) => `${r.region} (${r.url})`).join(', ')}`,
+      `  ${server.url}/ui/`,
+      invocation.sigv4 ? 'requests are signed (SigV4) with your AWS credentials (the default credential chain)' : 'requests are relayed unsigned',
+      'Ctrl-C to stop.',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+async function regionOfUrl(raw: string, invocation: Invocation, signerFor: (region: string | undefined) => Promise<RequestSigner | undefined>): Promise<ListedRegion> {
+  const named = /^([A-Za-z0-9-]+)=(.+)$/.exec(raw);
+  if (named !== null && !/^https?:/.test(raw)) return { region: named[1] ?? '', url: (named[2] ?? '').replace(/\/+$/, '') };
+  const url = raw.replace(/\/+$/, '');
+  const fromHost = regionFromUrl(url);
+  if (fromHost !== undefined) return { region: fromHost, url };
+  const signer = await signerFor(invocation.target.region);
+  const status = await new MeshClient({ baseUrl: url, timeoutMs: invocation.timeoutMs, fetch: httpFetch, ...(signer ? { signer } : {}) }).status();
+  return { region: status.region, url };
+}
+
+async function defaultBuildGui(): Promise<void> {
+  const { buildGui } = await import('../gui/build.ts');
+  await buildGui();
+}
+
+/**
+ * What went wrong, for people; a refused connection to this machine says how to start a mesh.
+ *
+ * @example
+ * ```ts
+ * describeError(new MeshHttpError(409, 'stale-heads', 'heads moved')); // 'mesh: 409 stale-heads: heads moved'
+ * ```
+ */
+export function describeError(error: unknown): string {
   if (error instanceof MeshHttpError) return `mesh: ${error.status} ${error.code}: ${error.message}`;
-  if (error instanceof MeshClientError) return `mesh: ${error.message}\n(is a region listening at ${invocation.url}? try --url or --region)`;
+  if (error instanceof MeshNetworkError && /ECONNREFUSED/.test(error.message)) {
+    const origin = new URL(error.url).origin;
+    const local = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|$)/.test(origin);
+    return local
+      ? `mesh: nothing is listening at ${origin} (connection refused).\nStart a local mesh with \`npm start\` in the eventually-consistent-mesh checkout, or aim elsewhere: --port N (a mesh started with --port N), --region NAME, --url URL.`
+      : `mesh: ${origin} refused the connection: is the region's URL right? (--url, $MESH_URL)`;
+  }
+  if (error instanceof MeshClientError) return `mesh: ${error.message}\n(is a region listening there? try --url, --port or --region)`;
   return `mesh: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -82,7 +180,7 @@ interface Outcome {
   readonly text: string;
 }
 
-async function execute(client: MeshClient, command: Command): Promise<Outcome> {
+async function execute(client: MeshClient, command: Exclude<Command, { name: 'gui' }>): Promise<Outcome> {
   switch (command.name) {
     case 'put':
       return show(await client.put(command.key, command.value), formatWrite);
@@ -115,9 +213,9 @@ async function execute(client: MeshClient, command: Command): Promise<Outcome> {
     case 'heal': {
       const enabled = command.name === 'heal';
       const pairs = command.both ? [[command.from, command.to], [command.to, command.from]] as const : [[command.from, command.to]] as const;
-      const links: LinkStatus[] = [];
-      for (const [from, to] of pairs) links.push(await setLink(client, from, to, enabled));
-      return show(links, formatLinks);
+      const changed: LinkStatus[] = [];
+      for (const [from, to] of pairs) changed.push(await setLink(client, from, to, enabled));
+      return show(changed, formatLinks);
     }
     case 'heal-all': {
       const status = await client.status();

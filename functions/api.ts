@@ -13,7 +13,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { isMeshError, ValidationError, MeshError } from '../shared/domain/errors.ts';
+import { ContendedError, isMeshError, ValidationError, MeshError } from '../shared/domain/errors.ts';
 import { depsFromEnv, lazy } from '../shared/app/env-deps.ts';
 import type { RegionService } from '../shared/app/region-service.ts';
 import type { RegionDeps } from '../shared/app/wiring.ts';
@@ -30,6 +30,9 @@ export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 
 type Body = Record<string, unknown>;
 
+/** The query string as API Gateway (v2) gives it: repeated names are joined with commas. */
+type QueryParams = Readonly<Record<string, string | undefined>>;
+
 interface Route {
   /** Path pattern segments; `:name` captures a (decoded) segment. */
   readonly pattern: readonly string[];
@@ -37,21 +40,24 @@ interface Route {
   readonly status: 200 | 201;
   /** Whether the route reads a JSON object body. */
   readonly body: boolean;
-  readonly run: (s: RegionService, p: Record<string, string>, body: Body) => Promise<unknown>;
+  readonly run: (s: RegionService, p: Record<string, string>, body: Body, query: QueryParams) => Promise<unknown>;
 }
 
 const ROUTES: readonly Route[] = [
+  { pattern: ['kv'], method: 'GET', status: 200, body: false, run: (s, _p, _b, q) => s.keys(q) },
   { pattern: ['kv', ':key'], method: 'PUT', status: 201, body: true, run: (s, p, b) => s.put(p['key'], b['value']) },
   { pattern: ['kv', ':key'], method: 'DELETE', status: 201, body: false, run: (s, p) => s.delete(p['key']) },
   { pattern: ['kv', ':key'], method: 'GET', status: 200, body: false, run: (s, p) => s.get(p['key']) },
-  { pattern: ['kv', ':key', 'history'], method: 'GET', status: 200, body: false, run: (s, p) => s.history(p['key']) },
-  { pattern: ['kv', ':key', 'resolve'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.resolve(p['key'], b['value'], b['heads']) },
+  { pattern: ['kv', ':key', 'heads'], method: 'GET', status: 200, body: false, run: (s, p, _b, q) => s.heads(p['key'], q) },
+  { pattern: ['kv', ':key', 'history'], method: 'GET', status: 200, body: false, run: (s, p, _b, q) => s.history(p['key'], q) },
+  { pattern: ['kv', ':key', 'resolve'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.resolve(p['key'], b['value'], b['heads'], b['version']) },
+  { pattern: ['accounts'], method: 'GET', status: 200, body: false, run: (s, _p, _b, q) => s.accountList(q) },
   { pattern: ['accounts', ':id', 'deposit'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.deposit(p['id'], b['amount']) },
   { pattern: ['accounts', ':id', 'withdraw'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.withdraw(p['id'], b['amount']) },
   { pattern: ['accounts', ':id'], method: 'GET', status: 200, body: false, run: (s, p) => s.account(p['id']) },
-  { pattern: ['accounts', ':id', 'history'], method: 'GET', status: 200, body: false, run: (s, p) => s.accountHistory(p['id']) },
+  { pattern: ['accounts', ':id', 'history'], method: 'GET', status: 200, body: false, run: (s, p, _b, q) => s.accountHistory(p['id'], q) },
   { pattern: ['events', ':id'], method: 'GET', status: 200, body: false, run: (s, p) => s.event(p['id']) },
-  { pattern: ['conflicts'], method: 'GET', status: 200, body: false, run: (s) => s.conflicts() },
+  { pattern: ['conflicts'], method: 'GET', status: 200, body: false, run: (s, _p, _b, q) => s.conflicts(q) },
   { pattern: ['status'], method: 'GET', status: 200, body: false, run: (s) => s.status() },
   { pattern: ['admin', 'links', ':from', ':to'], method: 'PUT', status: 200, body: true, run: (s, p, b) => s.setLink(p['from'], p['to'], b['enabled']) },
 ];
@@ -71,8 +77,13 @@ export function makeApiHandler(deps: Pick<RegionDeps, 'service'>, options: ApiHa
         return { ...json(405, error('method-not-allowed', `${method} is not allowed on ${event.rawPath}; allowed: ${allow}`)), headers: { ...JSON_HEADERS, allow } };
       }
       const body = hit.r.body ? parseBody(event) : {};
-      return json(hit.r.status, await hit.r.run(deps.service, hit.params ?? {}, body));
+      return json(hit.r.status, await hit.r.run(deps.service, hit.params ?? {}, body, event.queryStringParameters ?? {}));
     } catch (e) {
+      if (e instanceof ContendedError) {
+        // Contention is the client's cue to come back, not a failure of ours: 503 + Retry-After, nothing stored.
+        const res = json(e.status, error(e.code, e.message));
+        return { ...res, headers: { ...JSON_HEADERS, 'retry-after': String(e.retryAfterSeconds) } };
+      }
       if (isMeshError(e) && e.status < 500) return json(e.status, error(e.code, e.message));
       if (isMeshError(e)) {
         logger.error('refused', { code: e.code, error: e });

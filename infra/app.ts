@@ -4,7 +4,9 @@
  * Context: `regions` (comma list, default from cdk.json), `meshName` (default `ecmesh`),
  * `account` (default: CDK_DEFAULT_ACCOUNT, i.e. the caller's credentials), `removalPolicy`
  * (`retain` | `destroy`, default `retain`), `repair` (default: deployed when
- * functions/repair.ts exists).
+ * functions/repair.ts exists), `retiredRegions` (comma list of regions removed from the mesh whose
+ * events remain; default none), `alarmTopicName` (an existing SNS topic in every region for the
+ * alarms; default: each stack creates one).
  *
  * @example
  * ```sh
@@ -27,6 +29,8 @@ const config = resolveMeshConfig(
     account: context('account'),
     removalPolicy: context('removalPolicy'),
     repair: context('repair'),
+    retiredRegions: context('retiredRegions'),
+    alarmTopicName: context('alarmTopicName'),
   },
   { ...(account === undefined ? {} : { account }), repair: handlerExists('repair') },
 );

@@ -36,6 +36,17 @@ export interface MeshConfig {
   readonly removalPolicy: RemovalPolicy;
   /** Deploy the scheduled anti-entropy (repair) function. @default true when functions/repair.ts exists */
   readonly repair: boolean;
+  /**
+   * Regions that were part of the mesh and were retired: no stack, no links, but their events
+   * still live in every table, so their names stay accepted as an event's `origin`. Disjoint
+   * from `regions`. @default []
+   */
+  readonly retiredRegions: readonly string[];
+  /**
+   * Name of an existing SNS topic, present in every region of the mesh, that every alarm
+   * notifies. @default undefined: each stack creates `<meshName>-alarms-<region>`
+   */
+  readonly alarmTopicName?: string;
 }
 
 /** Raw inputs, as CDK context or test code gives them (strings from `-c`, arrays from cdk.json). */
@@ -45,11 +56,15 @@ export interface MeshConfigInput {
   readonly account?: unknown;
   readonly removalPolicy?: unknown;
   readonly repair?: unknown;
+  readonly retiredRegions?: unknown;
+  readonly alarmTopicName?: unknown;
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const MESH_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
+/** SNS topic names: up to 256 letters, digits, hyphens and underscores. */
+const TOPIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Splits `a,b,c` (context from the command line) or takes an array (context from cdk.json).
@@ -57,6 +72,12 @@ const ACCOUNT_PATTERN = /^\d{12}$/;
  */
 export function parseRegionList(raw: unknown): string[] {
   if (raw === undefined || raw === null || raw === '') return [...DEFAULT_REGIONS];
+  return splitList(raw);
+}
+
+/** A comma list or an array as trimmed, non-empty strings; nothing for an absent value. */
+function splitList(raw: unknown): string[] {
+  if (raw === undefined || raw === null || raw === '') return [];
   const items = Array.isArray(raw) ? raw : String(raw).split(',');
   return items.map((r) => String(r).trim()).filter((r) => r !== '');
 }
@@ -81,19 +102,33 @@ function parseBoolean(raw: unknown, name: string, fallback: boolean): boolean {
   throw new Error(`${name} must be true or false (got '${String(raw)}')`);
 }
 
+/** Throws, naming the offending value, unless every name looks like a region and none repeats. */
+function checkRegionNames(regions: readonly string[], list: string): void {
+  const seen = new Set<string>();
+  for (const region of regions) {
+    if (!REGION_PATTERN.test(region)) {
+      throw new Error(`invalid region name '${region}' in ${list} (expected something like us-east-1)`);
+    }
+    if (seen.has(region)) throw new Error(`duplicate region '${region}' in ${list}`);
+    seen.add(region);
+  }
+}
+
+/** Retired regions: region names, no duplicates, none still in the mesh. */
+function validateRetiredRegions(retired: readonly string[], regions: readonly string[]): void {
+  checkRegionNames(retired, 'retiredRegions');
+  const active = retired.filter((r) => regions.includes(r));
+  if (active.length > 0) {
+    throw new Error(`retiredRegions lists ${active.join(', ')}, which is still in the region list: a region is either in the mesh or retired`);
+  }
+}
+
 /** Throws, naming the offending value, unless the region list can form a mesh with these names. */
 function validateRegions(regions: readonly string[], meshName: string): void {
   if (regions.length < 2) {
     throw new Error(`a mesh needs at least 2 regions (got ${regions.length}: '${regions.join(',')}')`);
   }
-  const seen = new Set<string>();
-  for (const region of regions) {
-    if (!REGION_PATTERN.test(region)) {
-      throw new Error(`invalid region name '${region}' (expected something like us-east-1)`);
-    }
-    if (seen.has(region)) throw new Error(`duplicate region '${region}' in the region list`);
-    seen.add(region);
-  }
+  checkRegionNames(regions, 'the region list');
   // Physical-name limits: SQS 80 characters, IAM role and Lambda function names 64.
   for (const { from, to } of links(regions)) {
     const name = deadLetterQueueName(meshName, from, to);
@@ -108,7 +143,7 @@ function validateRegions(regions: readonly string[], meshName: string): void {
 
 /**
  * Validates raw inputs and fills the defaults.
- * @param input context values (`regions`, `meshName`, `account`, `removalPolicy`, `repair`)
+ * @param input context values (`regions`, `meshName`, `account`, `removalPolicy`, `repair`, `retiredRegions`, `alarmTopicName`)
  * @param defaults values used when the input leaves them out (the app passes the environment's)
  * @example resolveMeshConfig({ regions: 'us-east-1,eu-west-1', removalPolicy: 'destroy' }, { account: '123456789012' });
  */
@@ -126,11 +161,19 @@ export function resolveMeshConfig(
   if (rawAccount !== undefined && !ACCOUNT_PATTERN.test(rawAccount)) {
     throw new Error(`invalid account '${rawAccount}' (expected 12 digits)`);
   }
+  const retiredRegions = splitList(input.retiredRegions);
+  validateRetiredRegions(retiredRegions, regions);
+  const alarmTopicName = input.alarmTopicName === undefined || input.alarmTopicName === '' ? undefined : String(input.alarmTopicName);
+  if (alarmTopicName !== undefined && !TOPIC_NAME_PATTERN.test(alarmTopicName)) {
+    throw new Error(`invalid alarmTopicName '${alarmTopicName}' (an SNS topic name: letters, digits, '-' and '_', at most 256)`);
+  }
   return {
     meshName,
     regions,
     ...(rawAccount === undefined ? {} : { account: rawAccount }),
     removalPolicy: parseRemovalPolicy(input.removalPolicy),
     repair: parseBoolean(input.repair, 'repair', defaults.repair ?? true),
+    retiredRegions,
+    ...(alarmTopicName === undefined ? {} : { alarmTopicName }),
   };
 }

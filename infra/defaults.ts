@@ -52,6 +52,21 @@ export const MESH_DEFAULTS = {
     maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount,
     ingestBatchSize: INGEST_MAPPING.batchSize,
     ingestBatchingWindow: Duration.seconds(1),
+    /**
+     * Concurrent ingest invocations per link (the SQS mapping's maximum concurrency; 2 is the
+     * least SQS allows). Uncapped, Lambda scales an SQS mapping to hundreds of concurrent
+     * invocations: after a long partition heals, a days-long backlog would take the account's
+     * whole concurrency (1,000 by default, shared by every function of the region) and the API
+     * would answer writes with throttles — the drain of one link would stop the region accepting
+     * writes. At 5 per link, ingest holds at most 5·(N-1) (10 for 3 regions, 45 for 10). It also
+     * bounds the write rate a drain puts on the table (each event is a transactional write of
+     * several items) and the conflicts between concurrent batches on one hot key. A cap on the
+     * mapping, not reserved concurrency: a reserved cap makes Lambda throttle deliveries, each
+     * throttle counts as a receive, and after maxReceiveCount good events would reach the DLQ;
+     * with maximum concurrency the mapping simply polls less. Nothing is reserved either, which
+     * a new account (concurrency quota below 100) could not deploy.
+     */
+    ingestMaxConcurrency: 5,
   },
   stream: {
     batchSize: REPLICATOR_MAPPING.batchSize,

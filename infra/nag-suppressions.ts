@@ -11,7 +11,9 @@
  * ```
  */
 import { Token, Validations } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { invokeArn, routesOf } from './caller-policies.ts';
 import type { RegionStack } from './region-stack.ts';
 
 /** One accepted finding: where, which, why. */
@@ -31,18 +33,29 @@ const XRAY_AND_LIST =
 export function reviewedFindings(stack: RegionStack): ReviewedFinding[] {
   // cdk-nag renders pseudo parameters as <AWS::…>; a concrete account appears as itself.
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  const regions = [stack.meshRegion, ...stack.peers];
+  const apiId = `<${stack.getLogicalId(stack.httpApi.api.node.defaultChild as CfnElement)}>`;
+  const apiArn = `arn:<AWS::Partition>:execute-api:${stack.meshRegion}:${account}:${apiId}`;
   const findings: ReviewedFinding[] = [
     {
       scope: stack.api.role,
       id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${XRAY_AND_LIST} and lambda:ListEventSourceMappings, which GET /status needs to read every link's state.`,
+    },
+    {
+      scope: stack.admin.role,
+      id: 'AwsSolutions-IAM5[Resource::*]',
       reason: `${XRAY_AND_LIST} and lambda:ListEventSourceMappings, which the admin link route needs to find a link's mapping.`,
     },
-    ...regions.map((region) => ({
-      scope: stack.api.role,
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:${region}:${account}:event-source-mapping:*]`,
-      reason: `Event source mapping ids are random UUIDs, so the admin link route (which may toggle any link, here those into ${region}) cannot name them; the statement is limited by condition lambda:FunctionArn to the mesh's ingest functions.`,
-    })),
+    {
+      scope: stack.admin.role,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:${stack.meshRegion}:${account}:event-source-mapping:*]`,
+      reason: `Event source mapping ids are random UUIDs, so the admin link route cannot name the mappings of the links into ${stack.meshRegion}; the statement is limited to this region and, by condition lambda:FunctionArn, to this region's ingest function.`,
+    },
+    ...[...stack.callerAccess.policies].flatMap(([role, policy]) => routesOf(role).map((route) => ({
+      scope: policy,
+      id: `AwsSolutions-IAM5[Resource::${invokeArn(apiArn, route)}]`,
+      reason: `The ${role} policy grants ${route.method} ${route.path} on this API: each '*' stands for a path parameter (any key, account, event id or region) or for the stage (the API has only $default), never for a method or a route.`,
+    }))),
     {
       scope: stack.replicator.role,
       id: 'AwsSolutions-IAM5[Resource::*]',

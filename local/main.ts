@@ -9,8 +9,10 @@
  * npm start -- --regions us-east-1,eu-west-1 --port 4001 --data-dir .mesh-data
  * ```
  */
+import { buildGui } from '../gui/build.ts';
 import { meshOptionsFrom } from './cli-options.ts';
 import { startMesh, type MeshOptions } from './cloud.ts';
+import { StartupError } from './startup-error.ts';
 
 async function main(): Promise<void> {
   let options: MeshOptions;
@@ -24,6 +26,13 @@ async function main(): Promise<void> {
   }
   const log = (line: string): void => console.log(`[local] ${line}`);
   const started = Date.now();
+  try {
+    // The GUI is built from gui/src on every start, so it is never older than its sources.
+    const gui = await buildGui();
+    log(`built the GUI in ${gui.ms} ms`);
+  } catch (err) {
+    log(`could not build the GUI (${(err as Error).message.split('\n')[0]}); serving the last build, if any`);
+  }
   const mesh = await startMesh({ ...options, log });
   console.log(`\nmesh "${mesh.meshName}" up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const r of mesh.regions) console.log(`  ${r.region.padEnd(16)} ${r.url}`);
@@ -54,7 +63,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`local cloud failed to start: ${e.message}. Another mesh running? Try --port 0 (free ports) or --port 4001.`);
+  if (err instanceof StartupError) console.error(`npm start: ${err.message}`);
+  else if (e.code === 'EADDRINUSE') console.error(`local cloud failed to start: ${e.message}. Another mesh running? Try --port 0 (free ports) or --port 4001.`);
   else console.error(`local cloud failed to start: ${e.stack ?? String(err)}`);
   process.exit(1);
 });

@@ -2,6 +2,10 @@
  * The SQS-compatible server of the local cloud: `local-aws-sqs` in this very process, one server
  * for every region (queue names already carry both regions of a link, so they never collide).
  *
+ * It is served through the library's request handler on our own HTTP server, because the
+ * library's `createSqsServer` leaves a failed listen (a taken port) as an uncaught error event
+ * that kills the process with a stack trace; here it is a {@link StartupError} that says what to do.
+ *
  * @example
  * ```ts
  * import { startSqsServer } from './sqs-server.ts';
@@ -10,8 +14,10 @@
  * await sqs.stop();
  * ```
  */
-import { createSqsServer } from 'local-aws-sqs';
-import { listening } from './runtime/listening-server.ts';
+import { createServer } from 'node:http';
+import { createRequestHandler } from 'local-aws-sqs';
+import { listen } from './runtime/listening-server.ts';
+import { StartupError } from './startup-error.ts';
 
 /** Account id the local queues live in; the handlers' config defaults to the same one. */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -31,16 +37,30 @@ export interface SqsServer {
   stop(): Promise<void>;
 }
 
-/** Starts the in-process SQS server and resolves once it listens. */
+/** Starts the in-process SQS server and resolves once it listens; a taken port is a {@link StartupError}. */
 export async function startSqsServer(options: SqsServerOptions = {}): Promise<SqsServer> {
   const hostname = options.hostname ?? '127.0.0.1';
-  const server = await createSqsServer({
-    port: options.port ?? 0,
+  const port = options.port ?? 0;
+  const { service, requestHandler } = createRequestHandler({
+    port,
     hostname,
     accountId: LOCAL_ACCOUNT,
     // A restarted mesh recreates its queues at once; AWS's 60 s wait after a delete would only hurt here.
     emulateQueueCreationLifecycle: false,
   });
-  const { url, port, stop } = listening(server, hostname);
-  return { endpoint: url, port, stop };
+  const server = createServer((req, res) => void requestHandler(req, res));
+  let listening;
+  try {
+    listening = await listen(server, port, hostname);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new StartupError(`the SQS port ${port} on ${hostname} is taken (another mesh still running?): stop it, pick another port with --sqs-port N, or leave --sqs-port out for a free one`);
+    }
+    if (code === 'EACCES') throw new StartupError(`no permission to listen on ${hostname}:${port} for SQS: pick a port above 1024 with --sqs-port N`);
+    throw error;
+  }
+  // Queue URLs carry the port, which is only known now when it was 0.
+  service.PORT = listening.port;
+  return { endpoint: listening.url, port: listening.port, stop: listening.stop };
 }

@@ -46,8 +46,6 @@ function keyProps(keys: readonly { AttributeName: string; KeyType: 'HASH' | 'RAN
 
 export class EventsTable extends Construct {
   readonly table: Table;
-  /** Names of the table's GSIs, for grants scoped to exactly these indexes. */
-  readonly indexNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: EventsTableProps) {
     super(scope, id);
@@ -70,6 +68,5 @@ export class EventsTable extends Construct {
         projectionType: ProjectionType[gsi.Projection.ProjectionType],
       });
     }
-    this.indexNames = EVENTS_TABLE_DEFINITION.GlobalSecondaryIndexes.map((g) => g.IndexName);
   }
 }

@@ -100,6 +100,7 @@ export class InboundLink extends Construct {
       batchSize: q.ingestBatchSize,
       maxBatchingWindow: q.ingestBatchingWindow,
       reportBatchItemFailures: true,
+      maxConcurrency: q.ingestMaxConcurrency,
       enabled: props.enabled ?? true,
     });
     props.ingest.function.addEventSource(this.eventSource);

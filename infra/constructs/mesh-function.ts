@@ -8,7 +8,7 @@
  * ```ts
  * import { MeshFunction } from './mesh-function.ts';
  * const fn = new MeshFunction(stack, 'Api', { entry: handlerEntry('api'), environment: env });
- * fn.grantTable(table.tableArn, ['byId'], 'readwrite');
+ * fn.grantTable(table.tableArn, TABLE_ACCESS.api);
  * ```
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -22,6 +22,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { MESH_DEFAULTS } from '../defaults.ts';
 import { LOCK_FILE, REPO_ROOT } from '../paths.ts';
+import type { TableAccess } from '../table-access.ts';
 
 export interface MeshFunctionProps {
   /** Absolute path of the handler source; it must `export const handler`. */
@@ -43,18 +44,6 @@ export interface MeshFunctionProps {
   /** What `cdk destroy` does with the log group. @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
 }
-
-/** DynamoDB actions a reader needs (Query/GetItem serve every read path; Scan serves digests). */
-const TABLE_READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-/** Writers put and update, never delete: the event store is append-only, and IAM says so too. */
-const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 
 export class MeshFunction extends Construct {
   readonly function: NodejsFunction;
@@ -101,12 +90,25 @@ export class MeshFunction extends Construct {
   }
 
   /**
-   * Grants item access to a table (by ARN, so a peer region's table works the same) and to the
-   * named indexes only — no `index/*`.
+   * Grants exactly `access` (see table-access.ts) on a table, by ARN so a peer region's table works
+   * the same: one statement for the table's items, one per named index — never `index/*`.
    */
-  grantTable(tableArn: string, indexNames: readonly string[], mode: 'read' | 'readwrite'): void {
-    const resources = [tableArn, ...indexNames.map((n) => `${tableArn}/index/${n}`)];
-    const actions = mode === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
-    this.allow(new PolicyStatement({ actions, resources }));
+  grantTable(tableArn: string, access: TableAccess): void {
+    const statement = (actions: readonly string[], resource: string): void => {
+      if (actions.length > 0) this.allow(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [resource] }));
+    };
+    const limited = access.updates !== undefined && access.table.includes('UpdateItem');
+    statement(limited ? access.table.filter((a) => a !== 'UpdateItem') : access.table, tableArn);
+    if (limited) {
+      // Only counters are updated: the items whose partition key starts with one of these prefixes.
+      this.allow(
+        new PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': (access.updates ?? []).map((p) => `${p}*`) } },
+        }),
+      );
+    }
+    for (const [name, actions] of Object.entries(access.indexes)) statement(actions ?? [], `${tableArn}/index/${name}`);
   }
 }

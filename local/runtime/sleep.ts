@@ -1,6 +1,7 @@
 /**
  * A sleep that a poller can cut short when it is disabled or stopped, so `disable()` never waits
- * for an idle pause to run out.
+ * for an idle pause to run out, and when there is something to deliver (a doorbell). A wake that
+ * comes while nobody sleeps is kept for the next sleep, so a nudge during a poll is never lost.
  *
  * @example
  * ```ts
@@ -12,9 +13,14 @@
  */
 export class Sleeper {
   #wake: (() => void) | undefined;
+  #pending = false;
 
-  /** Resolves after `ms` or at the next `wake()`, whichever comes first. */
+  /** Resolves after `ms` or at the next `wake()`, whichever comes first (at once if a wake came since the last sleep). */
   sleep(ms: number): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -26,8 +32,9 @@ export class Sleeper {
     });
   }
 
-  /** Ends the current sleep, if any. */
+  /** Ends the current sleep, or the next one if nobody sleeps now. */
   wake(): void {
-    this.#wake?.();
+    if (this.#wake === undefined) this.#pending = true;
+    else this.#wake();
   }
 }

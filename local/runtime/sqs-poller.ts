@@ -118,6 +118,11 @@ export class SqsPoller {
     }
   }
 
+  /** Polls now instead of after the idle pause: the local cloud calls it when a message was just sent. */
+  nudge(): void {
+    this.#sleeper.wake();
+  }
+
   /** Turns the mapping on; waiting messages drain. */
   enable(): void {
     this.#enabled = true;

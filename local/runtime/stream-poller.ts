@@ -124,6 +124,14 @@ export class StreamPoller {
     this.#loop = this.#run();
   }
 
+  /**
+   * Polls now instead of after the idle pause: the local cloud calls it when the table was just
+   * written, so a record is delivered as soon as it exists (AWS polls each shard continuously).
+   */
+  nudge(): void {
+    this.#sleeper.wake();
+  }
+
   /** Stops polling; resolves once the batch in hand (if any) is finished. */
   async stop(): Promise<void> {
     this.#running = false;

@@ -1,87 +1,47 @@
 /**
  * The DynamoDB {@link EventStore}: one table per region, laid out as `dynamo-schema.ts` documents.
  *
- * An append is one TransactWriteItems: the event item (conditional on not existing, so a duplicate
- * is a no-op), a `P#<parent>` ref item per parent (so a parent arriving after its child stays out
- * of the heads), and the stream's HEADS item rewritten with the domain's `nextHeads`, conditional
- * on the version read (optimistic concurrency). The inputs of `nextHeads` (the HEADS item, the ref
- * of the event, the event itself) are read in one TransactGetItems, i.e. one snapshot; every append
- * bumps the version, so a concurrent append of the same stream always makes the other one retry.
+ * Cost per operation (what `npm run bench` counts):
+ * - a local write: GetItem of the stream's state, then one TransactWriteItems of the events, the
+ *   new state and the digest cells (`appendOn`) — two requests;
+ * - a delivered batch: one BatchGetItem (states, "already stored?", "already named as a parent?")
+ *   and one TransactWriteItems for the whole batch, whatever its streams (`appendBatch`); a late
+ *   account event adds one Query of the events after the checkpoint it resumes from;
+ * - a key read: GetItem of the state plus one BatchGetItem of the heads; an account read: one GetItem;
+ * - a digest: one Query per digest stripe, whatever the number of events.
  *
- * Each inbound link also has one small item (`LINK#<from>`), updated once per ingested batch, that
- * `GET /status` reads back as the link's lag.
+ * Contention (another writer moved a stream between the read and the write) cancels the whole
+ * transaction, so nothing half-written is ever visible; `appendOn` reports it as
+ * {@link HeadsMovedError} for the caller to decide again, `appendBatch` re-reads and retries.
  *
  * @example
  * ```ts
  * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * import { DynamoEventStore } from './dynamo-event-store.ts';
  * const store = new DynamoEventStore({ client: new DynamoDBClient({}), table: 'ecmesh-events-us-east-1', region: 'us-east-1' });
- * await store.append(event, { type: 'peer', peer: 'eu-west-1' });
+ * await store.appendBatch([{ event, via: { type: 'peer', peer: 'eu-west-1' } }]);
  * ```
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactGetCommand,
-  TransactWriteCommand,
-  BatchGetCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { NativeAttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_BUCKETS, bucketOf, compareEvents, digestOf, eventSortKey, nextHeads } from '../domain/index.ts';
-import type { WallClock } from '../domain/index.ts';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_BUCKETS, bucketOf, digestOf, eventSortKey } from '../domain/index.ts';
+import type { HeadPosition, WallClock } from '../domain/index.ts';
 import type { Digest, MeshEvent, Receipt, ReceiptVia, StoredEvent } from '../domain/types.ts';
-import type { AppendResult, DeliveryBatch, EventStore, HeadsState, LinkDelivery } from '../ports/event-store.ts';
+import type { AppendResult, Arrival, DeliveryBatch, EventStore, LinkDelivery, Page, PageRequest, StreamState } from '../ports/event-store.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
 import { streamOf } from '../ports/stream.ts';
 import type { StreamId } from '../ports/stream.ts';
-import { TABLE_SCHEMA } from './dynamo-schema.ts';
+import { decodeCursor, encodeCursor } from '../util/cursor.ts';
+import { readDigest } from './dynamo-digest.ts';
+import { eventOfItem, eventSk, itemKey, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
+import type { Item } from './dynamo-items.ts';
+import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
+import { commitStreamWrites } from './dynamo-writes.ts';
+import type { StreamWrite } from './dynamo-writes.ts';
+import { planReplay, transition } from './stream-transition.ts';
 
-type Item = Record<string, NativeAttributeValue>;
-
-const HEADS_SK = 'HEADS';
-const EVENT_PREFIX = 'E#';
-const REF_PREFIX = 'P#';
-const LINK_PREFIX = 'LINK#';
-const LINK_SK = 'LINK';
-
-/** Sort key of an event item: lexicographic order == total order (hlc, origin, id). */
-function eventItemSortKey(event: MeshEvent): string {
-  return `${EVENT_PREFIX}${eventSortKey(event)}`;
-}
-
-/** The event id is the last `#` segment of an event sort key (ids are hex, never contain `#`). */
-function idOfSortKey(sk: string): string {
-  return sk.slice(sk.lastIndexOf('#') + 1);
-}
-
-/** The event item as stored. `event` is the MeshEvent as a JSON string: stored byte for byte, so
- * numbers, empty map keys and the like survive exactly and the id still verifies on read. */
-export function eventItem(event: MeshEvent, receipt: Receipt): Item {
-  return {
-    [TABLE_SCHEMA.partitionKey]: streamOf(event),
-    [TABLE_SCHEMA.sortKey]: eventItemSortKey(event),
-    [TABLE_SCHEMA.typeAttribute]: 'event',
-    [TABLE_SCHEMA.byIdIndex.partitionKey]: event.id,
-    [TABLE_SCHEMA.originAttribute]: event.origin,
-    event: JSON.stringify(event),
-    receipt,
-    [TABLE_SCHEMA.byBucketIndex.partitionKey]: bucketOf(event.id, DEFAULT_BUCKETS),
-  };
-}
-
-/** Reads the MeshEvent back out of an event item (a stored item or a stream NEW_IMAGE, unmarshalled). */
-export function eventOfItem(item: Item): MeshEvent {
-  const raw: unknown = item['event'];
-  return (typeof raw === 'string' ? JSON.parse(raw) : raw) as MeshEvent;
-}
-
-function storedOfItem(item: Item): StoredEvent {
-  return { event: eventOfItem(item), receipt: item['receipt'] as Receipt };
-}
+export { eventItem, eventOfItem } from './dynamo-items.ts';
 
 export interface DynamoEventStoreOptions {
   /** A plain client; the store wraps it in a DocumentClient. */
@@ -91,68 +51,93 @@ export interface DynamoEventStoreOptions {
   readonly region: string;
   /** Stamps receipts; defaults to Date. */
   readonly clock?: WallClock;
-  /** Optimistic-concurrency attempts before an append gives up (default 100). */
+  /** Rounds of re-read and retry of a contended batch before `appendBatch` gives up (default 30). */
   readonly maxAttempts?: number;
+  /** Events of one stream stored per transaction; more wait for the next round (default 32). */
+  readonly maxEventsPerStream?: number;
 }
 
 export class DynamoEventStore implements EventStore {
   readonly region: string;
   private readonly doc: DynamoDBDocumentClient;
+  /** The plain client: the digest reads numbers as exact decimal strings (sums outgrow 2^53). */
+  private readonly client: DynamoDBClient;
   private readonly table: string;
   private readonly clock: WallClock;
   private readonly maxAttempts: number;
+  private readonly maxEventsPerStream: number;
 
   constructor(options: DynamoEventStoreOptions) {
     this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.client = options.client;
     this.table = options.table;
     this.region = options.region;
     this.clock = options.clock ?? { now: () => Date.now() };
-    this.maxAttempts = options.maxAttempts ?? 100;
+    this.maxAttempts = options.maxAttempts ?? 30;
+    this.maxEventsPerStream = options.maxEventsPerStream ?? 32;
   }
 
-  append(event: MeshEvent, via: ReceiptVia): Promise<AppendResult> {
-    return this.write(event, via, undefined);
+  async stateOf(stream: StreamId): Promise<StreamState> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: stateKey(stream), ConsistentRead: true }));
+    return stateOfItem(stream, Item);
   }
 
-  appendIfHeads(event: MeshEvent, expectedVersion: number, via: ReceiptVia = { type: 'local' }): Promise<AppendResult> {
-    return this.write(event, via, expectedVersion);
+  async appendOn(state: StreamState, events: readonly MeshEvent[], via: ReceiptVia = { type: 'local' }): Promise<Receipt[]> {
+    if (events.length === 0) return [];
+    for (const e of events) if (streamOf(e) !== state.stream) throw new Error(`appendOn: event ${e.id} is not of stream ${state.stream}`);
+    const now = this.clock.now();
+    const from = planReplay(state, events);
+    const storedAfter = from === undefined ? undefined : await this.storedAfter(state.stream, from);
+    const { state: next, refs } = transition(state, events, new Set(), now, storedAfter);
+    const receipts = events.map((e): Receipt => ({ eventId: e.id, region: this.region, receivedAt: now, via }));
+    const write: StreamWrite = { stream: state.stream, expectedVersion: state.version, next, events: events.map((event, i) => ({ event, receipt: receipts[i] as Receipt })), refs };
+    const { moved } = await commitStreamWrites(this.doc, this.table, [write]);
+    if (moved.length > 0) throw new HeadsMovedError(state.stream, state.version);
+    return receipts;
   }
 
-  async headsOf(stream: StreamId): Promise<HeadsState> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: this.key(stream, HEADS_SK), ConsistentRead: true }),
-    );
-    if (Item === undefined) return { heads: [], version: 0 };
-    const sks = (Item['heads'] as string[] | undefined) ?? [];
-    const heads = await this.batchGetEvents(stream, sks);
-    return { heads, version: Number(Item['version'] ?? 0) };
+  async appendBatch(arrivals: readonly Arrival[]): Promise<AppendResult[]> {
+    const results = new Map<string, AppendResult>();
+    let pending = [...new Map(arrivals.map((a) => [a.event.id, a])).values()];
+    for (let attempt = 0; pending.length > 0; ) {
+      const { moved, deferred } = await this.appendRound(pending, results);
+      pending = [...moved, ...deferred];
+      if (moved.length === 0) continue; // only deferred (a stream's share of a big batch): no contention, go on
+      if (++attempt >= this.maxAttempts) {
+        throw new Error(`appendBatch: ${moved.length} event(s) still contended after ${this.maxAttempts} rounds (e.g. ${moved[0]?.event.id}); retry later`);
+      }
+      await backoff(attempt);
+    }
+    return arrivals.map((a, i) => {
+      const r = results.get(a.event.id) as AppendResult;
+      return arrivals.findIndex((x) => x.event.id === a.event.id) === i ? r : { status: 'duplicate', receipt: r.receipt };
+    });
   }
 
-  async winnerOf(stream: StreamId): Promise<MeshEvent | undefined> {
+  async eventsAt(stream: StreamId, positions: readonly HeadPosition[]): Promise<StoredEvent[]> {
+    const items = await this.batchGet(positions.map((p) => itemKey(stream, eventSk(p))));
+    return items.map(storedOfItem).sort((a, b) => (eventSortKey(a.event) < eventSortKey(b.event) ? -1 : 1));
+  }
+
+  async eventsPage(stream: StreamId, page: { readonly limit: number; readonly after?: HeadPosition; readonly desc?: boolean }): Promise<{ events: StoredEvent[]; next?: HeadPosition }> {
+    const desc = page.desc === true;
     const { Items } = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :e)',
         ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey, '#sk': TABLE_SCHEMA.sortKey },
-        ExpressionAttributeValues: { ':pk': stream, ':e': EVENT_PREFIX },
-        ScanIndexForward: false,
-        Limit: 1,
+        ExpressionAttributeValues: { ':pk': stream, ':e': ITEM_KEYS.eventPrefix },
         ConsistentRead: true,
+        ScanIndexForward: !desc,
+        // One more than asked: whether there is a next page, without an empty last page.
+        Limit: page.limit + 1,
+        ...(page.after === undefined ? {} : { ExclusiveStartKey: itemKey(stream, eventSk(page.after)) }),
       }),
     );
-    const item = Items?.[0];
-    return item === undefined ? undefined : eventOfItem(item);
-  }
-
-  async eventsOf(stream: StreamId): Promise<StoredEvent[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :e)',
-      ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey, '#sk': TABLE_SCHEMA.sortKey },
-      ExpressionAttributeValues: { ':pk': stream, ':e': EVENT_PREFIX },
-      ConsistentRead: true,
-    });
-    return items.map(storedOfItem);
+    const items = Items ?? [];
+    const events = items.slice(0, page.limit).map(storedOfItem);
+    const last = events.at(-1);
+    return items.length > page.limit && last !== undefined ? { events, next: eventSortKey(last.event) } : { events };
   }
 
   async get(id: string): Promise<StoredEvent | undefined> {
@@ -166,24 +151,32 @@ export class DynamoEventStore implements EventStore {
         Limit: 1,
       }),
     );
-    // The index projects ALL (EVENTS_TABLE_DEFINITION, which the CDK stack and the local cloud
-    // both create from): the hit is the whole event item.
     const hit = Items?.[0];
-    return hit === undefined ? undefined : storedOfItem(hit);
+    if (hit === undefined) return undefined;
+    // KEYS_ONLY index: the hit names the item; read the item itself.
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: itemKey(String(hit[TABLE_SCHEMA.partitionKey]), String(hit[TABLE_SCHEMA.sortKey])), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : storedOfItem(Item);
   }
 
-  async conflicts(): Promise<StreamId[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      IndexName: TABLE_SCHEMA.conflictsIndex.name,
-      KeyConditionExpression: '#c = :one',
-      ExpressionAttributeNames: { '#c': TABLE_SCHEMA.conflictsIndex.partitionKey },
-      ExpressionAttributeValues: { ':one': '1' },
-    });
-    return items.map((i) => String(i[TABLE_SCHEMA.partitionKey]) as StreamId).sort();
+  async conflicts(page: PageRequest): Promise<Page<StreamState>> {
+    const { keys, next } = await this.indexPage('conflicts', TABLE_SCHEMA.conflictsIndex, '1', undefined, page);
+    const states = await this.statesOf(keys);
+    // The index is eventually consistent; keep only streams still in conflict on a consistent read.
+    return { items: states.filter((s) => s.heads.length > 1), ...(next === undefined ? {} : { next }) };
+  }
+
+  async streams(prefix: string, page: PageRequest): Promise<Page<StreamState>> {
+    const ns = prefix.slice(0, 1);
+    const { keys, next } = await this.indexPage(`streams:${prefix}`, TABLE_SCHEMA.catalogIndex, ns, prefix, page);
+    const states = await this.statesOf(keys);
+    return { items: states.filter((s) => s.version > 0), ...(next === undefined ? {} : { next }) };
   }
 
   async digest(buckets: number = DEFAULT_BUCKETS): Promise<Digest> {
+    if (buckets === DEFAULT_BUCKETS) return readDigest(this.client, this.table);
+    // The cells are kept for DEFAULT_BUCKETS; any other split needs every id.
     return digestOf(await this.allIds(), buckets);
   }
 
@@ -203,20 +196,11 @@ export class DynamoEventStore implements EventStore {
   }
 
   async count(): Promise<number> {
-    let total = 0;
-    let start: Item | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({ TableName: this.table, IndexName: TABLE_SCHEMA.byBucketIndex.name, Select: 'COUNT', ExclusiveStartKey: start }),
-      );
-      total += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return total;
+    return (await this.digest()).entries.reduce((n, e) => n + e.count, 0);
   }
 
   async recordDelivery(batch: DeliveryBatch): Promise<void> {
-    const key = this.key(`${LINK_PREFIX}${batch.from}`, LINK_SK);
+    const key = itemKey(`${ITEM_KEYS.linkPkPrefix}${batch.from}`, ITEM_KEYS.linkSk);
     const names = { '#n': 'events' };
     try {
       // One conditional update: the last delivery moves forward in time only, the count always grows.
@@ -241,8 +225,8 @@ export class DynamoEventStore implements EventStore {
 
   async deliveries(from: readonly string[]): Promise<LinkDelivery[]> {
     const senders = [...new Set(from)];
-    const items = await this.batchGet(senders.map((f) => this.key(`${LINK_PREFIX}${f}`, LINK_SK)));
-    const byFrom = new Map(items.map((i) => [String(i[TABLE_SCHEMA.partitionKey]).slice(LINK_PREFIX.length), i]));
+    const items = await this.batchGet(senders.map((f) => itemKey(`${ITEM_KEYS.linkPkPrefix}${f}`, ITEM_KEYS.linkSk)));
+    const byFrom = new Map(items.map((i) => [String(i[TABLE_SCHEMA.partitionKey]).slice(ITEM_KEYS.linkPkPrefix.length), i]));
     return senders.flatMap((f) => {
       const i = byFrom.get(f);
       if (i === undefined) return [];
@@ -250,122 +234,142 @@ export class DynamoEventStore implements EventStore {
     });
   }
 
+  async countRefusals(counts: Readonly<Record<string, number>>): Promise<void> {
+    const entries = Object.entries(counts).filter(([, n]) => n > 0);
+    if (entries.length === 0) return;
+    const names = Object.fromEntries(entries.map(([reason], i) => [`#r${i}`, reason]));
+    const values = Object.fromEntries(entries.map(([, n], i) => [`:n${i}`, n]));
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: itemKey(ITEM_KEYS.statsPk, ITEM_KEYS.refusedSk),
+        UpdateExpression: `SET #t = :t ADD ${entries.map((_, i) => `#r${i} :n${i}`).join(', ')}`,
+        ExpressionAttributeNames: { ...names, '#t': TABLE_SCHEMA.typeAttribute },
+        ExpressionAttributeValues: { ...values, ':t': 'stats' },
+      }),
+    );
+  }
+
+  async refusals(): Promise<Record<string, number>> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: itemKey(ITEM_KEYS.statsPk, ITEM_KEYS.refusedSk), ConsistentRead: true }));
+    const skip = new Set<string>([TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, TABLE_SCHEMA.typeAttribute]);
+    return Object.fromEntries(Object.entries(Item ?? {}).filter(([k]) => !skip.has(k)).map(([k, v]) => [k, Number(v)]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
+  }
+
   // ---------------------------------------------------------------------------------------------
 
-  private key(pk: string, sk: string): Item {
-    return { [TABLE_SCHEMA.partitionKey]: pk, [TABLE_SCHEMA.sortKey]: sk };
-  }
+  /**
+   * One round of `appendBatch`: one read of everything the round needs, one write per
+   * transaction's worth of streams. Answers what contention refused and what waits for a later
+   * round (a stream's events beyond `maxEventsPerStream`).
+   */
+  private async appendRound(pending: readonly Arrival[], results: Map<string, AppendResult>): Promise<{ moved: Arrival[]; deferred: Arrival[] }> {
+    const streams = [...new Set(pending.map((a) => streamOf(a.event)))];
+    const items = await this.batchGet([
+      ...streams.map(stateKey),
+      ...pending.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event)))),
+      ...pending.map((a) => refKey(streamOf(a.event), a.event.id)),
+    ]);
+    const byKey = new Map(items.map((i) => [`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i]));
+    const at = (k: Item): Item | undefined => byKey.get(`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`);
 
-  private async write(event: MeshEvent, via: ReceiptVia, expectedVersion: number | undefined): Promise<AppendResult> {
-    const stream = streamOf(event);
-    const eventKey = this.key(stream, eventItemSortKey(event));
-    const headsKey = this.key(stream, HEADS_SK);
-    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      if (attempt > 0) await backoff(attempt);
-      let snapshot: Array<Item | undefined>;
-      try {
-        const { Responses } = await this.doc.send(
-          new TransactGetCommand({
-            TransactItems: [
-              { Get: { TableName: this.table, Key: eventKey } },
-              { Get: { TableName: this.table, Key: headsKey } },
-              { Get: { TableName: this.table, Key: this.key(stream, `${REF_PREFIX}${event.id}`) } },
-            ],
-          }),
-        );
-        snapshot = (Responses ?? []).map((r) => r.Item);
-      } catch (e) {
-        if (isRetryable(e)) continue;
-        throw e;
+    const groups = new Map<StreamId, Arrival[]>();
+    const deferred: Arrival[] = [];
+    for (const a of [...pending].sort((x, y) => (eventSortKey(x.event) < eventSortKey(y.event) ? -1 : 1))) {
+      const stream = streamOf(a.event);
+      const existing = at(itemKey(stream, eventSk(eventSortKey(a.event))));
+      if (existing !== undefined) {
+        results.set(a.event.id, { status: 'duplicate', receipt: existing['receipt'] as Receipt });
+        continue;
       }
-      const [existing, headsItem, ref] = snapshot;
-      if (existing !== undefined) return { status: 'duplicate', receipt: existing['receipt'] as Receipt };
-      const version = headsItem === undefined ? 0 : Number(headsItem['version'] ?? 0);
-      if (expectedVersion !== undefined && version !== expectedVersion) throw new HeadsMovedError(stream, expectedVersion);
-
-      const currentSks = (headsItem?.['heads'] as string[] | undefined) ?? [];
-      const skOf = new Map(currentSks.map((sk) => [idOfSortKey(sk), sk]));
-      skOf.set(event.id, eventItemSortKey(event));
-      const nextIds = nextHeads(currentSks.map(idOfSortKey), event, ref !== undefined);
-      const nextSks = nextIds.map((id) => skOf.get(id)).filter((sk): sk is string => sk !== undefined).sort();
-
-      const receipt: Receipt = { eventId: event.id, region: this.region, receivedAt: this.clock.now(), via };
-      const heads: Item = { ...headsKey, [TABLE_SCHEMA.typeAttribute]: 'heads', heads: nextSks, version: version + 1 };
-      // Sparse: only streams in conflict are in the conflicts index.
-      if (nextSks.length > 1) heads[TABLE_SCHEMA.conflictsIndex.partitionKey] = '1';
-      try {
-        await this.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.table,
-                  Item: eventItem(event, receipt),
-                  ConditionExpression: 'attribute_not_exists(#pk)',
-                  ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey },
-                },
-              },
-              {
-                Put: {
-                  TableName: this.table,
-                  Item: heads,
-                  ConditionExpression: version === 0 ? 'attribute_not_exists(#pk)' : '#v = :v',
-                  ExpressionAttributeNames: version === 0 ? { '#pk': TABLE_SCHEMA.partitionKey } : { '#v': 'version' },
-                  ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
-                },
-              },
-              ...event.parents.map((p) => ({
-                Put: { TableName: this.table, Item: { ...this.key(stream, `${REF_PREFIX}${p}`), [TABLE_SCHEMA.typeAttribute]: 'ref' } },
-              })),
-            ],
-          }),
-        );
-        return { status: 'stored', receipt };
-      } catch (e) {
-        const reasons = cancellationCodes(e);
-        if (reasons !== undefined) {
-          if (reasons[0] === 'ConditionalCheckFailed') {
-            // Someone stored the same event between our read and our write: a duplicate.
-            const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: eventKey, ConsistentRead: true }));
-            if (Item !== undefined) return { status: 'duplicate', receipt: Item['receipt'] as Receipt };
-            continue;
-          }
-          if (reasons[1] === 'ConditionalCheckFailed' && expectedVersion !== undefined) {
-            throw new HeadsMovedError(stream, expectedVersion);
-          }
-          continue; // heads moved or a transaction conflict: read again and retry
-        }
-        if (isRetryable(e)) continue;
-        throw e;
-      }
+      const group = groups.get(stream) ?? [];
+      if (group.length >= this.maxEventsPerStream) deferred.push(a);
+      else groups.set(stream, [...group, a]);
     }
-    throw new Error(`append of ${event.id} to ${stream} gave up after ${this.maxAttempts} attempts under contention`);
+
+    const now = this.clock.now();
+    const writes = await Promise.all(
+      [...groups].map(async ([stream, group]): Promise<{ write: StreamWrite; arrivals: Arrival[] }> => {
+        const state = stateOfItem(stream, at(stateKey(stream)));
+        const events = group.map((a) => a.event);
+        const referenced = new Set(events.filter((e) => at(refKey(stream, e.id)) !== undefined).map((e) => e.id));
+        const from = planReplay(state, events);
+        const storedAfter = from === undefined ? undefined : await this.storedAfter(stream, from);
+        const { state: next, refs } = transition(state, events, referenced, now, storedAfter);
+        const stored = group.map((a) => ({ event: a.event, receipt: { eventId: a.event.id, region: this.region, receivedAt: now, via: a.via } as Receipt }));
+        return { write: { stream, expectedVersion: state.version, next, events: stored, refs }, arrivals: group };
+      }),
+    );
+    const { committed, moved } = await commitStreamWrites(this.doc, this.table, writes.map((w) => w.write));
+    for (const w of committed) for (const { event, receipt } of w.events) results.set(event.id, { status: 'stored', receipt });
+    const movedStreams = new Set(moved.map((w) => w.stream));
+    return { moved: writes.filter((w) => movedStreams.has(w.write.stream)).flatMap((w) => w.arrivals), deferred };
   }
 
-  private async batchGetEvents(stream: string, sks: readonly string[]): Promise<MeshEvent[]> {
-    const items = await this.batchGet(sks.map((sk) => this.key(stream, sk)));
-    return items.map(eventOfItem).sort(compareEvents);
+  /** Every stored event of a stream after `position` ('' = all): what a replay from a checkpoint folds. */
+  private async storedAfter(stream: StreamId, position: string): Promise<MeshEvent[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :e)',
+      ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey, '#sk': TABLE_SCHEMA.sortKey },
+      ExpressionAttributeValues: { ':pk': stream, ':e': ITEM_KEYS.eventPrefix },
+      ConsistentRead: true,
+      ...(position === '' ? {} : { ExclusiveStartKey: itemKey(stream, eventSk(position)) }),
+    });
+    return items.map(eventOfItem);
+  }
+
+  /** States of streams by their keys from an index page, read consistently, in stream order. */
+  private async statesOf(streams: readonly StreamId[]): Promise<StreamState[]> {
+    const items = await this.batchGet(streams.map(stateKey));
+    const byStream = new Map(items.map((i) => [String(i[TABLE_SCHEMA.partitionKey]), i]));
+    return streams.map((s) => stateOfItem(s, byStream.get(s)));
+  }
+
+  /** A page of stream ids from a KEYS_ONLY index of state items (`cat` or `conflicts`), with an opaque cursor. */
+  private async indexPage(
+    kind: string,
+    index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string },
+    partition: string,
+    prefix: string | undefined,
+    page: PageRequest,
+  ): Promise<{ keys: StreamId[]; next?: string }> {
+    const start = page.cursor === undefined ? undefined : decodeCursor(page.cursor, kind, isStreamId);
+    const { Items, LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index.name,
+        KeyConditionExpression: prefix === undefined ? '#p = :p' : '#p = :p AND begins_with(#s, :prefix)',
+        ExpressionAttributeNames: { '#p': index.partitionKey, ...(prefix === undefined ? {} : { '#s': index.sortKey }) },
+        ExpressionAttributeValues: { ':p': partition, ...(prefix === undefined ? {} : { ':prefix': prefix }) },
+        Limit: page.limit,
+        ...(start === undefined ? {} : { ExclusiveStartKey: { [index.partitionKey]: partition, ...stateKey(start) } }),
+      }),
+    );
+    const keys = (Items ?? []).map((i) => String(i[TABLE_SCHEMA.partitionKey]) as StreamId);
+    const last = keys.at(-1);
+    return LastEvaluatedKey !== undefined && last !== undefined ? { keys, next: encodeCursor(kind, last) } : { keys };
   }
 
   /** Items by key, read consistently, retrying unprocessed keys; in no particular order. */
   private async batchGet(keys: readonly Item[]): Promise<Item[]> {
-    const out: Item[] = [];
-    let pending: Item[] = [...keys];
-    let attempt = 0;
-    while (pending.length > 0) {
-      const chunk = pending.slice(0, 100);
-      pending = pending.slice(100);
-      const res = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: chunk, ConsistentRead: true } } }),
-      );
-      out.push(...(res.Responses?.[this.table] ?? []));
-      const unprocessed = res.UnprocessedKeys?.[this.table]?.Keys ?? [];
-      if (unprocessed.length > 0) {
-        pending = [...unprocessed, ...pending];
-        await backoff(++attempt);
-      }
-    }
-    return out;
+    const unique = [...new Map(keys.map((k) => [`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`, k])).values()];
+    const chunks: Item[][] = [];
+    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+    const pages = await Promise.all(
+      chunks.map(async (chunk) => {
+        const out: Item[] = [];
+        let pendingKeys: Item[] = chunk;
+        for (let attempt = 0; pendingKeys.length > 0; attempt++) {
+          if (attempt > 0) await backoff(attempt);
+          const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pendingKeys, ConsistentRead: true } } }));
+          out.push(...(res.Responses?.[this.table] ?? []));
+          pendingKeys = (res.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
+        }
+        return out;
+      }),
+    );
+    return pages.flat();
   }
 
   private async allIds(): Promise<string[]> {
@@ -380,7 +384,7 @@ export class DynamoEventStore implements EventStore {
 
   private async queryAll(input: QueryCommandInput): Promise<Item[]> {
     const out: Item[] = [];
-    let start: Item | undefined;
+    let start: Item | undefined = input.ExclusiveStartKey;
     do {
       const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
       out.push(...(page.Items ?? []));
@@ -401,23 +405,8 @@ export class DynamoEventStore implements EventStore {
   }
 }
 
-/** The per-item codes of a cancelled transaction, or undefined for any other error. */
-function cancellationCodes(e: unknown): Array<string | undefined> | undefined {
-  if (!(e instanceof Error) || e.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (e as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-  return (reasons ?? []).map((r) => r.Code);
-}
-
-function isRetryable(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  return [
-    'TransactionConflictException',
-    'TransactionInProgressException',
-    'ThrottlingException',
-    'ProvisionedThroughputExceededException',
-    'RequestLimitExceeded',
-    'InternalServerError',
-  ].includes(e.name) || (e.name === 'TransactionCanceledException' && cancellationCodes(e)?.some((c) => c === 'TransactionConflict') === true);
+function isStreamId(v: unknown): v is StreamId {
+  return typeof v === 'string' && /^[RA]#/.test(v) && v.length <= 300;
 }
 
 /** Full jitter, capped: contention on one hot key spreads out instead of retrying in lockstep. */

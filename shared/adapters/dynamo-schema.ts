@@ -4,20 +4,27 @@
  *
  * Items (all share `pk` / `sk`):
  * - event:   pk `R#<key>` (registers) or `A#<account>` (money), sk `E#<hlc>#<origin>#<id>` — so a
- *            query on pk in sk order is the key's history in total order, and the LWW winner is
- *            the last item (one read, no scan). Attributes: `type`='event', `eid`, `origin`,
- *            `event` (the MeshEvent), `receipt`, `bucket`.
- * - heads:   pk as above, sk `HEADS` — the key's current head ids and a version for optimistic
- *            concurrency; `conflicts`='1' only while it has more than one head (sparse GSI).
- * - ref:     pk as above, sk `P#<parent id>` — "some known event names this id as a parent", so a
- *            child that arrives before its parent still keeps the parent out of the heads.
+ *            query on pk in sk order is the key's history in total order. Attributes:
+ *            `type`='event', `eid`, `origin`, `event` (the MeshEvent as JSON text, byte for byte),
+ *            `receipt`, `bucket`.
+ * - state:   pk as above, sk `HEADS` — what a writer and a reader need, so neither scans the
+ *            history: `heads` (positions `hlc#origin#id` in total order), `version` (events in the
+ *            stream; optimistic concurrency), `updatedAt`, `cat` (the namespace letter, for the
+ *            catalog index), `conflicts`='1' and `conflictSince` only while it has more than one
+ *            head (sparse index), and for accounts `snapshot` (the fold snapshot as JSON text).
+ * - ref:     pk as above, sk `P#<parent id>` — "some stored event names this id as a parent",
+ *            written only when a delivered event names a parent that is neither a head nor in its
+ *            batch, so a child that arrives before its parent still keeps the parent out of the heads.
+ * - digest:  pk `DIGEST#<stripe>`, sk `B#<bucket>` — a count and a weight sum of the ids of one
+ *            bucket, added to (`ADD`) in the same transaction that stores each event, so a digest
+ *            is a read of 64 × stripes small items, never a scan. Stripes spread the hot buckets
+ *            so concurrent appends rarely touch the same cell.
  * - link:    pk `LINK#<from>` (a peer region), sk `LINK` — the last batch delivered over the
- *            inbound link `from` -> this region: `type`='link', `from`, `receivedAt` (this region's
- *            wall ms), `originAt` (HLC wall ms of the batch's newest event), `lagMs` (their
- *            difference, clock skew included), `events` (delivered over the link so far). Written
- *            by ingest once per batch with a conditional update that never moves `receivedAt`
- *            back; read by `GET /status`. No `origin`/`bucket`/`eid`, so the replicator's stream
- *            filter, the digest and the indexes never see it.
+ *            inbound link `from` -> this region: `type`='link', `from`, `receivedAt`, `originAt`,
+ *            `lagMs`, `events`. Written by ingest once per batch; read by `GET /status`.
+ * - stats:   pk `STATS`, sk `REFUSED` — counters of refused events by reason (`ADD`).
+ * Only event items carry `origin`, `eid` and `bucket`, so the replicator's stream filter and the
+ * id and bucket indexes never see the others.
  *
  * @example
  * ```ts
@@ -28,13 +35,28 @@
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** GSI: event by id (`GET /events/{id}`). */
+  /** GSI: event by id (`GET /events/{id}`), KEYS_ONLY (then one read of the item). */
   byIdIndex: { name: 'byId', partitionKey: 'eid' },
   /** GSI: event ids by anti-entropy bucket, KEYS_ONLY. */
   byBucketIndex: { name: 'byBucket', partitionKey: 'bucket', sortKey: 'eid' },
-  /** Sparse GSI: heads items of keys in conflict. */
+  /** Sparse GSI: state items of streams in conflict. */
   conflictsIndex: { name: 'conflicts', partitionKey: 'conflicts', sortKey: 'pk' },
+  /** GSI: state items by namespace, for listing and searching keys and accounts. KEYS_ONLY, so written once per stream. */
+  catalogIndex: { name: 'catalog', partitionKey: 'cat', sortKey: 'pk' },
   /** Top-level attribute of event items that the stream filter matches on. */
   originAttribute: 'origin',
   typeAttribute: 'type',
+} as const;
+
+/** Sort-key prefixes and fixed keys of the items above. */
+export const ITEM_KEYS = {
+  eventPrefix: 'E#',
+  refPrefix: 'P#',
+  stateSk: 'HEADS',
+  digestPkPrefix: 'DIGEST#',
+  digestSkPrefix: 'B#',
+  linkPkPrefix: 'LINK#',
+  linkSk: 'LINK',
+  statsPk: 'STATS',
+  refusedSk: 'REFUSED',
 } as const;

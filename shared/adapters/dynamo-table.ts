@@ -23,7 +23,7 @@ import { TABLE_SCHEMA } from './dynamo-schema.ts';
 
 /**
  * Everything of the table but its name: key attribute types (`bucket` is a number, the rest
- * strings), the three GSIs and their projections, on-demand billing, and a NEW_IMAGE stream
+ * strings), the four GSIs and their projections, on-demand billing, and a NEW_IMAGE stream
  * (the replicator's outbox feed).
  */
 export const EVENTS_TABLE_DEFINITION = {
@@ -33,6 +33,7 @@ export const EVENTS_TABLE_DEFINITION = {
     { AttributeName: TABLE_SCHEMA.byIdIndex.partitionKey, AttributeType: 'S' },
     { AttributeName: TABLE_SCHEMA.byBucketIndex.partitionKey, AttributeType: 'N' },
     { AttributeName: TABLE_SCHEMA.conflictsIndex.partitionKey, AttributeType: 'S' },
+    { AttributeName: TABLE_SCHEMA.catalogIndex.partitionKey, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
@@ -40,10 +41,11 @@ export const EVENTS_TABLE_DEFINITION = {
   ],
   GlobalSecondaryIndexes: [
     {
-      // ALL: GET /events/{id} answers from the index in one read.
+      // KEYS_ONLY: the index gives the item's key, one read gives the item. ALL would write every
+      // event (up to 64 KiB of value) twice, for a route that reads one event at a time.
       IndexName: TABLE_SCHEMA.byIdIndex.name,
       KeySchema: [{ AttributeName: TABLE_SCHEMA.byIdIndex.partitionKey, KeyType: 'HASH' }],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     },
     {
       IndexName: TABLE_SCHEMA.byBucketIndex.name,
@@ -58,6 +60,15 @@ export const EVENTS_TABLE_DEFINITION = {
       KeySchema: [
         { AttributeName: TABLE_SCHEMA.conflictsIndex.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_SCHEMA.conflictsIndex.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+    {
+      // KEYS_ONLY with keys that never change: one index write per stream, not one per event.
+      IndexName: TABLE_SCHEMA.catalogIndex.name,
+      KeySchema: [
+        { AttributeName: TABLE_SCHEMA.catalogIndex.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.catalogIndex.sortKey, KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'KEYS_ONLY' },
     },

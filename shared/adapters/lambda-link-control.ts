@@ -2,14 +2,15 @@
  * The {@link LinkControl} of a mesh deployed to AWS. A link `from -> to` is the event source
  * mapping between region `to`'s inbound queue from `from` and `to`'s ingest function: turning
  * the link off disables that mapping, so messages wait in the queue (up to 14 days) and drain
- * when it is turned on again. Names and ARNs are computed from (mesh, account, regions), so any
- * region's admin route can switch any link without a lookup table.
+ * when it is turned on again. Names and ARNs are computed from (mesh, account, regions), so no
+ * lookup table is needed. A region reads the state of every link (for `/status`) but switches
+ * only the links into itself: its admin role may update no other region's mappings.
  *
  * @example
  * ```ts
  * import { LambdaLinkControl } from './lambda-link-control.ts';
  * const links = new LambdaLinkControl({ meshName: 'ecmesh', region: 'us-east-1', account: '123456789012', regions: ['us-east-1', 'eu-west-1'] });
- * await links.setLink('us-east-1', 'eu-west-1', false); // partition us-east-1 -> eu-west-1
+ * await links.setLink('eu-west-1', 'us-east-1', false); // partition eu-west-1 -> us-east-1
  * await links.links(); // [{ from, to, enabled, backlog, inFlight, dlq }, …]
  * ```
  */
@@ -67,6 +68,7 @@ function defaultClients(): LinkControlClients {
 }
 
 export class LambdaLinkControl implements LinkControl {
+  private readonly region: string;
   private readonly meshName: string;
   private readonly account: string;
   private readonly regions: readonly string[];
@@ -78,6 +80,7 @@ export class LambdaLinkControl implements LinkControl {
     if (!options.regions.includes(options.region)) {
       throw new Error(`region ${options.region} is not one of the mesh regions (${options.regions.join(', ')})`);
     }
+    this.region = options.region;
     this.meshName = options.meshName;
     this.account = options.account;
     this.regions = [...options.regions];
@@ -102,8 +105,16 @@ export class LambdaLinkControl implements LinkControl {
     });
   }
 
+  /**
+   * Switches a link into this region. A link into another region is refused (421, nothing
+   * changed): its mapping belongs to that region's admin function, the only role allowed to
+   * update it (least privilege), so the caller must send the request there.
+   */
   async setLink(from: string, to: string, enabled: boolean): Promise<LinkState> {
     this.checkLink(from, to);
+    if (to !== this.region) {
+      throw new MeshError('link-not-local', 421, `the link ${from} -> ${to} is switched in ${to}: send this request to the admin route of ${to}, not ${this.region}`);
+    }
     const lambda = this.clients.lambda(to);
     for (let attempt = 1; ; attempt++) {
       const mapping = await this.mapping(from, to);

@@ -44,6 +44,14 @@ export function createRegionDeps(
   const store = new DynamoEventStore({ client: clients.dynamodb, table: config.table, region: config.region, clock });
   // Peers' queues live in the peers' regions: send to each with a client of its region.
   const transport = new SqsTransport({ sqs: clients.sqsFor ?? clients.sqs, region: config.region, queueUrls: config.peerQueueUrls });
-  const service = new RegionService({ region: config.region, peers: config.peers, store, links, clock });
+  const service = new RegionService({
+    region: config.region,
+    peers: config.peers,
+    store,
+    links,
+    clock,
+    retiredRegions: config.retiredRegions ?? [],
+    ...(config.maxClockOffsetMs === undefined ? {} : { maxClockOffsetMs: config.maxClockOffsetMs }),
+  });
   return { config, store, transport, links, clock, service };
 }

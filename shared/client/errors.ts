@@ -39,13 +39,18 @@ export class MeshHttpError extends MeshClientError {
   override readonly name = 'MeshHttpError';
   readonly definite: boolean;
 
+  /**
+   * `retryAfterMs`: the answer's `Retry-After` (seconds, or an HTTP date) in ms, when it had one.
+   * A 503 `contended` is definite too: the region refused the write before storing anything.
+   */
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
-    this.definite = status >= 400 && status < 500;
+    this.definite = (status >= 400 && status < 500) || (status === 503 && code === 'contended');
   }
 }
 

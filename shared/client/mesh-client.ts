@@ -17,10 +17,13 @@ import { headIds, toConflictList, toKeyHistory } from './shape.ts';
 import type { RequestSigner } from './signer.ts';
 import type {
   AccountHistory,
+  AccountList,
   AccountSummary,
   ConflictList,
   EventDetail,
+  HeadsPage,
   KeyHistory,
+  KeyList,
   KeyView,
   LinkStatus,
   RegionStatus,
@@ -81,9 +84,32 @@ export class MeshClient {
     return this.request<KeyView>('GET', `/kv/${seg(key)}`);
   }
 
-  /** `GET /kv/{key}/history`: the key's events in total order, each with this region's receipt. */
+  /** `GET /kv/{key}/history`, every page: the key's events in total order, each with this region's receipt. */
   async history(key: string): Promise<KeyHistory> {
-    return toKeyHistory(await this.request<unknown>('GET', `/kv/${seg(key)}/history`), key, '');
+    const pages = await this.allPages((cursor) => this.historyPage(key, { cursor }));
+    return { key, region: pages[0]?.region ?? '', events: pages.flatMap((p) => p.events) };
+  }
+
+  /** One page of `GET /kv/{key}/history` (`next` when there is more; `order: 'desc'` for newest first). */
+  async historyPage(key: string, page: PageOptions & { readonly order?: 'asc' | 'desc' } = {}): Promise<KeyHistory> {
+    const raw = await this.request<unknown>('GET', `/kv/${seg(key)}/history${query(page)}`);
+    const next = isRecord(raw) && typeof raw['next'] === 'string' ? raw['next'] : undefined;
+    return { ...toKeyHistory(raw, key, ''), ...(next === undefined ? {} : { next }) };
+  }
+
+  /** `GET /kv/{key}/heads`: a page of the key's heads, newest first (for keys with more heads than a view holds). */
+  heads(key: string, page: PageOptions = {}): Promise<HeadsPage> {
+    return this.request<HeadsPage>('GET', `/kv/${seg(key)}/heads${query(page)}`);
+  }
+
+  /** `GET /kv?prefix=`: a page of the keys the region holds, by key. */
+  keys(page: PageOptions & { readonly prefix?: string } = {}): Promise<KeyList> {
+    return this.request<KeyList>('GET', `/kv${query(page)}`);
+  }
+
+  /** `GET /accounts?prefix=`: a page of the accounts the region holds, by id, with their balances. */
+  accounts(page: PageOptions & { readonly prefix?: string } = {}): Promise<AccountList> {
+    return this.request<AccountList>('GET', `/accounts${query(page)}`);
   }
 
   /**
@@ -120,8 +146,17 @@ export class MeshClient {
    * events.filter((e) => e.outcome === 'bounced').map((e) => e.event.id);
    * ```
    */
-  accountHistory(account: string): Promise<AccountHistory> {
-    return this.request<AccountHistory>('GET', `/accounts/${seg(account)}/history`);
+  async accountHistory(account: string): Promise<AccountHistory> {
+    const pages = await this.allPages((cursor) => this.accountHistoryPage(account, { cursor }));
+    const first = pages[0];
+    if (first === undefined) throw new Error('no statement page');
+    const { next: _next, ...rest } = first;
+    return { ...rest, events: pages.flatMap((p) => p.events) };
+  }
+
+  /** One page of `GET /accounts/{id}/history`, from the first event on (`next` when there is more). */
+  accountHistoryPage(account: string, page: PageOptions = {}): Promise<AccountHistory> {
+    return this.request<AccountHistory>('GET', `/accounts/${seg(account)}/history${query(page)}`);
   }
 
   /** `GET /events/{id}`: the event, this region's receipt, and its parents; 404 when unknown here. */
@@ -129,9 +164,17 @@ export class MeshClient {
     return this.request<EventDetail>('GET', `/events/${seg(id)}`);
   }
 
-  /** `GET /conflicts`: the keys with more than one head in this region. */
+  /** `GET /conflicts`, every page: the keys with more than one head in this region. */
   async conflicts(): Promise<ConflictList> {
-    return toConflictList(await this.request<unknown>('GET', '/conflicts'), '');
+    const pages = await this.allPages((cursor) => this.conflictsPage({ cursor }));
+    return { region: pages[0]?.region ?? '', conflicts: pages.flatMap((p) => p.conflicts) };
+  }
+
+  /** One page of `GET /conflicts`. */
+  async conflictsPage(page: PageOptions = {}): Promise<ConflictList & { readonly next?: string }> {
+    const raw = await this.request<unknown>('GET', `/conflicts${query(page)}`);
+    const next = isRecord(raw) && typeof raw['next'] === 'string' ? raw['next'] : undefined;
+    return { ...toConflictList(raw, ''), ...(next === undefined ? {} : { next }) };
   }
 
   /** `GET /status`: region, peers, per-link state, event count and digest. */
@@ -142,6 +185,22 @@ export class MeshClient {
   /** `PUT /admin/links/{from}/{to}`: turn delivery from `from` into `to` off (partition) or on (heal). */
   setLink(from: string, to: string, enabled: boolean): Promise<LinkStatus> {
     return this.request<LinkStatus>('PUT', `/admin/links/${seg(from)}/${seg(to)}`, { enabled });
+  }
+
+  /**
+   * Every page of a list: calls `page` with each `next` until there is none. Bounded, so a region
+   * that kept answering the same cursor could not loop a client forever.
+   */
+  private async allPages<T extends { readonly next?: string }>(page: (cursor: string | undefined) => Promise<T>): Promise<T[]> {
+    const pages: T[] = [];
+    let cursor: string | undefined;
+    for (let n = 0; n < MAX_PAGES; n++) {
+      const p = await page(cursor);
+      pages.push(p);
+      if (p.next === undefined || p.next === cursor) return pages;
+      cursor = p.next;
+    }
+    throw new Error(`more than ${MAX_PAGES} pages: stopped following cursors`);
   }
 
   /**
@@ -177,6 +236,27 @@ export class MeshClient {
   }
 }
 
+/** Pages a list call follows at most. */
+const MAX_PAGES = 100_000;
+
+/** Where a page starts (`cursor`: a `next` from the previous page) and how long it is. */
+export interface PageOptions {
+  readonly cursor?: string | undefined;
+  readonly limit?: number;
+}
+
+/** The query string of a page request (empty when there is nothing to say). */
+function query(params: object): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params) as Array<[string, unknown]>) if ((typeof v === 'string' && v !== '') || typeof v === 'number') q.set(k, String(v));
+  const s = q.toString();
+  return s === '' ? '' : `?${s}`;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
 /** One path segment: keys and ids are URL-safe by the design, but never trust a caller with `/`. */
 function seg(s: string): string {
   return encodeURIComponent(s);
@@ -196,12 +276,21 @@ function toHttpError(response: Response, parsed: unknown, text: string): MeshHtt
   if (typeof error === 'object' && error !== null) {
     const { code, message } = error as { code?: unknown; message?: unknown };
     if (typeof code === 'string') {
-      return new MeshHttpError(response.status, code, typeof message === 'string' ? message : code);
+      return new MeshHttpError(response.status, code, typeof message === 'string' ? message : code, retryAfterMs(response));
     }
   }
   // Not the design's shape (API Gateway's own 403 `{"message":"Forbidden"}`, a proxy's HTML page…).
   const apiGatewayMessage = typeof parsed === 'object' && parsed !== null ? (parsed as { message?: unknown }).message : undefined;
   const message =
     typeof apiGatewayMessage === 'string' ? apiGatewayMessage : text.trim().slice(0, 200) || response.statusText || `HTTP ${response.status}`;
-  return new MeshHttpError(response.status, `http-${response.status}`, message);
+  return new MeshHttpError(response.status, `http-${response.status}`, message, retryAfterMs(response));
+}
+
+/** `Retry-After` as ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(response: Response): number | undefined {
+  const raw = response.headers.get('retry-after');
+  if (raw === null || raw.trim() === '') return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

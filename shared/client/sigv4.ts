@@ -17,7 +17,11 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
 import { memoize } from '../util/memoize.ts';
+import { regionFromUrl } from './aws-host.ts';
 import type { RequestSigner, SignableRequest } from './signer.ts';
+
+// Kept importable from here, where it always was.
+export { regionFromUrl };
 
 /** Options of {@link createSigV4Signer}. */
 export interface SigV4SignerOptions {
@@ -27,19 +31,6 @@ export interface SigV4SignerOptions {
   readonly service?: string;
   /** Default: `fromNodeProviderChain()` (the AWS CLI's usual resolution order). */
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-}
-
-/**
- * The region in an API Gateway (or other regional AWS) host name, or undefined for a custom domain.
- *
- * @example
- * ```ts
- * regionFromUrl('https://abc.execute-api.ap-southeast-2.amazonaws.com/prod'); // 'ap-southeast-2'
- * ```
- */
-export function regionFromUrl(url: string): string | undefined {
-  const host = new URL(url).hostname;
-  return /\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1];
 }
 
 /**

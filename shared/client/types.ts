@@ -20,7 +20,11 @@ import type { MeshEvent, StoredEvent } from '../domain/types.ts';
 export type {
   AccountHistory,
   AccountHistoryEntry,
-  KeyView,
+  AccountList,
+  AccountListing,
+  HeadsPage,
+  KeyList,
+  KeyListing,
   LinkLag,
   LinkStatus,
 } from '../app/region-service.ts';
@@ -36,6 +40,9 @@ export type { LinkState } from '../ports/link-control.ts';
  */
 export type Tolerant<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
+/** `GET /kv/{key}`: the register view; the paging fields are new, so an older region may leave them out. */
+export type KeyView = Tolerant<Service.KeyView, 'headCount' | 'version'>;
+
 /** 201 answer of every write (`PUT`/`DELETE /kv`, resolve, deposit, withdraw). */
 export type WriteResult = Tolerant<Service.WriteResult, 'receipt' | 'region'>;
 
@@ -46,18 +53,19 @@ export type HistoryEntry = Tolerant<StoredEvent, 'receipt'>;
 export type KeyHistory = Omit<Service.KeyHistory, 'events'> & { readonly events: readonly HistoryEntry[] };
 
 /** `GET /accounts/{id}`: balance, bounced withdrawals and reversed decisions. */
-export type AccountSummary = Tolerant<Service.AccountSummary, 'deposited' | 'withdrawn' | 'heads'>;
+export type AccountSummary = Tolerant<Service.AccountSummary, 'deposited' | 'withdrawn' | 'heads' | 'mode' | 'bouncedCount' | 'version'>;
 
 /** `GET /events/{id}`: the event, this region's receipt, and what it knows of the ancestry. */
 export type EventDetail = Tolerant<Service.EventDetail, 'receipt' | 'parents' | 'trail'>;
 
 /** One conflicting key of `GET /conflicts`; a bare key list gives no heads, and heads may be bare ids. */
-export type ConflictEntry = Omit<Service.ConflictList['conflicts'][number], 'heads'> & {
+export type ConflictEntry = Omit<Service.ConflictList['conflicts'][number], 'heads' | 'headCount'> & {
   readonly heads?: readonly (MeshEvent | string)[];
+  readonly headCount?: number;
 };
 
 /** `GET /conflicts`: the keys with more than one head in this region. */
 export type ConflictList = Omit<Service.ConflictList, 'conflicts'> & { readonly conflicts: readonly ConflictEntry[] };
 
 /** `GET /status`: region, peers, per-link state, and (when answered) the event count and digest. */
-export type RegionStatus = Tolerant<Service.RegionStatus, 'events' | 'digest'>;
+export type RegionStatus = Tolerant<Service.RegionStatus, 'events' | 'digest' | 'refused'>;

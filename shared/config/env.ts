@@ -24,6 +24,14 @@ export const ENV = {
   inboundQueueUrls: 'MESH_INBOUND_QUEUE_URLS',
   /** AWS account id (for computing ARNs of peers' resources). */
   account: 'MESH_ACCOUNT',
+  /** Comma-separated regions retired from the mesh (empty: none): still accepted as an event's origin. */
+  retiredRegions: 'MESH_RETIRED_REGIONS',
+} as const;
+
+/** Variables the handlers read when set, with a default otherwise. */
+export const OPTIONAL_ENV = {
+  /** Largest lead (ms) of an ingested event's stamp over this region's clock (default 300000). */
+  maxClockOffsetMs: 'MESH_MAX_CLOCK_OFFSET_MS',
 } as const;
 
 export interface RegionConfig {
@@ -34,6 +42,10 @@ export interface RegionConfig {
   readonly peerQueueUrls: Readonly<Record<string, string>>;
   readonly inboundQueueUrls: Readonly<Record<string, string>>;
   readonly account: string;
+  /** Absent: none. */
+  readonly retiredRegions?: readonly string[];
+  /** Undefined: the domain's default (5 minutes). */
+  readonly maxClockOffsetMs?: number;
 }
 
 function jsonMap(raw: string | undefined, name: string): Record<string, string> {
@@ -52,7 +64,12 @@ export function readRegionConfig(env: Readonly<Record<string, string | undefined
     if (v === undefined || v === '') throw new Error(`missing environment variable ${name}`);
     return v;
   };
-  const peers = (env[ENV.peers] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const peers = list(env[ENV.peers]);
+  const offset = env[OPTIONAL_ENV.maxClockOffsetMs];
+  if (offset !== undefined && offset !== '' && !(/^\d+$/.test(offset) && Number(offset) > 0)) {
+    throw new Error(`${OPTIONAL_ENV.maxClockOffsetMs} must be a positive integer of milliseconds, got ${JSON.stringify(offset)}`);
+  }
   return {
     meshName: env[ENV.meshName] ?? DEFAULT_MESH_NAME,
     region: need(ENV.region),
@@ -61,5 +78,7 @@ export function readRegionConfig(env: Readonly<Record<string, string | undefined
     peerQueueUrls: jsonMap(env[ENV.peerQueueUrls], ENV.peerQueueUrls),
     inboundQueueUrls: jsonMap(env[ENV.inboundQueueUrls], ENV.inboundQueueUrls),
     account: env[ENV.account] ?? '000000000000',
+    retiredRegions: list(env[ENV.retiredRegions]),
+    ...(offset === undefined || offset === '' ? {} : { maxClockOffsetMs: Number(offset) }),
   };
 }

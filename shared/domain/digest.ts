@@ -1,8 +1,14 @@
 /**
  * Anti-entropy digests. Event ids are spread over buckets by their leading hex digits; each
- * bucket is summarised by a count and the XOR of its ids. XOR and count are order-independent
- * and cheap to maintain, so two regions compare 64 small entries instead of their whole stores,
- * and then exchange only the ids of the buckets that differ.
+ * bucket is summarised by a count and the sum of a 48-bit weight of each id (hex digits 9–20, so
+ * independent of the bucket digits). Count and sum are order-independent, and — unlike an XOR —
+ * a store can maintain them with plain atomic additions (DynamoDB `ADD`) in the same write that
+ * stores the event, so a digest costs O(buckets) to read instead of a scan of every id. Two
+ * regions compare 64 small entries, then exchange only the ids of the buckets that differ.
+ *
+ * A difference can hide only if two different sets of ids have the same count and weight sum in
+ * a bucket: for the sets replication produces (one holds ids the other lacks) that needs a
+ * 48-bit collision.
  *
  * @example
  * ```ts
@@ -30,16 +36,6 @@ export const DEFAULT_BUCKETS = 64;
 /** Largest bucket count: bucketOf reads 8 hex digits (32 bits) of the id. */
 export const MAX_BUCKETS = 2 ** 32;
 
-/**
- * XOR of nothing: 64 zero hex digits (an empty bucket's `xor`).
- *
- * @example
- * ```ts
- * emptyDigest(4).entries[0]?.xor === ZERO_XOR; // true
- * ```
- */
-export const ZERO_XOR = '0'.repeat(64);
-
 function checkBuckets(buckets: number): void {
   if (!Number.isSafeInteger(buckets) || buckets < 1 || buckets > MAX_BUCKETS) {
     throw new ValidationError('bad-request', `buckets: must be an integer in 1..${MAX_BUCKETS}, got ${String(buckets)}`);
@@ -66,24 +62,17 @@ export function bucketOf(id: string, buckets: number = DEFAULT_BUCKETS): number 
 }
 
 /**
- * XOR of two 64-hex strings, as 64 hex digits: for stores that keep a bucket's digest up to date
- * on every append instead of recomputing it.
+ * The weight an id adds to its bucket's sum: hex digits 9–20 (48 bits) as an integer. A safe
+ * integer, so a store can `ADD` it exactly; sums are kept as decimal strings.
  *
  * @example
  * ```ts
- * xorHex(ZERO_XOR, id) === id; // true
- * xorHex(id, id) === ZERO_XOR; // true
+ * digestWeight('00000000' + '000000000001' + '0'.repeat(44)); // 1
  * ```
  */
-export function xorHex(a: string, b: string): string {
-  checkId(a);
-  checkId(b);
-  let out = '';
-  for (let i = 0; i < 64; i += 8) {
-    const x = (Number.parseInt(a.slice(i, i + 8), 16) ^ Number.parseInt(b.slice(i, i + 8), 16)) >>> 0;
-    out += x.toString(16).padStart(8, '0');
-  }
-  return out;
+export function digestWeight(id: string): number {
+  checkId(id);
+  return Number.parseInt(id.slice(8, 20), 16);
 }
 
 /**
@@ -91,16 +80,16 @@ export function xorHex(a: string, b: string): string {
  *
  * @example
  * ```ts
- * emptyDigest(2); // { buckets: 2, entries: [{ count: 0, xor: '00…' }, { count: 0, xor: '00…' }] }
+ * emptyDigest(2); // { buckets: 2, entries: [{ count: 0, sum: '0' }, { count: 0, sum: '0' }] }
  * ```
  */
 export function emptyDigest(buckets: number = DEFAULT_BUCKETS): Digest {
   checkBuckets(buckets);
-  return { buckets, entries: Array.from({ length: buckets }, () => ({ count: 0, xor: ZERO_XOR })) };
+  return { buckets, entries: Array.from({ length: buckets }, () => ({ count: 0, sum: '0' })) };
 }
 
 /**
- * The digest of a set of ids: per bucket, the count and the XOR of the distinct ids in it.
+ * The digest of a set of ids: per bucket, the count and the weight sum of the distinct ids in it.
  * Order-independent; a duplicate id counts once (a replayed delivery must not look like a
  * difference). Throws `ValidationError` on a malformed id.
  *
@@ -112,31 +101,62 @@ export function emptyDigest(buckets: number = DEFAULT_BUCKETS): Digest {
  */
 export function digestOf(ids: Iterable<string>, buckets: number = DEFAULT_BUCKETS): Digest {
   checkBuckets(buckets);
-  // 8 words of 32 bits per bucket, allocated lazily: most digests in tests are sparse.
-  const acc = new Map<number, { count: number; words: Uint32Array }>();
+  const cells: DigestCell[] = [];
   const seen = new Set<string>();
   for (const id of ids) {
     if (seen.has(id)) continue;
     seen.add(id);
-    const b = bucketOf(id, buckets);
-    let slot = acc.get(b);
-    if (slot === undefined) {
-      slot = { count: 0, words: new Uint32Array(8) };
-      acc.set(b, slot);
+    cells.push({ bucket: bucketOf(id, buckets), count: 1, sum: String(digestWeight(id)) });
+  }
+  return digestOfCells(cells, buckets);
+}
+
+/**
+ * A partial count and sum of one bucket, as a store keeps them (several cells may share a
+ * bucket: stores stripe hot buckets over cells so concurrent appends do not contend).
+ *
+ * @example
+ * ```ts
+ * const cell: DigestCell = { bucket: 3, count: 2, sum: '281474976710655' };
+ * ```
+ */
+export interface DigestCell {
+  readonly bucket: number;
+  readonly count: number;
+  /** Decimal integer string (sums outgrow 2^53). */
+  readonly sum: string;
+}
+
+/**
+ * Adds cells up into a digest; cells of the same bucket add together. Throws `ValidationError`
+ * on a bucket out of range or a sum that is not a non-negative decimal integer.
+ *
+ * @example
+ * ```ts
+ * digestOfCells([{ bucket: 0, count: 1, sum: '5' }, { bucket: 0, count: 2, sum: '7' }], 1).entries[0]; // { count: 3, sum: '12' }
+ * ```
+ */
+export function digestOfCells(cells: Iterable<DigestCell>, buckets: number = DEFAULT_BUCKETS): Digest {
+  checkBuckets(buckets);
+  const counts = new Map<number, number>();
+  const sums = new Map<number, bigint>();
+  for (const c of cells) {
+    if (!Number.isSafeInteger(c.bucket) || c.bucket < 0 || c.bucket >= buckets) {
+      throw new ValidationError('bad-request', `digest cell: bucket ${String(c.bucket)} is not in 0..${buckets - 1}`);
     }
-    slot.count++;
-    for (let w = 0; w < 8; w++) slot.words[w] = (slot.words[w] ?? 0) ^ Number.parseInt(id.slice(w * 8, w * 8 + 8), 16);
+    if (typeof c.sum !== 'string' || !/^\d{1,40}$/.test(c.sum) || !Number.isSafeInteger(c.count) || c.count < 0) {
+      throw new ValidationError('bad-request', `digest cell: count and sum must be non-negative integers, got ${String(c.count)} and ${String(c.sum)}`);
+    }
+    counts.set(c.bucket, (counts.get(c.bucket) ?? 0) + c.count);
+    sums.set(c.bucket, (sums.get(c.bucket) ?? 0n) + BigInt(c.sum));
   }
   const entries: DigestEntry[] = [];
-  for (let b = 0; b < buckets; b++) {
-    const slot = acc.get(b);
-    entries.push(slot === undefined ? { count: 0, xor: ZERO_XOR } : { count: slot.count, xor: [...slot.words].map((w) => w.toString(16).padStart(8, '0')).join('') });
-  }
+  for (let b = 0; b < buckets; b++) entries.push({ count: counts.get(b) ?? 0, sum: String(sums.get(b) ?? 0n) });
   return { buckets, entries };
 }
 
 /**
- * Indexes of the buckets whose count or XOR differ, ascending. Throws `ValidationError` when the
+ * Indexes of the buckets whose count or sum differ, ascending. Throws `ValidationError` when the
  * digests have different bucket counts (they partition ids differently and cannot be compared).
  *
  * @example
@@ -153,7 +173,7 @@ export function diffDigests(a: Digest, b: Digest): number[] {
   for (let i = 0; i < a.buckets; i++) {
     const x = a.entries[i];
     const y = b.entries[i];
-    if (x?.count !== y?.count || x?.xor !== y?.xor) out.push(i);
+    if (x?.count !== y?.count || x?.sum !== y?.sum) out.push(i);
   }
   return out;
 }

@@ -115,6 +115,73 @@ export class StaleHeadsError extends MeshError {
 }
 
 /**
+ * An event stamped too far ahead of this region's clock (see `hlc.ts`): not stored, not folded
+ * into the clock. Transient for a queue (it is retried, then dead-lettered; repair pulls it again
+ * later), never a 5xx. `aheadMs` says by how much.
+ *
+ * @example
+ * ```ts
+ * throw new ClockSkewError('hlc: 31536000000 ms ahead', 31_536_000_000);
+ * ```
+ */
+export class ClockSkewError extends MeshError {
+  constructor(
+    message: string,
+    readonly aheadMs: number,
+  ) {
+    super('clock-skew', 400, message);
+  }
+}
+
+/**
+ * Writes to one stream keep colliding (optimistic concurrency lost every attempt within the time
+ * budget): nothing was stored; the client should retry after `retryAfterSeconds` (503).
+ *
+ * @example
+ * ```ts
+ * throw new ContendedError('key k is contended', 1);
+ * ```
+ */
+export class ContendedError extends MeshError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('contended', 503, message);
+  }
+}
+
+/**
+ * A deposit that would take an account's cumulative deposits past the exact range (409).
+ *
+ * @example
+ * ```ts
+ * throw new LimitExceededError('deposits of a would pass 9007199254740991');
+ * ```
+ */
+export class LimitExceededError extends MeshError {
+  constructor(message: string) {
+    super('limit-exceeded', 409, message);
+  }
+}
+
+/**
+ * An event from a path that may not carry it: an origin that is no region of this mesh, this
+ * region's own origin from outside, or a queue delivery whose origin is not the link's source.
+ * Never stored; a queue sends it to the dead-letter queue.
+ *
+ * @example
+ * ```ts
+ * throw new UntrustedOriginError('origin zzzz is not a region of this mesh');
+ * ```
+ */
+export class UntrustedOriginError extends MeshError {
+  constructor(message: string) {
+    super('untrusted-origin', 400, message);
+  }
+}
+
+/**
  * Type guard for handlers that map errors to HTTP responses.
  *
  * @example

@@ -18,9 +18,10 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.ts';
 import { HashMismatchError, ValidationError } from './errors.ts';
+import { ESCROW_KINDS, isEscrowKind, validateEscrowPayload } from './escrow-event.ts';
 import { isHlc } from './hlc.ts';
 import { describe, LIMITS, validateAmount, validateKey, validateOrigin, validateValue } from './limits.ts';
-import type { EventKind, JsonValue, MeshEvent, MoneyKind, RegisterKind, UnsignedEvent } from './types.ts';
+import type { EscrowKind, EventKind, JsonValue, MeshEvent, MoneyKind, RegisterKind, UnsignedEvent } from './types.ts';
 
 /**
  * Every kind, in a fixed order.
@@ -30,7 +31,7 @@ import type { EventKind, JsonValue, MeshEvent, MoneyKind, RegisterKind, Unsigned
  * EVENT_KINDS.includes('set'); // true
  * ```
  */
-export const EVENT_KINDS: readonly EventKind[] = Object.freeze(['set', 'delete', 'resolve', 'deposit', 'withdraw']);
+export const EVENT_KINDS: readonly EventKind[] = Object.freeze(['set', 'delete', 'resolve', 'deposit', 'withdraw', ...ESCROW_KINDS]);
 
 /**
  * An event id: 64 lower-case hex digits (SHA-256).
@@ -235,7 +236,7 @@ function checkContent(u: UnsignedEvent): UnsignedEvent {
   if (!EVENT_KINDS.includes(kind as EventKind)) {
     throw new ValidationError('invalid-event', `event.kind: must be one of ${EVENT_KINDS.join(', ')}, got ${describe(kind)}`);
   }
-  const key = validateKey(u.key, isMoneyKind(kind) ? 'event.key (account)' : 'event.key');
+  const key = validateKey(u.key, isMoneyKind(kind) || isEscrowKind(kind) ? 'event.key (account)' : 'event.key');
   if (!isHlc(u.hlc)) throw new ValidationError('invalid-event', `event.hlc: must be a stamp like 000001732600000000-00000, got ${describe(u.hlc)}`);
   const origin = validateOrigin(u.origin, 'event.origin');
   const parents = u.parents;
@@ -259,6 +260,8 @@ function checkContent(u: UnsignedEvent): UnsignedEvent {
     case 'withdraw':
       payload = validateAmount(u.payload, 'event.payload (amount)');
       break;
+    default:
+      payload = validateEscrowPayload(kind as EscrowKind, u.payload, origin);
   }
   return { kind: kind as EventKind, key, payload, hlc: u.hlc, origin, parents };
 }

@@ -21,7 +21,7 @@
  * const b = clock.tick([a]); // b > a
  * ```
  */
-import { ValidationError } from './errors.ts';
+import { ClockSkewError, ValidationError } from './errors.ts';
 
 /**
  * Source of wall-clock milliseconds. Injected so the domain never reads the system clock itself
@@ -151,6 +151,52 @@ function greater(a: HlcParts, b: HlcParts): boolean {
 }
 
 /**
+ * How far ahead of a region's wall clock an event's stamp may be before the region refuses it
+ * (5 minutes). Production hybrid-clock systems bound the offset they accept (CockroachDB's
+ * `--max-offset`); here the bound is a fuse, not a correctness condition: it keeps one bad clock
+ * or one forged stamp from dragging every region's clock ahead, or from exhausting it. Five
+ * minutes is far above the skew of NTP-synchronised hosts (Lambda's Amazon Time Sync keeps
+ * well under a millisecond), the same tolerance Kerberos uses by default, and small enough that a
+ * refused event that was only slightly ahead gets in on a retry (the queue redelivers it; repair
+ * pulls it again) once the receiver's clock has caught up.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MAX_CLOCK_OFFSET_MS; // 300000
+ * ```
+ */
+export const DEFAULT_MAX_CLOCK_OFFSET_MS = 5 * 60_000;
+
+/**
+ * Milliseconds by which `stamp`'s wall part is ahead of `nowMs` (0 when not ahead). Throws
+ * `ValidationError` on a malformed stamp.
+ *
+ * @example
+ * ```ts
+ * clockAhead('000000000000005000-00000', 1000); // 4000
+ * ```
+ */
+export function clockAhead(stamp: string, nowMs: number): number {
+  return Math.max(0, parseHlc(stamp).wall - Math.floor(nowMs));
+}
+
+/**
+ * Refuses a stamp more than `maxOffsetMs` ahead of `nowMs` with {@link ClockSkewError}; the
+ * check every path that takes an event from elsewhere makes before storing it or observing it.
+ *
+ * @example
+ * ```ts
+ * checkClockOffset(event.hlc, Date.now(), DEFAULT_MAX_CLOCK_OFFSET_MS);
+ * ```
+ */
+export function checkClockOffset(stamp: string, nowMs: number, maxOffsetMs: number = DEFAULT_MAX_CLOCK_OFFSET_MS): void {
+  const ahead = clockAhead(stamp, nowMs);
+  if (ahead > maxOffsetMs) {
+    throw new ClockSkewError(`hlc: ${stamp} is ${ahead} ms ahead of this region's clock, more than the ${maxOffsetMs} ms allowed`, ahead);
+  }
+}
+
+/**
  * A region's clock. `tick(after)` issues a stamp strictly greater than every stamp this clock
  * issued or observed and than every stamp in `after` (a write's parents), whatever the wall
  * clock does. `observe(stamp)` folds in a stamp seen from elsewhere (e.g. on ingest) so the next
@@ -165,11 +211,14 @@ function greater(a: HlcParts, b: HlcParts): boolean {
  */
 export class HybridClock {
   private readonly clock: WallClock;
+  private readonly maxOffsetMs: number;
   /** Greatest stamp issued or observed so far. */
   private last: HlcParts = { wall: 0, counter: 0 };
 
-  constructor(clock: WallClock) {
+  /** `maxOffsetMs`: `observe` refuses stamps further ahead of the wall clock than this. */
+  constructor(clock: WallClock, maxOffsetMs: number = DEFAULT_MAX_CLOCK_OFFSET_MS) {
     this.clock = clock;
+    this.maxOffsetMs = maxOffsetMs;
   }
 
   /**
@@ -193,7 +242,9 @@ export class HybridClock {
   }
 
   /**
-   * Records a stamp seen elsewhere; later ticks order after it. Throws on a malformed stamp.
+   * Records a stamp seen elsewhere; later ticks order after it. Throws on a malformed stamp, and
+   * {@link ClockSkewError} (recording nothing) on one too far ahead of the wall clock: no input
+   * can drag this clock further than the bound, nor exhaust it.
    *
    * @example
    * ```ts
@@ -202,6 +253,7 @@ export class HybridClock {
    */
   observe(stamp: string): void {
     const p = parseHlc(stamp);
+    checkClockOffset(stamp, this.wallNow(), this.maxOffsetMs);
     if (greater(p, this.last)) this.last = p;
   }
 

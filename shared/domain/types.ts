@@ -17,7 +17,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
 /** Register kinds act on a key's value; money kinds act on an account's balance. */
 export type RegisterKind = 'set' | 'delete' | 'resolve';
 export type MoneyKind = 'deposit' | 'withdraw';
-export type EventKind = RegisterKind | MoneyKind;
+/** Escrow kinds act on an escrow account's rights (payloads: see `escrow-event.ts`). */
+export type EscrowKind = 'escrow-open' | 'escrow-deposit' | 'escrow-withdraw' | 'escrow-transfer' | 'escrow-request';
+export type EventKind = RegisterKind | MoneyKind | EscrowKind;
 
 /** Every field of an event except its id: what the id hashes. */
 export interface UnsignedEvent {
@@ -74,23 +76,54 @@ export interface RegisterView {
   readonly heads: readonly MeshEvent[];
 }
 
-/** Why a withdrawal was not applied. */
+/** Why a money event was not applied. */
 export interface Bounce {
   readonly event: MeshEvent;
   readonly amount: number;
-  /** Balance just before this withdrawal in the replay. */
+  /** Balance just before this event in the fold. */
   readonly balanceBefore: number;
-  readonly reason: 'insufficient-funds';
+  /**
+   * `insufficient-funds`: a withdrawal the balance could not cover at its place in the order;
+   * `limit-exceeded`: a deposit that would take the cumulative deposits past Number.MAX_SAFE_INTEGER.
+   */
+  readonly reason: 'insufficient-funds' | 'limit-exceeded';
 }
 
 /**
- * A withdrawal its origin accepted on the view it had (its ancestry through `parents`),
- * that the merged replay bounces.
+ * A bounce seen as the decision it reverses: its origin had accepted it on the view it had (a
+ * region refuses, storing nothing, what its own view cannot take), and the merged order says no.
  */
 export interface Reversal extends Bounce {
-  /** Balance the origin's view (the withdrawal's ancestry) showed when it accepted. */
-  readonly viewBalance: number;
+  /** The region whose yes became a no: the event's origin. */
   readonly acceptedBy: string;
+}
+
+/** A bounce as the account fold keeps it: the event's identity, not its body. */
+export interface BounceRecord {
+  readonly id: string;
+  readonly kind: MoneyKind;
+  readonly hlc: string;
+  readonly origin: string;
+  readonly amount: number;
+  readonly balanceBefore: number;
+  readonly reason: Bounce['reason'];
+}
+
+/**
+ * The state of the plain-account fold (`bank.ts`): exact totals (never above
+ * Number.MAX_SAFE_INTEGER), counts, and the newest few bounces. Plain JSON: stored beside the account.
+ */
+export interface AccountState {
+  readonly balance: number;
+  readonly deposited: number;
+  /** Sum of applied withdrawals. */
+  readonly withdrawn: number;
+  /** Money events applied. */
+  readonly applied: number;
+  /** Money events bounced. */
+  readonly bounced: number;
+  /** The newest bounces in total order (at most `RECENT_BOUNCES`). */
+  readonly recentBounces: readonly BounceRecord[];
 }
 
 /** Replayed state of an account. */
@@ -115,11 +148,11 @@ export interface StatementLine {
   readonly event: MeshEvent;
   /** The event's amount (its payload), in minor units. */
   readonly amount: number;
-  /** `bounced`: a withdrawal the balance could not cover at its place in the order (kept, not applied). */
+  /** `bounced`: kept, not applied (see {@link Bounce} for why). */
   readonly outcome: 'applied' | 'bounced';
   /** Balance after this event; a bounced withdrawal leaves it unchanged. */
   readonly balanceAfter: number;
-  /** A bounced withdrawal its origin had accepted on its own view (see {@link Reversal}). */
+  /** A bounce is always a decision its origin had taken (see {@link Reversal}). */
   readonly reversed: boolean;
 }
 
@@ -137,12 +170,12 @@ export interface TrailNode {
 export interface Digest {
   /** Number of buckets; digests with different counts are not comparable. */
   readonly buckets: number;
-  /** One entry per bucket: XOR-combined hashes and a count, so order never matters. */
+  /** One entry per bucket: a count and a weight sum of its ids, so order never matters. */
   readonly entries: readonly DigestEntry[];
 }
 
 export interface DigestEntry {
   readonly count: number;
-  /** Hex of the XOR of the ids in the bucket (64 hex chars; all zero when empty). */
-  readonly xor: string;
+  /** Sum of the bucket's id weights (`digestWeight`), as a decimal integer string. */
+  readonly sum: string;
 }

@@ -14,7 +14,7 @@ describe('resolveMeshConfig', () => {
     // Act
     const cfg = resolveMeshConfig({}, { repair: false });
     // Assess
-    expect(cfg).toEqual({ meshName: 'ecmesh', regions: [...DEFAULT_REGIONS], removalPolicy: RemovalPolicy.RETAIN, repair: false });
+    expect(cfg).toEqual({ meshName: 'ecmesh', regions: [...DEFAULT_REGIONS], removalPolicy: RemovalPolicy.RETAIN, repair: false, retiredRegions: [] });
   });
 
   it('reads a comma list from -c and an array from cdk.json, trimming blanks', () => {
@@ -39,8 +39,23 @@ describe('resolveMeshConfig', () => {
     [{ removalPolicy: 'keep' }, /removalPolicy must be retain or destroy \(got 'keep'\)/],
     [{ repair: 'yes' }, /repair must be true or false/],
     [{ meshName: 'a'.repeat(20), regions: `us-east-1,xx-${'a'.repeat(40)}-1` }, /longer than (80|64) characters: shorten meshName/],
+    [{ regions: 'us-east-1,eu-west-1', retiredRegions: 'eu-west-1' }, /retiredRegions lists eu-west-1, which is still in the region list/],
+    [{ regions: 'us-east-1,eu-west-1', retiredRegions: 'ap-south-1,ap-south-1' }, /duplicate region 'ap-south-1' in retiredRegions/],
+    [{ regions: 'us-east-1,eu-west-1', retiredRegions: 'Mars' }, /invalid region name 'Mars' in retiredRegions/],
+    [{ alarmTopicName: 'ops pager' }, /invalid alarmTopicName 'ops pager'/],
   ])('refuses %o', (input, message) => {
     expect(() => resolveMeshConfig(input)).toThrow(message);
+  });
+
+  it('reads retired regions as a comma list (-c) or an array (cdk.json), none by default', () => {
+    expect(resolveMeshConfig({ regions: 'us-east-1,eu-west-1', retiredRegions: ' ap-south-1, sa-east-1 ,' }).retiredRegions).toEqual(['ap-south-1', 'sa-east-1']);
+    expect(resolveMeshConfig({ regions: 'us-east-1,eu-west-1', retiredRegions: ['ap-south-1'] }).retiredRegions).toEqual(['ap-south-1']);
+    expect(resolveMeshConfig({ regions: 'us-east-1,eu-west-1' }).retiredRegions).toEqual([]);
+  });
+
+  it('takes an existing alarm topic by name, none by default', () => {
+    expect(resolveMeshConfig({ alarmTopicName: 'ops-pager_1' }).alarmTopicName).toBe('ops-pager_1');
+    expect(resolveMeshConfig({}).alarmTopicName).toBeUndefined();
   });
 
   it('parses removal policies and booleans given as context strings', () => {

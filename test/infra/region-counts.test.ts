@@ -13,15 +13,21 @@ import { regionInvariants } from './support/region-invariants.ts';
 const TWO = ['us-east-1', 'eu-west-1'];
 const FIVE = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1'];
 
-describe('two-region mesh, account from the environment', () => {
+describe('two-region mesh, account from the environment, two retired regions', () => {
   let mesh: SynthesizedMesh;
   beforeAll(() => {
-    mesh = synthMesh({ regions: TWO, account: '123456789012' });
+    mesh = synthMesh({ regions: TWO, account: '123456789012', retiredRegions: ['ap-southeast-2', 'sa-east-1'] });
     console.info(`infra: 2-region synth (no bundling) took ${mesh.synthMs} ms`);
   }, 240_000);
 
   it('pins each stack to the account and its region', () => {
     expect(mesh.stacks.map((s) => `${s.account}/${s.region}`)).toEqual(TWO.map((r) => `123456789012/${r}`));
+  });
+
+  it('passes the retired regions to every function, and builds nothing for them', () => {
+    expect(mesh.config.retiredRegions).toEqual(['ap-southeast-2', 'sa-east-1']);
+    const json = JSON.stringify(mesh.stacks.map((s) => mesh.template(s.meshRegion).toJSON().Resources));
+    expect(json).not.toMatch(/ecmesh-[a-z-]*(ap-southeast-2|sa-east-1)/);
   });
 
   regionInvariants(TWO, () => mesh);

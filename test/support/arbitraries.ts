@@ -26,7 +26,19 @@ export const jsonArb: fc.Arbitrary<JsonValue> = fc
   .jsonValue({ maxDepth: 3 })
   .map((v) => JSON.parse(JSON.stringify(v)) as JsonValue);
 
+/** Valid escrow events of every escrow kind (a transfer never names its own origin as `to`). */
+export const escrowUnsignedEventArb: fc.Arbitrary<UnsignedEvent> = fc.oneof(
+  fc.record({ kind: fc.constant('escrow-open' as const), key: keyArb, payload: fc.constant(null), hlc: hlcArb, origin: originArb, parents: parentsArb }),
+  fc.record({ kind: fc.constantFrom('escrow-deposit' as const, 'escrow-withdraw' as const), key: keyArb, payload: amountArb, hlc: hlcArb, origin: originArb, parents: parentsArb }),
+  fc
+    .record({ key: keyArb, hlc: hlcArb, origin: originArb, to: originArb, amount: amountArb, parents: parentsArb })
+    .filter((r) => r.to !== r.origin)
+    .map(({ to, amount, ...r }) => ({ ...r, kind: 'escrow-transfer' as const, payload: { to, amount } })),
+  fc.record({ kind: fc.constant('escrow-request' as const), key: keyArb, payload: fc.record({ want: fc.oneof(fc.constant(0), amountArb) }), hlc: hlcArb, origin: originArb, parents: parentsArb }),
+);
+
 export const unsignedEventArb: fc.Arbitrary<UnsignedEvent> = fc.oneof(
+  escrowUnsignedEventArb,
   fc.record({ kind: fc.constantFrom('set' as const, 'resolve' as const), key: keyArb, payload: jsonArb, hlc: hlcArb, origin: originArb, parents: parentsArb }),
   fc.record({ kind: fc.constant('delete' as const), key: keyArb, payload: fc.constant(null), hlc: hlcArb, origin: originArb, parents: parentsArb }),
   fc.record({ kind: fc.constantFrom('deposit' as const, 'withdraw' as const), key: keyArb, payload: amountArb, hlc: hlcArb, origin: originArb, parents: parentsArb }),

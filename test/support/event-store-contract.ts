@@ -3,9 +3,9 @@
  * memory store (unit layer) and DynamoDB (integration layer: DynamoDB Local, LocalStack or AWS).
  *
  * The store under test may be shared by every case (one table per test file), so each case uses
- * its own keys, and table-wide answers (digest, count, conflicts) are checked against everything
- * this suite appended so far. Reads served by secondary indexes are eventually consistent on
- * AWS, so those assertions are retried for a while.
+ * its own keys, and table-wide answers (digest, count) are checked against everything this suite
+ * appended so far. Reads served by secondary indexes are eventually consistent on AWS, so those
+ * assertions are retried for a while.
  *
  * @example
  * ```ts
@@ -15,12 +15,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeHeads, compareEvents, digestOf, bucketOf, DEFAULT_BUCKETS, verifyEvent } from '../../shared/domain/index.ts';
-import type { MeshEvent } from '../../shared/domain/types.ts';
+import { accountFold, computeHeads, compareEvents, digestOf, bucketOf, DEFAULT_BUCKETS, eventSortKey, foldAll, verifyEvent } from '../../shared/domain/index.ts';
+import type { MeshEvent, ReceiptVia } from '../../shared/domain/types.ts';
 import type { EventStore } from '../../shared/ports/event-store.ts';
 import { HeadsMovedError } from '../../shared/ports/heads-moved-error.ts';
 import { accountStream, registerStream } from '../../shared/ports/stream.ts';
+import type { StreamId } from '../../shared/ports/stream.ts';
 import { deposit, setEvent, resolveEvent, withdraw } from './factories.ts';
+import { allEventsOf, headIdsOf } from './store-reads.ts';
 
 export interface ContractOptions {
   /** How long index-served reads may lag (ms); 0 for stores that are always consistent. */
@@ -56,10 +58,15 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
     /** Every id this suite stored, for table-wide answers. */
     const all = new Set<string>();
     const key = (): string => `k-${randomUUID()}`;
-    const append = async (e: MeshEvent, via: Parameters<EventStore['append']>[1] = { type: 'local' }) => {
-      const r = await store.append(e, via);
+    const append = async (e: MeshEvent, via: ReceiptVia = { type: 'local' }) => {
+      const [r] = await store.appendBatch([{ event: e, via }]);
       all.add(e.id);
-      return r;
+      return r as NonNullable<typeof r>;
+    };
+    const batch = async (events: readonly MeshEvent[], via: ReceiptVia = { type: 'peer', peer: 'eu-west-1' }) => {
+      const rs = await store.appendBatch(events.map((event) => ({ event, via })));
+      for (const e of events) all.add(e.id);
+      return rs;
     };
 
     beforeAll(async () => {
@@ -77,14 +84,14 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       expect(first.receipt).toMatchObject({ eventId: e.id, region: store.region, via: { type: 'peer', peer: 'eu-west-1' } });
       expect(typeof first.receipt.receivedAt).toBe('number');
       expect(again).toEqual({ status: 'duplicate', receipt: first.receipt });
-      expect(await store.eventsOf(registerStream(e.key))).toEqual([{ event: e, receipt: first.receipt }]);
-      expect((await store.headsOf(registerStream(e.key))).version).toBe(1);
+      expect(await allEventsOf(store, registerStream(e.key))).toEqual([{ event: e, receipt: first.receipt }]);
+      expect((await store.stateOf(registerStream(e.key))).version).toBe(1);
     });
 
     it('keeps events byte for byte: what comes back still verifies', async () => {
       const e = setEvent(key(), { big: 'x'.repeat(30_000), n: -0.000123, e: 1e21, empty: {}, '': 'empty key' });
       await append(e);
-      const back = (await store.eventsOf(registerStream(e.key)))[0]?.event;
+      const back = (await allEventsOf(store, registerStream(e.key)))[0]?.event;
       expect(back).toEqual(e);
       expect(verifyEvent(back)).toBe(true);
     });
@@ -95,17 +102,17 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       const b = setEvent(k, 2, { parents: [a] });
       const c = setEvent(k, 3, { parents: [b] });
       for (const e of [a, b, c]) await append(e);
-      const state = await store.headsOf(registerStream(k));
-      expect(ids(state.heads)).toEqual([c.id]);
+      const state = await store.stateOf(registerStream(k));
+      expect(state.heads).toEqual([eventSortKey(c)]);
       expect(state.version).toBe(3);
-      expect(await store.winnerOf(registerStream(k))).toEqual(c);
+      expect(ids((await store.eventsAt(registerStream(k), state.heads)).map((s) => s.event))).toEqual([c.id]);
     });
 
-    it('answers empty heads, no winner and no events for an unknown stream', async () => {
+    it('answers an empty state and no events for an unknown stream', async () => {
       const k = key();
-      expect(await store.headsOf(registerStream(k))).toEqual({ heads: [], version: 0 });
-      expect(await store.winnerOf(registerStream(k))).toBeUndefined();
-      expect(await store.eventsOf(registerStream(k))).toEqual([]);
+      expect(await store.stateOf(registerStream(k))).toEqual({ stream: registerStream(k), heads: [], version: 0 });
+      expect(await store.eventsPage(registerStream(k), { limit: 10 })).toEqual({ events: [] });
+      expect(await store.eventsAt(registerStream(k), ['000000000000000001-00000#x#' + '0'.repeat(64)])).toEqual([]);
     });
 
     it('computes the same heads whatever the arrival order, child before parent included', async () => {
@@ -120,11 +127,25 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         // Act
         for (const i of order) await append(events[i] as MeshEvent);
         // Assess
-        const state = await store.headsOf(registerStream(k));
-        expect(ids(state.heads), `arrival order ${order.join(',')}`).toEqual(ids(computeHeads(events)));
-        expect(ids(state.heads).sort()).toEqual([c.id, d.id].sort());
-        expect(state.version).toBe(4);
-        expect(ids((await store.eventsOf(registerStream(k))).map((s) => s.event))).toEqual(ids([...events].sort(compareEvents)));
+        const heads = await headIdsOf(store, registerStream(k));
+        expect(heads, `arrival order ${order.join(',')}`).toEqual(ids(computeHeads(events)));
+        expect([...heads].sort()).toEqual([c.id, d.id].sort());
+        expect((await store.stateOf(registerStream(k))).version).toBe(4);
+        expect(ids((await allEventsOf(store, registerStream(k))).map((s) => s.event))).toEqual(ids([...events].sort(compareEvents)));
+      }
+    });
+
+    it('computes the same heads when a whole history arrives in one batch, in any order', async () => {
+      for (const order of permutations([0, 1, 2, 3])) {
+        const k = key();
+        const a = setEvent(k, 'a');
+        const b = setEvent(k, 'b', { parents: [a], origin: 'eu-west-1' });
+        const c = setEvent(k, 'c', { parents: [a], origin: 'ap-southeast-2' });
+        const d = setEvent(k, 'd', { parents: [b] });
+        const events = [a, b, c, d];
+        const rs = await batch(order.map((i) => events[i] as MeshEvent));
+        expect(rs.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'stored']);
+        expect(await headIdsOf(store, registerStream(k)), `batch order ${order.join(',')}`).toEqual(ids(computeHeads(events)));
       }
     });
 
@@ -133,40 +154,97 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       const parent = setEvent(k, 'p');
       const child = setEvent(k, 'c', { parents: [parent] });
       await append(child);
-      expect(ids((await store.headsOf(registerStream(k))).heads)).toEqual([child.id]);
+      expect(await headIdsOf(store, registerStream(k))).toEqual([child.id]);
       await append(parent);
-      expect(ids((await store.headsOf(registerStream(k))).heads)).toEqual([child.id]);
-      expect(await store.winnerOf(registerStream(k))).toEqual(child);
+      expect(await headIdsOf(store, registerStream(k))).toEqual([child.id]);
     });
 
-    it('loses nothing under concurrent appends to one stream, and the heads stay right', async () => {
-      // Prepare: 16 concurrent siblings of one root, each also sent twice.
+    it('stores a batch of many streams at once, duplicates in it answered as duplicates', async () => {
+      // Prepare: three keys, an account, and a copy of one event in the same batch.
+      const events = [setEvent(key(), 1), setEvent(key(), 2), setEvent(key(), 3), deposit(`acct-${randomUUID()}`, 7)];
+      // Act
+      const rs = await batch([...events, events[1] as MeshEvent]);
+      // Assess
+      expect(rs.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'stored', 'duplicate']);
+      expect(rs[4]?.receipt).toEqual(rs[1]?.receipt);
+      for (const e of events) expect((await store.get(e.id))?.event).toEqual(e);
+    });
+
+    it('loses nothing under concurrent batches on one stream, and the heads stay right', async () => {
+      // Prepare: 16 concurrent siblings of one root, each also sent twice, in 8 concurrent batches.
       const k = key();
       const root = setEvent(k, 'root');
       await append(root);
       const siblings = Array.from({ length: 16 }, (_, i) => setEvent(k, i, { parents: [root], origin: i % 2 ? 'eu-west-1' : 'us-east-1' }));
+      const copies = [...siblings, ...siblings];
       // Act
-      const results = await Promise.all([...siblings, ...siblings].map((e) => append(e)));
+      const results = (await Promise.all(Array.from({ length: 8 }, (_, i) => batch(copies.slice(i * 4, i * 4 + 4))))).flat();
       // Assess
       expect(results.filter((r) => r.status === 'stored')).toHaveLength(16);
-      const state = await store.headsOf(registerStream(k));
-      expect(ids(state.heads)).toEqual(ids([...siblings].sort(compareEvents)));
-      expect(state.version).toBe(17);
-      expect(await store.eventsOf(registerStream(k))).toHaveLength(17);
-      await eventually(settle, async () => expect(await store.conflicts()).toContain(registerStream(k)));
+      expect(await headIdsOf(store, registerStream(k))).toEqual(ids([...siblings].sort(compareEvents)));
+      expect((await store.stateOf(registerStream(k))).version).toBe(17);
+      expect(await allEventsOf(store, registerStream(k))).toHaveLength(17);
     });
 
-    it('merges concurrent out-of-order appends to the same heads as sequential ones', async () => {
+    it('appendOn stores on the version read and refuses, storing nothing, once the stream moved', async () => {
+      // Prepare
+      const k = key();
+      const a = setEvent(k, 'a');
+      await append(a);
+      const state = await store.stateOf(registerStream(k));
+      const b = setEvent(k, 'b', { parents: [a] });
+      const late = setEvent(k, 'late', { parents: [a], origin: 'eu-west-1' });
+      // Act
+      const [receipt] = await store.appendOn(state, [b]);
+      all.add(b.id);
+      const refused = store.appendOn(state, [late]);
+      // Assess
+      expect(receipt).toMatchObject({ eventId: b.id, via: { type: 'local' } });
+      await expect(refused).rejects.toBeInstanceOf(HeadsMovedError);
+      expect(await allEventsOf(store, registerStream(k))).toHaveLength(2);
+      expect(await headIdsOf(store, registerStream(k))).toEqual([b.id]);
+    });
+
+    it('appendOn stores a chain of events at once, in order, one version per event', async () => {
       const k = key();
       const a = setEvent(k, 'a');
       const b = setEvent(k, 'b', { parents: [a] });
-      const c = setEvent(k, 'c', { parents: [a], origin: 'eu-west-1' });
-      const d = resolveEvent(k, 'd', { parents: [b, c] });
-      const e = setEvent(k, 'e', { parents: [d], origin: 'ap-southeast-2' });
-      await Promise.all([e, c, a, d, b].map((x) => append(x)));
-      const state = await store.headsOf(registerStream(k));
-      expect(ids(state.heads)).toEqual([e.id]);
-      expect(state.version).toBe(5);
+      const c = setEvent(k, 'c', { parents: [b] });
+      const receipts = await store.appendOn(await store.stateOf(registerStream(k)), [a, b, c]);
+      for (const e of [a, b, c]) all.add(e.id);
+      expect(receipts.map((r) => r.eventId)).toEqual([a.id, b.id, c.id]);
+      expect(await store.stateOf(registerStream(k))).toMatchObject({ heads: [eventSortKey(c)], version: 3 });
+    });
+
+    it('lets exactly one of many concurrent appendOn on one version through', async () => {
+      const k = `acct-${randomUUID()}`;
+      const d = deposit(k, 100);
+      await append(d);
+      const state = await store.stateOf(accountStream(k));
+      const attempts = Array.from({ length: 8 }, (_, i) => withdraw(k, 60, { parents: [d], counter: i + 1 }));
+      const settled = await Promise.allSettled(attempts.map((w) => store.appendOn(state, [w])));
+      const won = settled.filter((s) => s.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(HeadsMovedError);
+      for (const [i, s] of settled.entries()) if (s.status === 'fulfilled') all.add((attempts[i] as MeshEvent).id);
+      expect(await allEventsOf(store, accountStream(k))).toHaveLength(2);
+    });
+
+    it("keeps an account's snapshot equal to the fold of all its events, late events included", async () => {
+      // Prepare: 40 money events over two origins, delivered newest first in batches of 3.
+      const acct = `acct-${randomUUID()}`;
+      const events = Array.from({ length: 40 }, (_, i) =>
+        i % 3 === 2 ? withdraw(acct, 30, { wall: 1_000 + i, origin: 'eu-west-1' }) : deposit(acct, 20, { wall: 1_000 + i, origin: 'ap-southeast-2' }),
+      );
+      const arrivals = [...events].reverse();
+      // Act
+      for (let i = 0; i < arrivals.length; i += 3) await batch(arrivals.slice(i, i + 3));
+      // Assess
+      const state = await store.stateOf(accountStream(acct));
+      const expected = foldAll(accountFold, events);
+      expect(state.snapshot?.state).toEqual(expected.state);
+      expect(state.snapshot?.count).toBe(40);
+      expect(state.snapshot?.position).toBe(expected.position);
     });
 
     it('lists a stream in conflict while it has more than one head, and not after a resolve', async () => {
@@ -175,9 +253,52 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       const b = setEvent(k, 'b', { origin: 'eu-west-1' });
       await append(a);
       await append(b);
-      await eventually(settle, async () => expect(await store.conflicts()).toContain(registerStream(k)));
+      const state = await store.stateOf(registerStream(k));
+      expect(state.heads).toHaveLength(2);
+      expect(typeof state.conflictSince).toBe('number');
+      await eventually(settle, async () => expect(await conflictStreams(store)).toContain(registerStream(k)));
       await append(resolveEvent(k, 'ab', { parents: [a, b] }));
-      await eventually(settle, async () => expect(await store.conflicts()).not.toContain(registerStream(k)));
+      expect((await store.stateOf(registerStream(k))).conflictSince).toBeUndefined();
+      await eventually(settle, async () => expect(await conflictStreams(store)).not.toContain(registerStream(k)));
+    });
+
+    it('lists streams by prefix, in pages, each exactly once', async () => {
+      // Prepare: 7 keys under one fresh prefix, and one under another.
+      const prefix = `p${randomUUID().slice(0, 8)}-`;
+      const keys = Array.from({ length: 7 }, (_, i) => `${prefix}${i}`);
+      for (const k of keys) await append(setEvent(k, k));
+      await append(setEvent(`other-${prefix}`, 1));
+      // Act
+      const seen: string[] = [];
+      await eventually(settle, async () => {
+        seen.length = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await store.streams(registerStream(prefix), { limit: 3, ...(cursor === undefined ? {} : { cursor }) });
+          expect(page.items.length).toBeLessThanOrEqual(3);
+          seen.push(...page.items.map((s) => s.stream));
+          cursor = page.next;
+        } while (cursor !== undefined);
+        // Assess
+        expect(seen).toEqual(keys.map((k) => registerStream(k)).sort());
+      });
+    });
+
+    it('pages a stream in total order both ways, with a cursor that resumes exactly', async () => {
+      const k = key();
+      const events = Array.from({ length: 7 }, (_, i) => setEvent(k, i, { wall: 5_000 + i }));
+      await batch(events);
+      const up: string[] = [];
+      for (let after: string | undefined, n = 0; n < 10; n++) {
+        const page: { events: Array<{ event: MeshEvent }>; next?: string } = await store.eventsPage(registerStream(k), { limit: 3, ...(after === undefined ? {} : { after }) });
+        up.push(...page.events.map((s) => s.event.id));
+        after = page.next;
+        if (after === undefined) break;
+      }
+      const down = await store.eventsPage(registerStream(k), { limit: 10, desc: true });
+      expect(up).toEqual(ids(events));
+      expect(down.events.map((s) => s.event.id)).toEqual(ids(events).reverse());
+      expect(down.next).toBeUndefined();
     });
 
     it('keeps registers and accounts of the same name apart', async () => {
@@ -186,9 +307,9 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       const d = deposit(k, 10);
       const w = withdraw(k, 5, { parents: [d] });
       for (const e of [s, d, w]) await append(e);
-      expect(ids((await store.headsOf(registerStream(k))).heads)).toEqual([s.id]);
-      expect(ids((await store.headsOf(accountStream(k))).heads)).toEqual([w.id]);
-      expect(ids((await store.eventsOf(accountStream(k))).map((x) => x.event))).toEqual([d.id, w.id]);
+      expect(await headIdsOf(store, registerStream(k))).toEqual([s.id]);
+      expect(await headIdsOf(store, accountStream(k))).toEqual([w.id]);
+      expect(ids((await allEventsOf(store, accountStream(k))).map((x) => x.event))).toEqual([d.id, w.id]);
     });
 
     it('gets an event by id with its receipt, and nothing for an unknown id', async () => {
@@ -198,49 +319,23 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       expect(await store.get('0'.repeat(64))).toBeUndefined();
     });
 
-    it('appendIfHeads stores on the version read and refuses, storing nothing, once the heads moved', async () => {
-      // Prepare
+    it('holds any number of concurrent heads: 65 roots, then one write covering them', async () => {
       const k = key();
-      const a = setEvent(k, 'a');
-      await append(a);
-      const { version } = await store.headsOf(registerStream(k));
-      const b = setEvent(k, 'b', { parents: [a] });
-      const late = setEvent(k, 'late', { parents: [a], origin: 'eu-west-1' });
-      // Act
-      const ok = await store.appendIfHeads(b, version);
-      all.add(b.id);
-      const refused = store.appendIfHeads(late, version);
-      // Assess
-      expect(ok.status).toBe('stored');
-      expect(ok.receipt.via).toEqual({ type: 'local' });
-      await expect(refused).rejects.toBeInstanceOf(HeadsMovedError);
-      expect(await store.eventsOf(registerStream(k))).toHaveLength(2);
-      expect(ids((await store.headsOf(registerStream(k))).heads)).toEqual([b.id]);
-      expect((await store.appendIfHeads(b, 0)).status).toBe('duplicate');
-    });
-
-    it('lets exactly one of many concurrent appendIfHeads on one version through', async () => {
-      const k = `acct-${randomUUID()}`;
-      const d = deposit(k, 100);
-      await append(d);
-      const { version } = await store.headsOf(accountStream(k));
-      const attempts = Array.from({ length: 8 }, (_, i) => withdraw(k, 60, { parents: [d], counter: i + 1 }));
-      const settled = await Promise.allSettled(attempts.map((w) => store.appendIfHeads(w, version)));
-      const won = settled.filter((s) => s.status === 'fulfilled');
-      expect(won).toHaveLength(1);
-      for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(HeadsMovedError);
-      for (const [i, s] of settled.entries()) if (s.status === 'fulfilled') all.add((attempts[i] as MeshEvent).id);
-      expect(await store.eventsOf(accountStream(k))).toHaveLength(2);
+      const roots = Array.from({ length: 65 }, (_, i) => setEvent(k, i, { origin: i % 2 ? 'eu-west-1' : 'ap-southeast-2', counter: i }));
+      for (let i = 0; i < roots.length; i += 10) await batch(roots.slice(i, i + 10));
+      const state = await store.stateOf(registerStream(k));
+      expect(state.heads).toHaveLength(65);
+      expect(state.heads).toEqual(roots.map(eventSortKey).sort());
     });
 
     it('records the last delivery of a link, never back in time, and counts every batch', async () => {
       // Prepare
       const from = `peer-${randomUUID().slice(0, 8)}`;
-      const batch = (receivedAt: number, originAt: number, events: number) => ({ from, receivedAt, originAt, lagMs: receivedAt - originAt, events });
+      const delivery = (receivedAt: number, originAt: number, events: number) => ({ from, receivedAt, originAt, lagMs: receivedAt - originAt, events });
       // Act: a batch, a newer one, then an older one finishing late
-      await store.recordDelivery(batch(1_000, 900, 2));
-      await store.recordDelivery(batch(2_000, 1_700, 3));
-      await store.recordDelivery(batch(1_500, 1_000, 4));
+      await store.recordDelivery(delivery(1_000, 900, 2));
+      await store.recordDelivery(delivery(2_000, 1_700, 3));
+      await store.recordDelivery(delivery(1_500, 1_000, 4));
       // Assess
       expect(await store.deliveries([from, `never-${randomUUID().slice(0, 8)}`])).toEqual([
         { from, receivedAt: 2_000, originAt: 1_700, lagMs: 300, events: 9 },
@@ -263,9 +358,19 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       expect(got).toContainEqual({ from: other, receivedAt: 1, originAt: 5, lagMs: -4, events: 1 });
     });
 
-    it('digests, buckets and counts every stored id (table-wide), link deliveries not among them', async () => {
+    it('counts refusals by reason and adds them up', async () => {
+      const before = await store.refusals();
+      await store.countRefusals({ 'clock-skew': 2, 'untrusted-origin': 1 });
+      await store.countRefusals({ 'clock-skew': 3 });
+      const after = await store.refusals();
+      expect((after['clock-skew'] ?? 0) - (before['clock-skew'] ?? 0)).toBe(5);
+      expect((after['untrusted-origin'] ?? 0) - (before['untrusted-origin'] ?? 0)).toBe(1);
+    });
+
+    it('digests, buckets and counts every stored id (table-wide), without counting anything else', async () => {
       const extra = Array.from({ length: 5 }, (_, i) => setEvent(key(), i));
       for (const e of extra) await append(e);
+      await batch([setEvent(key(), 'x'), extra[0] as MeshEvent]);
       await eventually(Math.max(settle, 1), async () => {
         expect(await store.count()).toBe(all.size);
         expect(await store.digest()).toEqual(digestOf(all, DEFAULT_BUCKETS));
@@ -277,4 +382,16 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       });
     });
   });
+}
+
+/** Every stream in conflict, all pages. */
+async function conflictStreams(store: EventStore): Promise<StreamId[]> {
+  const out: StreamId[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.conflicts({ limit: 100, ...(cursor === undefined ? {} : { cursor }) });
+    out.push(...page.items.map((s) => s.stream));
+    cursor = page.next;
+  } while (cursor !== undefined);
+  return out;
 }

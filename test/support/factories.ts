@@ -111,6 +111,31 @@ export function withdraw(account: string, amount: number, opts: EventOpts = {}):
   return makeEvent({ ...opts, kind: 'withdraw', key: account, payload: amount });
 }
 
+/** An `escrow-open`: creates escrow `account`. @example `escrowOpen('acct-e')` */
+export function escrowOpen(account: string, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'escrow-open', key: account, payload: null });
+}
+
+/** An `escrow-deposit`: adds to the origin's rights. @example `escrowDeposit('acct-e', 100, { origin: 'eu-west-1' })` */
+export function escrowDeposit(account: string, amount: number, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'escrow-deposit', key: account, payload: amount });
+}
+
+/** An `escrow-withdraw`: spends the origin's rights. @example `escrowWithdraw('acct-e', 30, { parents: [d] })` */
+export function escrowWithdraw(account: string, amount: number, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'escrow-withdraw', key: account, payload: amount });
+}
+
+/** An `escrow-transfer` of rights from the origin to `to`. @example `escrowTransfer('acct-e', 'eu-west-1', 40, { parents: [d] })` */
+export function escrowTransfer(account: string, to: string, amount: number, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'escrow-transfer', key: account, payload: { to, amount } });
+}
+
+/** An `escrow-request`: the origin wants to hold `want` rights. @example `escrowRequest('acct-e', 50, { origin: 'eu-west-1' })` */
+export function escrowRequest(account: string, want: number, opts: EventOpts = {}): MeshEvent {
+  return makeEvent({ ...opts, kind: 'escrow-request', key: account, payload: { want } });
+}
+
 /** A linear history of sets on `key`: each event's parent is the previous one. @example `const [a, b] = chain('k', [1, 2])` */
 export function chain(key: string, values: readonly JsonValue[], opts: Omit<EventOpts, 'parents' | 'hlc'> = {}): MeshEvent[] {
   const out: MeshEvent[] = [];

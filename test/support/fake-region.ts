@@ -28,6 +28,8 @@ export interface FakeAnswer {
   readonly status: number;
   readonly body?: unknown;
   readonly delayMs?: number;
+  /** Extra response headers (e.g. `retry-after`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type FakeHandler = (request: RecordedRequest) => FakeAnswer;
@@ -61,7 +63,7 @@ export async function startFakeRegion(handler: FakeHandler): Promise<FakeRegion>
       const send = (): void => {
         if (res.destroyed) return;
         const payload = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-        res.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json' });
+        res.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers });
         res.end(payload);
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs).unref();

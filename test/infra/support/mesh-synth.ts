@@ -31,6 +31,8 @@ export interface SynthOptions {
   /** @default true, from the test fixture */
   readonly repair?: boolean;
   readonly removalPolicy?: string;
+  readonly retiredRegions?: readonly string[];
+  readonly alarmTopicName?: string;
 }
 
 export interface SynthesizedMesh {
@@ -57,6 +59,8 @@ export function synthMesh(options: SynthOptions): SynthesizedMesh {
     account: options.account,
     repair: options.repair ?? true,
     removalPolicy: options.removalPolicy,
+    retiredRegions: options.retiredRegions?.join(','),
+    alarmTopicName: options.alarmTopicName,
   });
   // The real repair handler when it exists (then it is bundled and inspected too), else the fixture.
   const stacks = buildMesh(app, config, handlerExists('repair') ? {} : { entries: { repair: REPAIR_FIXTURE } });

@@ -3,7 +3,9 @@ import { bulkLoad, chain } from '../../../bench/bulk-load.ts';
 import { MemoryEventStore } from '../../../shared/adapters/memory-event-store.ts';
 import { MemoryLinkControl } from '../../../shared/adapters/memory-link-control.ts';
 import { RegionService } from '../../../shared/app/region-service.ts';
+import { idOfPosition } from '../../../shared/domain/heads.ts';
 import { accountStream, registerStream } from '../../../shared/ports/stream.ts';
+import type { IngestItem, IngestOutcome } from '../../../shared/app/ingest.ts';
 import type { MeshEvent, ReceiptVia } from '../../../shared/domain/types.ts';
 import { REGIONS } from '../../support/factories.ts';
 
@@ -31,7 +33,7 @@ describe('chain', () => {
 });
 
 describe('bulkLoad', () => {
-  it('stores every event of every chain through the region’s ingest, each stream ending with one head', async () => {
+  it('stores every event of every chain through the region’s batch ingest, each stream ending with one head', async () => {
     // Prepare
     const { store, service } = region();
     const deposits = chain({ kind: 'deposit', key: 'acct', count: 50, origin: ORIGIN, payload: () => 2 });
@@ -41,36 +43,40 @@ describe('bulkLoad', () => {
     const r = await bulkLoad(service, [deposits, ...sets], { via, concurrency: 2 });
 
     // Assess
-    expect(r).toMatchObject({ events: 80, path: 'ingest' });
+    expect(r.events).toBe(80);
     expect(await store.count()).toBe(80);
     expect((await service.account('acct')).balance).toBe(100);
-    expect((await store.headsOf(accountStream('acct'))).heads.map((e) => e.id)).toEqual([deposits.at(-1)?.id]);
-    expect((await store.headsOf(registerStream('k2'))).heads).toHaveLength(1);
+    expect((await store.stateOf(accountStream('acct'))).heads.map(idOfPosition)).toEqual([deposits.at(-1)?.id]);
+    expect((await store.stateOf(registerStream('k2'))).heads).toHaveLength(1);
     expect((await store.get(deposits[0]?.id ?? ''))?.receipt.via).toEqual(via);
   });
 
-  it('uses the store’s batch append when it has one, in slices, in chain order', async () => {
+  it('hands each chain to ingest in slices of batchSize, in chain order', async () => {
     // Prepare
-    const batches: Array<{ ids: string[]; via: ReceiptVia }> = [];
+    const batches: Array<{ ids: string[]; vias: ReceiptVia[] }> = [];
     const target = {
-      ingest: async () => {
-        throw new Error('the batch path should be used');
-      },
-      store: {
-        appendBatch: async (events: readonly MeshEvent[], v: ReceiptVia) => {
-          batches.push({ ids: events.map((e) => e.id), via: v });
-        },
+      ingestBatch: async (items: readonly IngestItem[]): Promise<IngestOutcome[]> => {
+        batches.push({ ids: items.map((i) => (i.raw as MeshEvent).id), vias: items.map((i) => i.via) });
+        return items.map((i) => ({ ok: true, status: 'stored', event: i.raw as MeshEvent, receipt: { eventId: (i.raw as MeshEvent).id, region: REGION, receivedAt: 0, via: i.via } }) as IngestOutcome);
       },
     };
     const events = chain({ kind: 'set', key: 'k', count: 7, origin: ORIGIN, payload: (i) => i });
 
     // Act
-    const r = await bulkLoad(target, [events], { via, batchSize: 3 });
+    await bulkLoad(target, [events], { via, batchSize: 3 });
 
     // Assess
-    expect(r.path).toBe('appendBatch');
     expect(batches.map((b) => b.ids.length)).toEqual([3, 3, 1]);
     expect(batches.flatMap((b) => b.ids)).toEqual(events.map((e) => e.id));
-    expect(batches.every((b) => b.via === via)).toBe(true);
+    expect(batches.every((b) => b.vias.every((v) => v === via))).toBe(true);
+  });
+
+  it('fails on an event ingest refuses, since the loader made it', async () => {
+    // Prepare
+    const { service } = region();
+    const events = chain({ kind: 'set', key: 'k', count: 2, origin: 'nowhere-1', payload: (i) => i });
+
+    // Act / Assess
+    await expect(bulkLoad(service, [events], { via })).rejects.toThrow();
   });
 });

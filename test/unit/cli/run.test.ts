@@ -65,7 +65,7 @@ describe('mesh exit codes', () => {
     expect(err).toBe('mesh: 409 insufficient-funds: balance 10 cannot cover 30');
   });
 
-  it('exits 1 on a 404 and when no region listens', async () => {
+  it('exits 1 on a 404, and a refused connection to this machine says to start a mesh with npm start', async () => {
     // Act
     const notFound = await run(() => ({ status: 404, body: { error: { code: 'not-found', message: 'no event for key x' } } }), 'get', 'x');
     const url = notFound.region.url;
@@ -77,7 +77,8 @@ describe('mesh exit codes', () => {
     expect(notFound.code).toBe(1);
     expect(notFound.err).toContain('404 not-found: no event for key x');
     expect(code).toBe(1);
-    expect(err.join('\n')).toContain('ECONNREFUSED');
+    expect(err.join('\n')).toContain(`nothing is listening at ${url} (connection refused)`);
+    expect(err.join('\n')).toContain('`npm start`');
   });
 
   it('exits 2 without calling the region on a bad command line', async () => {
@@ -105,7 +106,7 @@ describe('mesh writes and links', () => {
     // Act
     const { code, out, region } = await run(
       (req) => (req.method === 'GET' ? { status: 200, body: conflicted } : { status: 201, body: { event: resolution } }),
-      'resolve', 'colour', 'green',
+      'resolve', 'colour', '"green"',
     );
 
     // Assess
@@ -158,7 +159,7 @@ describe('mesh writes and links', () => {
     expect(out).toMatch(/^balance\s+20$/m);
     expect(out).toContain('bounced withdrawals (1)');
     expect(out).toContain('REVERSED DECISIONS (1)');
-    expect(out).toMatch(/^80\s+eu-west-1\s+100\s+20\s+d{64}$/m);
+    expect(out).toMatch(/^80\s+eu-west-1\s+20\s+d{64}$/m);
   });
 
   it('prints the statement of an account from GET /accounts/{id}/history', async () => {
@@ -182,7 +183,7 @@ describe('mesh writes and links', () => {
     const region = await startRegion(() => ({ status: 200, body: { region: 'r', peers: [], links: [] } }));
     const regions: (string | undefined)[] = [];
     const io: CliIo = {
-      env: { MESH_SIGV4: '1' },
+      env: {},
       out: () => undefined,
       err: () => undefined,
       makeSigner: async (r) => {
@@ -192,11 +193,75 @@ describe('mesh writes and links', () => {
     };
 
     // Act
-    const code = await runCli(['status', '--url', region.url, '--region', 'eu-west-1'], io);
+    const code = await runCli(['status', '--url', region.url, '--region', 'eu-west-1', '--sigv4'], io);
 
     // Assess
     expect(code).toBe(0);
     expect(regions).toEqual(['eu-west-1']);
     expect(region.requests[0]?.headers.authorization).toBe('AWS4-HMAC-SHA256 test');
+  });
+});
+
+describe('mesh aims where it is told, or says why it cannot', () => {
+  it('--port reaches a mesh on other ports', async () => {
+    // Prepare
+    const region = await startRegion(() => ({ status: 200, body: { region: 'us-east-1', peers: [], links: [] } }));
+    const out: string[] = [];
+
+    // Act
+    const code = await runCli(['--port', new URL(region.url).port, 'status'], { env: {}, out: (t) => out.push(t), err: (t) => out.push(t) });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(region.requests.map((r) => r.path)).toEqual(['/status']);
+  });
+
+  it('honours --region with $MESH_URL: the mesh there names the region\'s URL, and the write lands there', async () => {
+    // Prepare: two regions; the one MESH_URL names lists both, as the local cloud does.
+    const eu = await startRegion((req) => ({ status: 201, body: { event: event('e', { key: 'colour', payload: 'red', origin: 'eu-west-1' }) }, ...(req.method === 'GET' ? { status: 404 } : {}) }));
+    const us = await startRegion((req) =>
+      req.path === '/local/mesh' ? { status: 200, body: { meshName: 'm', regions: [{ region: 'us-east-1', url: 'http://127.0.0.1:1' }, { region: 'eu-west-1', url: eu.url }] } } : { status: 500, body: {} },
+    );
+    const out: string[] = [];
+
+    // Act
+    const code = await runCli(['--region', 'eu-west-1', 'put', 'colour', '"red"'], { env: { MESH_URL: us.url }, out: (t) => out.push(t), err: (t) => out.push(t) });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(us.requests.map((r) => r.path)).toEqual(['/local/mesh']);
+    expect(eu.requests.map((r) => [r.method, r.path, r.body])).toEqual([['PUT', '/kv/colour', { value: 'red' }]]);
+    expect(out.join('\n')).toContain('in eu-west-1');
+  });
+
+  it('refuses --region when $MESH_URL is another region that does not list its mesh, writing nothing', async () => {
+    // Prepare
+    const us = await startRegion((req) => (req.path === '/status' ? { status: 200, body: { region: 'us-east-1', peers: ['eu-west-1'], links: [] } } : { status: 404, body: { error: { code: 'route-not-found', message: 'no route' } } }));
+    const err: string[] = [];
+
+    // Act
+    const code = await runCli(['--region', 'eu-west-1', 'put', 'colour', '"red"'], { env: { MESH_URL: us.url }, out: () => undefined, err: (t) => err.push(t) });
+
+    // Assess
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain(`--region eu-west-1, but MESH_URL (${us.url}) is us-east-1`);
+    expect(us.requests.map((r) => [r.method, r.path])).toEqual([['GET', '/local/mesh'], ['GET', '/status']]);
+  });
+
+  it('refuses a VALUE that is not JSON without calling the region, and stores it as text with --text', async () => {
+    // Prepare
+    const stored = event('t', { key: 'k', payload: '{"a":1, b:2}' });
+
+    // Act
+    const refused = await run(() => ({ status: 201, body: { event: stored } }), 'put', 'k', '{"a":1, b:2}');
+    const asText = await run(() => ({ status: 201, body: { event: stored } }), 'put', 'k', '{"a":1, b:2}', '--text');
+
+    // Assess
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('VALUE is not valid JSON');
+    expect(refused.err).toContain('--text');
+    expect(refused.region.requests).toEqual([]);
+    expect(asText.code).toBe(0);
+    expect(asText.region.requests.map((r) => r.body)).toEqual([{ value: '{"a":1, b:2}' }]);
   });
 });

@@ -17,6 +17,8 @@ import type { RegionConfig } from '../../../shared/config/env.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import type { Transport } from '../../../shared/ports/transport.ts';
 import { BASE_WALL, ManualClock, receipt, setEvent } from '../../support/factories.ts';
+import { appendOne } from '../../support/store-reads.ts';
+import { PoisonMessageError } from '../../../shared/app/poison-message-error.ts';
 
 const REGION = 'us-east-1';
 const PEERS = ['eu-west-1', 'ap-southeast-2'];
@@ -60,7 +62,8 @@ function eventRecord(seq: string, e: MeshEvent): DynamoDBRecord {
   return streamRecord(seq, eventItem(e, receipt(e, REGION, 1)));
 }
 
-function sqsRecord(id: string, body: string, sender?: string): SQSRecord {
+/** A record off the queue `from` -> us-east-1 (default: the sender's own queue), with a `sender` attribute when given. */
+function sqsRecord(id: string, body: string, sender?: string, from: string | null = sender ?? 'ap-southeast-2'): SQSRecord {
   return {
     messageId: id,
     receiptHandle: `rh-${id}`,
@@ -69,9 +72,9 @@ function sqsRecord(id: string, body: string, sender?: string): SQSRecord {
     messageAttributes: sender === undefined ? {} : { sender: { dataType: 'String', stringValue: sender } },
     md5OfBody: '',
     eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ecmesh-in-ap-southeast-2-to-us-east-1',
+    ...(from === null ? {} : { eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:ecmesh-in-${from}-to-us-east-1` }),
     awsRegion: REGION,
-  };
+  } as SQSRecord;
 }
 
 describe('replicator', () => {
@@ -188,10 +191,14 @@ describe('ingest', () => {
     expect(await store.get(e.id)).toBeDefined();
   });
 
-  it('takes the sender from the attribute, else from the queue name', () => {
+  it("takes the sender from the queue's name, and refuses an attribute that names another region", () => {
     expect(senderOf(sqsRecord('a', '{}', 'eu-west-1'))).toBe('eu-west-1');
     expect(senderOf(sqsRecord('a', '{}'))).toBe('ap-southeast-2');
-    expect(senderOf(sqsRecord('a', '{}', '<script>'))).toBe('ap-southeast-2');
+    expect(() => senderOf(sqsRecord('a', '{}', 'eu-west-1', 'ap-southeast-2'))).toThrow(/does not match the queue's source region ap-southeast-2/);
+    expect(() => senderOf(sqsRecord('a', '{}', '<script>', 'eu-west-1'))).toThrow(PoisonMessageError);
+    // No queue named (a test harness): the attribute, when it is a region name.
+    expect(senderOf(sqsRecord('a', '{}', 'eu-west-1', null))).toBe('eu-west-1');
+    expect(() => senderOf(sqsRecord('a', '{}', '<script>', null))).toThrow(PoisonMessageError);
   });
 });
 
@@ -201,16 +208,16 @@ describe('repair', () => {
     const here = region();
     const eu = new MemoryEventStore({ region: 'eu-west-1' });
     const shared = setEvent('k', 0, { origin: 'eu-west-1' });
-    await here.store.append(shared, { type: 'peer', peer: 'eu-west-1' });
+    await appendOne(here.store, shared, { type: 'peer', peer: 'eu-west-1' });
     const missing = Array.from({ length: 20 }, (_, i) => setEvent(`k${i}`, i, { origin: 'eu-west-1' }));
-    for (const e of [shared, ...missing]) await eu.append(e, { type: 'local' });
+    for (const e of [shared, ...missing]) await appendOne(eu, e, { type: 'local' });
     const repair = makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': new MemoryEventStore({ region: 'ap-southeast-2' }) }, { logger: silent });
     // Act
     const first = await repair();
     const second = await repair();
     // Assess
-    expect(first['eu-west-1']).toMatchObject({ pulled: 20, poison: 0 });
-    expect(second['eu-west-1']).toEqual({ buckets: 0, pulled: 0, poison: 0 });
+    expect(first['eu-west-1']).toMatchObject({ pulled: 20, poison: 0, held: 0 });
+    expect(second['eu-west-1']).toEqual({ buckets: 0, pulled: 0, poison: 0, held: 0 });
     expect(await here.store.digest()).toEqual(await eu.digest());
     expect((await here.store.get(missing[0]?.id ?? ''))?.receipt.via).toEqual({ type: 'repair', peer: 'eu-west-1' });
   });
@@ -220,8 +227,8 @@ describe('repair', () => {
     const here = region();
     const eu = new MemoryEventStore({ region: 'eu-west-1' });
     const ap = new MemoryEventStore({ region: 'ap-southeast-2' });
-    await eu.append(setEvent('eu-key', 1, { origin: 'eu-west-1' }), { type: 'local' });
-    await ap.append(setEvent('ap-key', 1, { origin: 'ap-southeast-2' }), { type: 'local' });
+    await appendOne(eu, setEvent('eu-key', 1, { origin: 'eu-west-1' }), { type: 'local' });
+    await appendOne(ap, setEvent('ap-key', 1, { origin: 'ap-southeast-2' }), { type: 'local' });
     let digests = 0;
     const digest = here.store.digest.bind(here.store);
     here.store.digest = async (buckets) => {
@@ -231,7 +238,7 @@ describe('repair', () => {
     // Act
     const report = await makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': ap }, { logger: silent })();
     // Assess
-    expect(report).toEqual({ 'eu-west-1': { buckets: 1, pulled: 1, poison: 0 }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0 } });
+    expect(report).toEqual({ 'eu-west-1': { buckets: 1, pulled: 1, poison: 0, held: 0 }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0, held: 0 } });
     expect(digests).toBe(1);
   });
 
@@ -239,7 +246,7 @@ describe('repair', () => {
     const here = region();
     const eu = new MemoryEventStore({ region: 'eu-west-1' });
     const forged = { ...setEvent('k', 'x', { origin: 'eu-west-1' }), payload: 'forged' };
-    await eu.append(forged, { type: 'local' });
+    await appendOne(eu, forged, { type: 'local' });
     const broken = new MemoryEventStore({ region: 'ap-southeast-2' });
     broken.digest = async () => {
       throw new Error('unreachable');
@@ -257,8 +264,8 @@ describe('repair', () => {
     const ap = new MemoryEventStore({ region: 'ap-southeast-2' });
     const fromEu = setEvent('eu-key', 1, { origin: 'eu-west-1' });
     const fromAp = setEvent('ap-key', 1, { origin: 'ap-southeast-2' });
-    await eu.append(fromEu, { type: 'local' });
-    await ap.append(fromAp, { type: 'local' });
+    await appendOne(eu, fromEu, { type: 'local' });
+    await appendOne(ap, fromAp, { type: 'local' });
     await here.links.setLink('eu-west-1', REGION, false);
     await here.links.setLink(REGION, 'ap-southeast-2', false); // the other direction does not matter
     const repair = makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': ap }, { logger: silent });
@@ -267,8 +274,8 @@ describe('repair', () => {
     await here.links.setLink('eu-west-1', REGION, true);
     const healed = await repair();
     // Assess
-    expect(cut).toEqual({ 'eu-west-1': { skipped: 'link-disabled' }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0 } });
-    expect(healed['eu-west-1']).toMatchObject({ pulled: 1, poison: 0 });
+    expect(cut).toEqual({ 'eu-west-1': { skipped: 'link-disabled' }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0, held: 0 } });
+    expect(healed['eu-west-1']).toMatchObject({ pulled: 1, poison: 0, held: 0 });
     expect(await here.store.get(fromEu.id)).toBeDefined();
   });
 
@@ -276,7 +283,7 @@ describe('repair', () => {
     // Prepare
     const here = region();
     const eu = new MemoryEventStore({ region: 'eu-west-1' });
-    await eu.append(setEvent('k', 1, { origin: 'eu-west-1' }), { type: 'local' });
+    await appendOne(eu, setEvent('k', 1, { origin: 'eu-west-1' }), { type: 'local' });
     here.links.isEnabled = async () => {
       throw new Error('AccessDenied: lambda:ListEventSourceMappings');
     };
@@ -286,7 +293,7 @@ describe('repair', () => {
     // Act
     const report = await makeRepairHandler(here, { 'eu-west-1': eu, 'ap-southeast-2': new MemoryEventStore({ region: 'ap-southeast-2' }) }, { logger })();
     // Assess
-    expect(report['eu-west-1']).toEqual({ buckets: 1, pulled: 1, poison: 0 });
+    expect(report['eu-west-1']).toEqual({ buckets: 1, pulled: 1, poison: 0, held: 0 });
     expect(warnings).toHaveLength(2);
     expect(JSON.stringify(warnings[0])).toContain('repairing anyway');
   });
@@ -296,8 +303,8 @@ describe('repair', () => {
     const here = region();
     const eu = new MemoryEventStore({ region: 'eu-west-1' });
     const ap = new MemoryEventStore({ region: 'ap-southeast-2' });
-    await eu.append(setEvent('k', 1, { origin: 'eu-west-1' }), { type: 'local' });
-    await ap.append(setEvent('k', 2, { origin: 'ap-southeast-2' }), { type: 'local' });
+    await appendOne(eu, setEvent('k', 1, { origin: 'eu-west-1' }), { type: 'local' });
+    await appendOne(ap, setEvent('k', 2, { origin: 'ap-southeast-2' }), { type: 'local' });
     let reads = 0;
     const links = {
       setLink: here.links.setLink.bind(here.links),
@@ -309,7 +316,7 @@ describe('repair', () => {
     // Act
     const report = await makeRepairHandler({ ...here, links }, { 'eu-west-1': eu, 'ap-southeast-2': ap }, { logger: silent })();
     // Assess: the unknown link (ap-southeast-2 -> here) is repaired, as anti-entropy prefers
-    expect(report).toEqual({ 'eu-west-1': { skipped: 'link-disabled' }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0 } });
+    expect(report).toEqual({ 'eu-west-1': { skipped: 'link-disabled' }, 'ap-southeast-2': { buckets: 1, pulled: 1, poison: 0, held: 0 } });
     expect(reads).toBe(1);
   });
 });

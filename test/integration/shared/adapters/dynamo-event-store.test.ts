@@ -34,19 +34,19 @@ eventStoreContract(
 );
 
 describe('DynamoDB events table', () => {
-  it('is created idempotently, with a NEW_IMAGE stream and the three indexes', async () => {
+  it('is created idempotently, with a NEW_IMAGE stream and the four indexes', async () => {
     await createEventsTable(dynamodb, table);
     await createEventsTable(dynamodb, table);
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.StreamSpecification).toMatchObject({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
-    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(['byBucket', 'byId', 'conflicts']);
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(['byBucket', 'byId', 'catalog', 'conflicts']);
   });
 
   it('writes the event item with the top-level attributes the stream filter and indexes use', async () => {
     const store = new DynamoEventStore({ client: dynamodb, table, region: 'eu-west-1' });
     const e = setEvent(`k-${randomUUID()}`, 'attrs', { origin: 'eu-west-1' });
-    await store.append(e, { type: 'local' });
+    await store.appendBatch([{ event: e, via: { type: 'local' } }]);
     // Raw AttributeValues, not the DocumentClient: this is what the stream filter and the CDK see.
     const { Items } = await dynamodb.send(
       new QueryCommand({
@@ -60,8 +60,47 @@ describe('DynamoDB events table', () => {
     expect(byType['event']).toMatchObject({ origin: { S: 'eu-west-1' }, eid: { S: e.id }, type: { S: 'event' } });
     expect(byType['event']?.['bucket']?.N).toMatch(/^\d+$/);
     expect(byType['event']?.['sk']?.S).toBe(`E#${e.hlc}#${e.origin}#${e.id}`);
-    expect(byType['heads']).toMatchObject({ sk: { S: 'HEADS' }, version: { N: '1' } });
+    expect(byType['heads']).toMatchObject({ sk: { S: 'HEADS' }, version: { N: '1' }, cat: { S: 'R' }, heads: { L: [{ S: `${e.hlc}#${e.origin}#${e.id}` }] } });
     expect(byType['heads']?.['conflicts']).toBeUndefined();
+    expect(byType['heads']?.['origin']).toBeUndefined();
+  });
+
+  it('adds each event to its digest cell in the same write, and keeps the cells out of the indexes', async () => {
+    // Prepare
+    const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const before = await store.digest();
+    const e = setEvent(`k-${randomUUID()}`, 'cell');
+    // Act
+    await store.appendBatch([{ event: e, via: { type: 'local' } }]);
+    // Assess: exactly one bucket moved, by one id and its weight.
+    const after = await store.digest();
+    const bucket = Number.parseInt(e.id.slice(0, 8), 16) % 64;
+    expect(after.entries[bucket]?.count).toBe((before.entries[bucket]?.count ?? 0) + 1);
+    expect(BigInt(after.entries[bucket]?.sum ?? '0') - BigInt(before.entries[bucket]?.sum ?? '0')).toBe(BigInt(Number.parseInt(e.id.slice(8, 20), 16)));
+    const cells = await dynamodb.send(
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `DIGEST#${String(Number.parseInt(e.id.slice(20, 22), 16) % 16).padStart(2, '0')}` } }, ConsistentRead: true }),
+    );
+    for (const cell of cells.Items ?? []) {
+      expect(cell['type']?.S).toBe('digest');
+      expect(cell['origin'] ?? cell['eid'] ?? cell['bucket']).toBeUndefined();
+    }
+  });
+
+  it('costs one BatchGetItem and one TransactWriteItems for a delivered batch over many streams', async () => {
+    // Prepare: count the store's requests by command.
+    const counted = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
+    const commands: string[] = [];
+    counted.middlewareStack.add((next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize', name: 'countCommands' });
+    const store = new DynamoEventStore({ client: counted, table, region: 'us-east-1' });
+    const events = Array.from({ length: 10 }, (_, i) => setEvent(`k-${randomUUID()}`, i, { origin: 'eu-west-1' }));
+    // Act
+    await store.appendBatch(events.map((event) => ({ event, via: { type: 'peer', peer: 'eu-west-1' } })));
+    // Assess
+    expect(commands).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    counted.destroy();
   });
 
   it('keeps a link delivery in its own item, invisible to the stream filter and the indexes', async () => {

@@ -60,8 +60,9 @@ function fakeAws(options: { busyUpdates?: number; missing?: string; depths?: Rec
   return { clients, sent, state };
 }
 
-function control(clients: LinkControlClients) {
-  return new LambdaLinkControl({ meshName: 'ecmesh', region: 'us-east-1', account: ACCOUNT, regions: REGIONS, clients, sleep: async () => {} });
+/** The control of one region (by default eu-west-1, the destination of the link most tests switch). */
+function control(clients: LinkControlClients, region = 'eu-west-1') {
+  return new LambdaLinkControl({ meshName: 'ecmesh', region, account: ACCOUNT, regions: REGIONS, clients, sleep: async () => {} });
 }
 
 describe('LambdaLinkControl.setLink', () => {
@@ -88,7 +89,7 @@ describe('LambdaLinkControl.setLink', () => {
     // Prepare
     const aws = fakeAws();
     // Act
-    await control(aws.clients).setLink('ap-southeast-2', 'us-east-1', true);
+    await control(aws.clients, 'us-east-1').setLink('ap-southeast-2', 'us-east-1', true);
     // Assess
     const urls = aws.sent.filter((s) => s.service === 'sqs').map((s) => (s.command as GetQueueAttributesCommand).input.QueueUrl);
     expect(urls.sort()).toEqual([
@@ -122,6 +123,17 @@ describe('LambdaLinkControl.setLink', () => {
     // Act / Assess
     await expect(control(aws.clients).setLink('us-east-1', 'eu-west-1', false)).rejects.toBeInstanceOf(ResourceInUseException);
     expect(aws.sent.filter((s) => s.command instanceof UpdateEventSourceMappingCommand)).toHaveLength(5);
+  });
+
+  it('refuses a link into another region (421, naming where to send it), calling nothing: only that region may switch it', async () => {
+    // Prepare
+    const aws = fakeAws();
+    const links = control(aws.clients, 'us-east-1');
+    // Act
+    const refused = links.setLink('us-east-1', 'eu-west-1', false);
+    // Assess
+    await expect(refused).rejects.toMatchObject({ status: 421, code: 'link-not-local', message: expect.stringContaining('admin route of eu-west-1') });
+    expect(aws.sent).toEqual([]);
   });
 
   it('refuses regions outside the mesh (404) and a link from a region to itself (400), calling nothing', async () => {
@@ -192,7 +204,7 @@ describe('LambdaLinkControl.isEnabled', () => {
   it('answers one link from its mapping in the destination region, reading no queue', async () => {
     // Prepare: the link eu-west-1 -> us-east-1 was cut
     const aws = fakeAws();
-    const links = control(aws.clients);
+    const links = control(aws.clients, 'us-east-1');
     await links.setLink('eu-west-1', 'us-east-1', false);
     aws.sent.length = 0;
     // Act

@@ -18,6 +18,7 @@ import {
 } from '../../../../shared/domain/index.ts';
 import type { MeshEvent } from '../../../../shared/domain/types.ts';
 import { BASE_WALL, ManualClock, deposit, setEvent, withdraw } from '../../../support/factories.ts';
+import { allEventsOf } from '../../../support/store-reads.ts';
 
 const REGION = 'us-east-1';
 const PEERS = ['eu-west-1', 'ap-southeast-2'];
@@ -114,7 +115,7 @@ describe('RegionService registers', () => {
     const view = await service.get('k');
     expect(view.conflict).toBe(true);
     expect(view.heads).toHaveLength(2);
-    expect((await service.conflicts()).conflicts).toEqual([{ key: 'k', heads: view.heads }]);
+    expect((await service.conflicts()).conflicts).toEqual([{ key: 'k', heads: view.heads, headCount: 2, since: BASE_WALL }]);
     // Act
     const resolved = await service.resolve('k', 'merged', view.heads.map((h) => h.id));
     // Assess
@@ -164,7 +165,7 @@ describe('RegionService accounts', () => {
     expect(await service.account('alice')).toMatchObject({ account: 'alice', balance: 40, bounced: [], reversed: [], region: REGION });
     // The summary leaves the applied list to the statement (GET /accounts/{id}/history).
     expect(Object.keys(await service.account('alice')).sort()).toEqual(
-      ['account', 'balance', 'bounced', 'deposited', 'heads', 'region', 'reversed', 'withdrawn'],
+      ['account', 'balance', 'bounced', 'bouncedCount', 'deposited', 'heads', 'mode', 'region', 'reversed', 'version', 'withdrawn'],
     );
   });
 
@@ -188,7 +189,8 @@ describe('RegionService accounts', () => {
     const acct = await service.account('carol');
     expect(acct.balance).toBe(20);
     expect(acct.bounced.map((b) => b.event.id)).toEqual([remote.id]);
-    expect(acct.reversed).toMatchObject([{ acceptedBy: 'eu-west-1', viewBalance: 100, amount: 80 }]);
+    expect(acct.reversed).toMatchObject([{ acceptedBy: 'eu-west-1', amount: 80, balanceBefore: 20 }]);
+    expect(acct.bouncedCount).toBe(1);
   });
 
   it('answers a zero balance for an account with no event', async () => {
@@ -266,7 +268,8 @@ describe('RegionService events, ingest and status', () => {
 
   it('ingests idempotently and orders later local writes after an ingested stamp', async () => {
     const { service } = setup();
-    const future = setEvent('k', 'from the future', { origin: 'eu-west-1', hlc: formatHlc({ wall: BASE_WALL + 3_600_000, counter: 7 }) });
+    // Four minutes ahead: within the bound on clock offset (5 minutes).
+    const future = setEvent('k', 'from the future', { origin: 'eu-west-1', hlc: formatHlc({ wall: BASE_WALL + 240_000, counter: 7 }) });
     expect((await service.ingest(future, peer)).status).toBe('stored');
     expect((await service.ingest(JSON.parse(JSON.stringify(future)), peer)).status).toBe('duplicate');
     const local = await service.put('other', 1);
@@ -363,9 +366,9 @@ describe('RegionService events, ingest and status', () => {
     const { service } = setup();
     const a = deposit('z', 10, { origin: 'eu-west-1' });
     const b = deposit('z', 20, { parents: [a], origin: 'ap-southeast-2' });
-    await service.ingest(b, peer);
+    await service.ingest(b, { type: 'peer', peer: 'ap-southeast-2' });
     await service.ingest(a, peer);
     expect((await service.account('z')).balance).toBe(30);
-    expect((await service.store.eventsOf('A#z')).map((s) => s.event)).toEqual([a, b].sort(compareEvents));
+    expect((await allEventsOf(service.store, 'A#z')).map((s) => s.event)).toEqual([a, b].sort(compareEvents));
   });
 });

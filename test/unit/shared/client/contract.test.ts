@@ -21,7 +21,6 @@ describe('client types are the region service\'s answers', () => {
   });
 
   it('is the same type where the client reads the answer as is', () => {
-    expectTypeOf<Client.KeyView>().toEqualTypeOf<Service.KeyView>();
     expectTypeOf<Client.AccountHistory>().toEqualTypeOf<Service.AccountHistory>();
     expectTypeOf<Client.LinkStatus>().toEqualTypeOf<Service.LinkStatus>();
     expectTypeOf<Client.LinkLag>().toEqualTypeOf<Service.LinkLag>();
@@ -29,7 +28,8 @@ describe('client types are the region service\'s answers', () => {
   });
 
   it('differs only by optional fields where it reads tolerantly: same fields, same types once required', () => {
-    expectTypeOf<Required<Client.WriteResult>>().toEqualTypeOf<Service.WriteResult>();
+    expectTypeOf<Required<Client.WriteResult>>().toEqualTypeOf<Required<Service.WriteResult>>();
+    expectTypeOf<Required<Client.KeyView>>().toEqualTypeOf<Required<Service.KeyView>>();
     expectTypeOf<Required<Client.AccountSummary>>().toEqualTypeOf<Service.AccountSummary>();
     expectTypeOf<Required<Client.EventDetail>>().toEqualTypeOf<Service.EventDetail>();
     expectTypeOf<Required<Client.RegionStatus>>().toEqualTypeOf<Required<Service.RegionStatus>>();
@@ -37,5 +37,6 @@ describe('client types are the region service\'s answers', () => {
     expectTypeOf<keyof Client.KeyHistory>().toEqualTypeOf<keyof Service.KeyHistory>();
     expectTypeOf<keyof Client.ConflictList>().toEqualTypeOf<keyof Service.ConflictList>();
     expectTypeOf<keyof Client.ConflictEntry>().toEqualTypeOf<keyof Service.ConflictList['conflicts'][number]>();
+    expectTypeOf<Required<Client.ConflictEntry>['headCount']>().toEqualTypeOf<Service.ConflictEntry['headCount']>();
   });
 });

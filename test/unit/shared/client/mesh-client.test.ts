@@ -111,6 +111,44 @@ describe('MeshClient routes', () => {
   });
 });
 
+describe('MeshClient paging', () => {
+  it('follows `next` cursors: history, statement and conflicts come back whole', async () => {
+    // Prepare: every list answers two pages; the second is asked for with the first's cursor.
+    const pages: Record<string, unknown[]> = {
+      '/kv/k/history': [{ region: 'r', key: 'k', events: [{ event: event('a') }], next: 'c1' }, { region: 'r', key: 'k', events: [{ event: event('b') }] }],
+      '/accounts/x/history': [{ account: 'x', balance: 5, region: 'r', events: [{ event: event('c') }], next: 'c1' }, { account: 'x', balance: 5, region: 'r', events: [{ event: event('d') }] }],
+      '/conflicts': [{ region: 'r', conflicts: [{ key: 'p', heads: [], headCount: 2 }], next: 'c1' }, { region: 'r', conflicts: [{ key: 'q', heads: [], headCount: 3 }] }],
+    };
+    const { client, region } = await clientOf((r) => {
+      const [path, q] = r.path.split('?');
+      const list = pages[path ?? ''] ?? [];
+      return { status: 200, body: q === 'cursor=c1' ? list[1] : list[0] };
+    });
+
+    // Act
+    const history = await client.history('k');
+    const statement = await client.accountHistory('x');
+    const conflicts = await client.conflicts();
+
+    // Assess
+    expect(history.events.map((e) => e.event.id[0])).toEqual(['a', 'b']);
+    expect(statement.events.map((e) => e.event.id[0])).toEqual(['c', 'd']);
+    expect(statement).not.toHaveProperty('next');
+    expect(conflicts.conflicts.map((c) => c.key)).toEqual(['p', 'q']);
+    expect(region.requests.map((r) => r.path)).toEqual([
+      '/kv/k/history', '/kv/k/history?cursor=c1', '/accounts/x/history', '/accounts/x/history?cursor=c1', '/conflicts', '/conflicts?cursor=c1',
+    ]);
+  });
+
+  it('asks for one page with its limit, prefix and order', async () => {
+    const { client, region } = await clientOf(() => ({ status: 200, body: { region: 'r', keys: [], events: [] } }));
+    await client.keys({ prefix: 'user:', limit: 20 });
+    await client.accounts({ cursor: 'abc' });
+    await client.historyPage('k', { order: 'desc', limit: 5 });
+    expect(region.requests.map((r) => r.path)).toEqual(['/kv?prefix=user%3A&limit=20', '/accounts?cursor=abc', '/kv/k/history?order=desc&limit=5']);
+  });
+});
+
 describe('MeshClient errors', () => {
   it('throws MeshHttpError with the design error shape of a 4xx, marked definite', async () => {
     // Prepare
@@ -142,6 +180,23 @@ describe('MeshClient errors', () => {
     expect(notFound).toMatchObject({ status: 404, code: 'not-found', message: 'no event for key x' });
     expect(badGateway).toMatchObject({ status: 502, code: 'http-502', message: 'Bad Gateway', definite: false });
     expect(forbidden).toMatchObject({ status: 403, code: 'http-403', message: 'Forbidden' });
+  });
+
+  it('reads Retry-After of a 503 contended, which is definite: nothing was stored', async () => {
+    // Prepare
+    const answers = [
+      { status: 503, body: { error: { code: 'contended', message: 'key k is contended' } }, headers: { 'retry-after': '2' } },
+      { status: 503, body: 'Service Unavailable' },
+    ];
+    const { client } = await clientOf(() => answers.shift() ?? { status: 500 });
+
+    // Act
+    const contended = await client.put('k', 1).catch((e: unknown) => e);
+    const unavailable = await client.put('k', 1).catch((e: unknown) => e);
+
+    // Assess
+    expect(contended).toMatchObject({ status: 503, code: 'contended', retryAfterMs: 2000, definite: true });
+    expect(unavailable).toMatchObject({ status: 503, code: 'http-503', retryAfterMs: undefined, definite: false });
   });
 
   it('throws MeshTimeoutError when the region does not answer in time', async () => {

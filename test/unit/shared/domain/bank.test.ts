@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountStatement, accountView, canWithdraw } from '../../../../shared/domain/bank.ts';
+import { accountFold, accountStatement, accountView, canDeposit, canWithdraw, EMPTY_ACCOUNT, MAX_ACCOUNT_TOTAL, RECENT_BOUNCES, stepAccount } from '../../../../shared/domain/bank.ts';
+import { foldAll } from '../../../../shared/domain/fold.ts';
 import { deposit, setEvent, withdraw } from '../../../support/factories.ts';
 
 describe('accountView', () => {
@@ -24,7 +25,7 @@ describe('accountView', () => {
     expect(view).toMatchObject({ balance: 70, deposited: 100, withdrawn: 30, applied: [d, w], bounced: [], reversed: [], heads: [w] });
   });
 
-  it('bounces a withdrawal its origin could not cover, without reversing it', () => {
+  it('bounces a withdrawal the merged balance cannot cover, as a reversed decision of its origin', () => {
     // Prepare
     const d = deposit('acct', 10);
     const w = withdraw('acct', 25, { parents: [d] });
@@ -35,7 +36,8 @@ describe('accountView', () => {
     // Assess
     expect(view.balance).toBe(10);
     expect(view.bounced).toEqual([{ event: w, amount: 25, balanceBefore: 10, reason: 'insufficient-funds' }]);
-    expect(view.reversed).toEqual([]);
+    // Its origin stored it, so it had accepted it: every bounce is a reversed decision.
+    expect(view.reversed).toEqual([{ event: w, amount: 25, balanceBefore: 10, reason: 'insufficient-funds', acceptedBy: w.origin }]);
   });
 
   it('concurrent withdrawals of the same money: the later one bounces and is a reversed decision', () => {
@@ -51,26 +53,12 @@ describe('accountView', () => {
     expect(view.balance).toBe(20);
     expect(view.applied).toEqual([d, us]);
     expect(view.bounced).toEqual([{ event: eu, amount: 80, balanceBefore: 20, reason: 'insufficient-funds' }]);
-    expect(view.reversed).toEqual([{ event: eu, amount: 80, balanceBefore: 20, reason: 'insufficient-funds', viewBalance: 100, acceptedBy: 'eu-west-1' }]);
+    expect(view.reversed).toEqual([{ event: eu, amount: 80, balanceBefore: 20, reason: 'insufficient-funds', acceptedBy: 'eu-west-1' }]);
     expect(view.heads).toEqual([us, eu]);
   });
 
-  it("the origin's view is its ancestry only: a withdrawal that saw the other one is not reversed", () => {
-    // Prepare
-    const d = deposit('acct', 100, { wall: 10 });
-    const w1 = withdraw('acct', 80, { parents: [d], wall: 20 });
-    const w2 = withdraw('acct', 50, { parents: [w1], wall: 30 }); // its view: 20, could not cover
-
-    // Act
-    const view = accountView('acct', [d, w1, w2]);
-
-    // Assess
-    expect(view.bounced.map((b) => b.event)).toEqual([w2]);
-    expect(view.reversed).toEqual([]);
-  });
-
-  it('computes the view from the known ancestry when a parent is missing (a gap)', () => {
-    // Prepare: d2 is not known here; the ancestry view of w is only d1.
+  it('fills a gap: the same events give the same view once the missing parent arrives', () => {
+    // Prepare: d2 is not known here yet.
     const d1 = deposit('acct', 30, { wall: 10 });
     const d2 = deposit('acct', 70, { wall: 11, origin: 'eu-west-1' });
     const w = withdraw('acct', 40, { parents: [d1, d2], wall: 20 });
@@ -82,24 +70,46 @@ describe('accountView', () => {
 
     // Assess
     expect(withGap.bounced.map((b) => b.event)).toEqual([w]);
-    expect(withGap.reversed).toEqual([]); // viewBalance 30 < 40
     expect(filled.bounced).toEqual([]); // 30 + 70 - 30 - 40 = 30
     expect(filled.balance).toBe(30);
   });
 
-  it('stays exact beyond 2^53 in the intermediate sums', () => {
-    // Prepare
-    const big = Number.MAX_SAFE_INTEGER;
-    const d1 = deposit('acct', big, { wall: 1 });
-    const d2 = deposit('acct', 2, { wall: 2 });
-    const w = withdraw('acct', big, { wall: 3, parents: [d1, d2] });
+  it('keeps every total exact: a deposit past 2^53 - 1 in all is bounced as limit-exceeded', () => {
+    // Prepare: the case, 9007199254740991 then 2.
+    const d1 = deposit('acct', MAX_ACCOUNT_TOTAL, { wall: 1 });
+    const d2 = deposit('acct', 2, { wall: 2, parents: [] });
+    const w = withdraw('acct', MAX_ACCOUNT_TOTAL, { wall: 3, parents: [d1, d2] });
 
     // Act
     const view = accountView('acct', [d1, d2, w]);
 
     // Assess
-    expect(view.balance).toBe(2);
-    expect(view.withdrawn).toBe(big);
+    expect(view.bounced).toEqual([{ event: d2, amount: 2, balanceBefore: MAX_ACCOUNT_TOTAL, reason: 'limit-exceeded' }]);
+    expect(view.balance).toBe(0);
+    expect(view.deposited).toBe(MAX_ACCOUNT_TOTAL);
+    expect(view.withdrawn).toBe(MAX_ACCOUNT_TOTAL);
+  });
+});
+
+describe('accountFold', () => {
+  it('keeps counts, exact totals and only the newest bounces (known answer)', () => {
+    // Prepare: one deposit of 10, then RECENT_BOUNCES + 2 withdrawals of 25 that all bounce.
+    const d = deposit('acct', 10, { wall: 1 });
+    const ws = Array.from({ length: RECENT_BOUNCES + 2 }, (_, i) => withdraw('acct', 25, { wall: 10 + i, parents: [d] }));
+
+    // Act
+    const { state } = foldAll(accountFold, [d, ...ws]);
+
+    // Assess
+    expect(state).toMatchObject({ balance: 10, deposited: 10, withdrawn: 0, applied: 1, bounced: RECENT_BOUNCES + 2 });
+    expect(state.recentBounces.map((b) => b.id)).toEqual(ws.slice(-RECENT_BOUNCES).map((w) => w.id));
+    expect(state.recentBounces[0]).toMatchObject({ kind: 'withdraw', amount: 25, balanceBefore: 10, reason: 'insufficient-funds' });
+  });
+
+  it('ignores register events, and starts from the empty account', () => {
+    // Act / Assess
+    expect(stepAccount(EMPTY_ACCOUNT, setEvent('acct', 1))).toBe(EMPTY_ACCOUNT);
+    expect(foldAll(accountFold, []).state).toEqual(EMPTY_ACCOUNT);
   });
 });
 
@@ -128,18 +138,6 @@ describe('accountStatement', () => {
     ]);
     expect(statement.at(-1)?.balanceAfter).toBe(accountView('acct', [d, us, eu, small]).balance);
   });
-
-  it('marks a bounce its origin could not cover as not reversed', () => {
-    // Prepare
-    const d = deposit('acct', 10);
-    const w = withdraw('acct', 25, { parents: [d] });
-
-    // Act / Assess
-    expect(accountStatement('acct', [d, w]).map((l) => [l.outcome, l.balanceAfter, l.reversed])).toEqual([
-      ['applied', 10, false],
-      ['bounced', 10, false],
-    ]);
-  });
 });
 
 describe('canWithdraw', () => {
@@ -153,5 +151,15 @@ describe('canWithdraw', () => {
     expect(canWithdraw(view, 0)).toBe(false);
     expect(canWithdraw(view, 1.5)).toBe(false);
     expect(canWithdraw(view, -1)).toBe(false);
+  });
+});
+
+describe('canDeposit', () => {
+  it('is true only while the cumulative deposits stay within Number.MAX_SAFE_INTEGER', () => {
+    // Act / Assess
+    expect(canDeposit(EMPTY_ACCOUNT, MAX_ACCOUNT_TOTAL)).toBe(true);
+    expect(canDeposit({ deposited: MAX_ACCOUNT_TOTAL }, 1)).toBe(false);
+    expect(canDeposit({ deposited: 5 }, 0)).toBe(false);
+    expect(canDeposit({ deposited: 5 }, 2.5)).toBe(false);
   });
 });

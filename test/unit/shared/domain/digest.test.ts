@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketOf, DEFAULT_BUCKETS, diffDigests, digestOf, emptyDigest, xorHex, ZERO_XOR } from '../../../../shared/domain/digest.ts';
+import { bucketOf, DEFAULT_BUCKETS, diffDigests, digestOf, digestOfCells, digestWeight, emptyDigest } from '../../../../shared/domain/digest.ts';
 import { ValidationError } from '../../../../shared/domain/errors.ts';
 import { idArb } from '../../../support/arbitraries.ts';
 import { RUNS, SLOW } from '../../../support/property-runs.ts';
@@ -28,10 +28,10 @@ describe('bucketOf', () => {
 });
 
 describe('digestOf', () => {
-  it('counts and XORs per bucket (known answer)', () => {
+  it('counts and sums the 48-bit weights per bucket (known answer)', () => {
     // Prepare
-    const a = id('00000001', '1');
-    const b = id('00000041', '3'); // also bucket 1 of 64
+    const a = id('00000001', '1'); // weight 0x111111111111
+    const b = id('00000041', '3'); // also bucket 1 of 64; weight 0x333333333333
 
     // Act
     const d = digestOf([a, b, a], 64);
@@ -39,21 +39,51 @@ describe('digestOf', () => {
     // Assess
     expect(d.buckets).toBe(64);
     expect(d.entries).toHaveLength(64);
-    expect(d.entries[1]).toEqual({ count: 2, xor: `00000040${'2'.repeat(56)}` });
-    expect(d.entries[0]).toEqual({ count: 0, xor: ZERO_XOR });
+    expect(d.entries[1]).toEqual({ count: 2, sum: String(0x111111111111 + 0x333333333333) });
+    expect(d.entries[0]).toEqual({ count: 0, sum: '0' });
     expect(digestOf([], 4)).toEqual(emptyDigest(4));
   });
 
-  it('xorHex is the per-bucket combiner', () => {
-    // Prepare
-    const a = id('0f', 'a');
-
+  it('digestWeight reads hex digits 9-20, and refuses a malformed id', () => {
     // Act / Assess
-    expect(xorHex(ZERO_XOR, a)).toBe(a);
-    expect(xorHex(a, a)).toBe(ZERO_XOR);
-    expect(xorHex(id('f0'), id('0f'))).toBe(id('ff'));
-    expect(() => xorHex('x', a)).toThrow(ValidationError);
+    expect(digestWeight(`ffffffff${'000000000001'}${'f'.repeat(44)}`)).toBe(1);
+    expect(digestWeight(id('00000000', 'f'))).toBe(2 ** 48 - 1);
+    expect(() => digestWeight('x')).toThrow(ValidationError);
   });
+
+  it('digestOfCells adds striped cells of a bucket exactly, past 2^53', () => {
+    // Prepare: two cells of bucket 0 whose sums together leave the safe-integer range.
+    const big = String(Number.MAX_SAFE_INTEGER);
+
+    // Act
+    const d = digestOfCells([{ bucket: 0, count: 3, sum: big }, { bucket: 0, count: 4, sum: big }, { bucket: 1, count: 1, sum: '7' }], 2);
+
+    // Assess
+    expect(d.entries).toEqual([{ count: 7, sum: '18014398509481982' }, { count: 1, sum: '7' }]);
+    expect(() => digestOfCells([{ bucket: 2, count: 1, sum: '1' }], 2)).toThrow(/bucket 2/);
+    expect(() => digestOfCells([{ bucket: 0, count: 1, sum: '-1' }], 2)).toThrow(ValidationError);
+  });
+
+  it('property: cells in any split add up to the digest of the ids', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(idArb, { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (ids, stripes) => {
+        // Prepare: one cell per (bucket, stripe), like a store striping hot buckets.
+        const cells = new Map<string, { bucket: number; count: number; sum: bigint }>();
+        for (const [i, x] of ids.entries()) {
+          const k = `${bucketOf(x)}/${i % stripes}`;
+          const c = cells.get(k) ?? { bucket: bucketOf(x), count: 0, sum: 0n };
+          cells.set(k, { ...c, count: c.count + 1, sum: c.sum + BigInt(digestWeight(x)) });
+        }
+
+        // Act
+        const d = digestOfCells([...cells.values()].map((c) => ({ ...c, sum: String(c.sum) })));
+
+        // Assess
+        expect(d).toEqual(digestOf(ids));
+      }),
+      RUNS,
+    );
+  }, SLOW);
 
   it('property: independent of order and duplicates', () => {
     fc.assert(

@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../../shared/domain/errors.ts';
+import { ClockSkewError, ValidationError } from '../../../../shared/domain/errors.ts';
 import {
+  checkClockOffset,
+  clockAhead,
   compareHlc,
+  DEFAULT_MAX_CLOCK_OFFSET_MS,
   formatHlc,
   HLC_PATTERN,
   HybridClock,
@@ -13,7 +16,7 @@ import {
   ZERO_HLC,
 } from '../../../../shared/domain/hlc.ts';
 import { hlcArb, hlcPartsArb } from '../../../support/arbitraries.ts';
-import { ManualClock, scriptedClock } from '../../../support/factories.ts';
+import { BASE_WALL, ManualClock, scriptedClock } from '../../../support/factories.ts';
 import { RUNS, SLOW } from '../../../support/property-runs.ts';
 
 describe('hlc format', () => {
@@ -170,6 +173,12 @@ describe('HybridClock', () => {
         for (const op of ops) {
           wall = op.wall;
           if (op.t === 'observe') {
+            const now = Number.isFinite(wall) && wall >= 0 ? Math.min(Math.floor(wall), Number.MAX_SAFE_INTEGER) : 0;
+            if (parseHlc(op.stamp).wall - now > DEFAULT_MAX_CLOCK_OFFSET_MS) {
+              // Act / Assess: too far ahead of the wall clock: refused, and not recorded.
+              expect(() => clock.observe(op.stamp)).toThrow(ClockSkewError);
+              continue;
+            }
             // Act
             clock.observe(op.stamp);
             if (op.stamp > highest) highest = op.stamp;
@@ -192,6 +201,64 @@ describe('HybridClock', () => {
             lastIssued = s;
           }
         }
+      }),
+      RUNS,
+    );
+  }, SLOW);
+});
+
+describe('the bound on clock offset', () => {
+  it('refuses a stamp at the largest wall isHlc accepts: the clock is not exhausted and keeps ticking', () => {
+    // Prepare: the event, wall part near 2^53.
+    const clock = new HybridClock({ now: () => BASE_WALL });
+    const exhausting = formatHlc({ wall: MAX_HLC_WALL, counter: MAX_HLC_COUNTER });
+
+    // Act
+    const refused = (() => {
+      try {
+        clock.observe(exhausting);
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    })();
+
+    // Assess
+    expect(refused).toBeInstanceOf(ClockSkewError);
+    expect(refused).toMatchObject({ code: 'clock-skew', status: 400 });
+    expect(clock.peek()).toBe(ZERO_HLC);
+    expect(parseHlc(clock.tick()).wall).toBe(BASE_WALL);
+  });
+
+  it('refuses a stamp a year ahead, accepts one within the bound (known answers)', () => {
+    const clock = new HybridClock({ now: () => BASE_WALL });
+    expect(() => clock.observe(formatHlc({ wall: BASE_WALL + 365 * 86_400_000, counter: 0 }))).toThrow(/ahead of this region's clock/);
+    clock.observe(formatHlc({ wall: BASE_WALL + DEFAULT_MAX_CLOCK_OFFSET_MS, counter: 3 }));
+    expect(clock.tick()).toBe(formatHlc({ wall: BASE_WALL + DEFAULT_MAX_CLOCK_OFFSET_MS, counter: 4 }));
+    expect(clockAhead(formatHlc({ wall: 5_000, counter: 0 }), 1_000)).toBe(4_000);
+    expect(clockAhead(formatHlc({ wall: 5_000, counter: 0 }), 9_000)).toBe(0);
+    expect(() => checkClockOffset(formatHlc({ wall: 1_001, counter: 0 }), 1_000, 0)).toThrow(ClockSkewError);
+  });
+
+  it('property: whatever it observes, a clock on a sane wall clock never exhausts and stays within the bound', () => {
+    const anyStampArb = fc.oneof(hlcArb, fc.constant(formatHlc({ wall: MAX_HLC_WALL, counter: MAX_HLC_COUNTER })), fc.integer({ min: 0, max: MAX_HLC_WALL }).map((wall) => formatHlc({ wall, counter: MAX_HLC_COUNTER })));
+    fc.assert(
+      fc.property(fc.array(anyStampArb, { maxLength: 40 }), fc.integer({ min: 0, max: 4_000_000_000_000 }), (stamps, now) => {
+        // Prepare
+        const clock = new HybridClock({ now: () => now });
+
+        // Act
+        for (const s of stamps) {
+          try {
+            clock.observe(s);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ClockSkewError);
+          }
+        }
+        const issued = Array.from({ length: 3 }, () => clock.tick());
+
+        // Assess
+        for (const s of issued) expect(parseHlc(s).wall).toBeLessThanOrEqual(now + DEFAULT_MAX_CLOCK_OFFSET_MS + 1);
       }),
       RUNS,
     );

@@ -1,0 +1,159 @@
+/**
+ * The store's one kind of write: for each stream it touches, the new events (each conditional on
+ * not existing: an append is idempotent), the stream's new state item (conditional on the version
+ * read: optimistic concurrency), the ref items of parents not yet known, and the digest cells'
+ * additions — all in one TransactWriteItems, so a reader never sees an event without its heads,
+ * snapshot and digest, or the reverse. Several streams share a transaction up to DynamoDB's limits
+ * (100 items, 4 MB), which is what makes a delivered batch cost one write, not one per event.
+ *
+ * @example
+ * ```ts
+ * import { commitStreamWrites } from './dynamo-writes.ts';
+ * const outcome = await commitStreamWrites(doc, table, [write]); // { committed: [write], moved: [] }
+ * ```
+ */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MeshEvent, Receipt } from '../domain/types.ts';
+import type { StreamState } from '../ports/event-store.ts';
+import type { StreamId } from '../ports/stream.ts';
+import { digestAdds } from './dynamo-digest.ts';
+import { eventItem, refKey, stateItem } from './dynamo-items.ts';
+import type { Item } from './dynamo-items.ts';
+import { TABLE_SCHEMA } from './dynamo-schema.ts';
+
+/** Everything one stream contributes to a transaction. */
+export interface StreamWrite {
+  readonly stream: StreamId;
+  /** The version the state was read at (0: the stream had no state item). */
+  readonly expectedVersion: number;
+  readonly next: StreamState;
+  readonly events: ReadonlyArray<{ readonly event: MeshEvent; readonly receipt: Receipt }>;
+  readonly refs: readonly string[];
+}
+
+const RETRYABLE_CANCELLATIONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/** DynamoDB's limits on one TransactWriteItems, with headroom for attribute overhead. */
+const MAX_ITEMS = 100;
+const MAX_BYTES = 3_500_000;
+
+type TransactItem = Record<string, unknown>;
+
+function itemsOf(table: string, w: StreamWrite): TransactItem[] {
+  const names = { '#pk': TABLE_SCHEMA.partitionKey };
+  const state: TransactItem =
+    w.expectedVersion === 0
+      ? { Put: { TableName: table, Item: stateItem(w.next), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: names } }
+      : { Put: { TableName: table, Item: stateItem(w.next), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': w.expectedVersion } } };
+  return [
+    state,
+    ...w.events.map(({ event, receipt }) => ({
+      Put: { TableName: table, Item: eventItem(event, receipt), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: names },
+    })),
+    ...w.refs.map((id) => ({ Put: { TableName: table, Item: { ...refKey(w.stream, id), [TABLE_SCHEMA.typeAttribute]: 'ref' } as Item } })),
+  ];
+}
+
+function sizeOf(w: StreamWrite): number {
+  let bytes = 2_000 + JSON.stringify(w.next).length;
+  for (const { event } of w.events) bytes += 600 + Buffer.byteLength(JSON.stringify(event)) * 2;
+  return bytes + w.refs.length * 200;
+}
+
+/**
+ * Packs stream writes into transactions within DynamoDB's limits (each stream in exactly one;
+ * its digest cells count against the limit too). A single stream write too big for one
+ * transaction is a caller error: callers cap the events per stream.
+ *
+ * @example
+ * ```ts
+ * packTransactions(writes).length; // 1 for a delivered SQS batch
+ * ```
+ */
+export function packTransactions(writes: readonly StreamWrite[]): StreamWrite[][] {
+  const out: StreamWrite[][] = [];
+  let current: StreamWrite[] = [];
+  let items = 0;
+  let bytes = 0;
+  for (const w of writes) {
+    // Worst case one digest cell per event.
+    const n = 1 + 2 * w.events.length + w.refs.length;
+    const b = sizeOf(w);
+    if (n > MAX_ITEMS || b > MAX_BYTES) throw new RangeError(`stream write of ${w.stream} is too large for one transaction (${n} items, ~${b} bytes)`);
+    if (current.length > 0 && (items + n > MAX_ITEMS || bytes + b > MAX_BYTES)) {
+      out.push(current);
+      current = [];
+      items = 0;
+      bytes = 0;
+    }
+    current.push(w);
+    items += n;
+    bytes += b;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** What became of one transaction's stream writes. */
+export interface CommitOutcome {
+  readonly committed: readonly StreamWrite[];
+  /** Refused because another writer moved a stream (or stored one of the events) first, or a conflicting transaction: read again and retry. */
+  readonly moved: readonly StreamWrite[];
+}
+
+/**
+ * Commits stream writes in as few transactions as the limits allow, in parallel. A transaction
+ * refused by a condition or a conflict is reported as `moved` (nothing of it was written); any
+ * other error is thrown.
+ *
+ * @example
+ * ```ts
+ * const { committed, moved } = await commitStreamWrites(doc, table, writes);
+ * ```
+ */
+export async function commitStreamWrites(doc: DynamoDBDocumentClient, table: string, writes: readonly StreamWrite[]): Promise<CommitOutcome> {
+  const committed: StreamWrite[] = [];
+  const moved: StreamWrite[] = [];
+  await Promise.all(
+    packTransactions(writes).map(async (group) => {
+      const ids = group.flatMap((w) => w.events.map((e) => e.event.id));
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: [...group.flatMap((w) => itemsOf(table, w)), ...digestAdds(table, ids)] as never }));
+        committed.push(...group);
+      } catch (e) {
+        if (!isContention(e)) throw e;
+        moved.push(...group);
+      }
+    }),
+  );
+  return { committed, moved };
+}
+
+/**
+ * A transaction refused for contention: a condition failed (the stream moved on, or the event was
+ * stored meanwhile), a conflicting transaction, or throttling. Retrying after a fresh read is right.
+ *
+ * @example
+ * ```ts
+ * if (isContention(e)) retry();
+ * ```
+ */
+export function isContention(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === 'TransactionCanceledException') {
+    // Cancelled for a reason a retry cannot fix (an item too large, a bad expression): not contention.
+    const codes = ((e as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    return codes.every((c) => RETRYABLE_CANCELLATIONS.has(c));
+  }
+  return [
+    'TransactionCanceledException',
+    'TransactionConflictException',
+    'TransactionInProgressException',
+    'ConditionalCheckFailedException',
+    'ThrottlingException',
+    'ProvisionedThroughputExceededException',
+    'RequestLimitExceeded',
+    'InternalServerError',
+  ].includes(e.name);
+}

@@ -1,0 +1,96 @@
+/**
+ * The rights a region can *prove* it holds when its view of an escrow account has a gap (a known
+ * event names a parent not yet received). The replay of a view with a gap can overstate them: it
+ * may bounce a transfer into the region that the full history applies (the sender's earlier
+ * credits are missing here), hence bounce one of the region's own withdrawals, hence count that
+ * money twice. So with a gap a region counts every event at face value instead: its own
+ * deposits, withdrawals and transfers out (it wrote them all, each passed its check, so each is
+ * applied in every causally closed history), and every transfer into it that it knows of (each
+ * passed its sender's check, so the same holds). The merged history holds all of these and maybe
+ * more transfers in, so its rights are at least this.
+ *
+ * @example
+ * ```ts
+ * import { hasGap, spendableRights } from './escrow-spendable.ts';
+ * const spendable = hasGap(events) ? spendableRights('acct-1', events, 'eu-west-1') : undefined;
+ * checkEscrowWithdraw(state, 'eu-west-1', 50, spendable);
+ * ```
+ */
+import type { EscrowTransferPayload } from './escrow-event.ts';
+import { isEscrowKind } from './escrow-event.ts';
+import type { EscrowFold } from './escrow.ts';
+import { ESCROW_FOLD, rightsOf } from './escrow.ts';
+import { sortedUnique } from './event.ts';
+import type { MeshEvent } from './types.ts';
+
+/**
+ * The events of `events` whose every ancestor (through `parents`) is among them, deduplicated,
+ * in total order: the largest causally closed part. Pass one account's events.
+ *
+ * @example
+ * ```ts
+ * causalCore([d, w]);  // [d, w] when w's parent is d
+ * causalCore([w]);     // []: w's parent is missing
+ * ```
+ */
+export function causalCore(events: Iterable<MeshEvent>): MeshEvent[] {
+  const core = new Set<string>();
+  const out: MeshEvent[] = [];
+  // Parents order before their children (a writer stamps above its parents), so one pass in
+  // total order sees every parent first; an event stamped below a parent stays out (conservative).
+  for (const e of sortedUnique(events)) {
+    if (e.parents.every((p) => core.has(p))) {
+      core.add(e.id);
+      out.push(e);
+    }
+  }
+  return out;
+}
+
+/**
+ * True when some event of `events` names a parent that is not among them (or not in the closed
+ * part): the view is not causally closed. Pass one account's events.
+ *
+ * @example
+ * ```ts
+ * hasGap([d, w]); // false
+ * hasGap([w]);    // true
+ * ```
+ */
+export function hasGap(events: Iterable<MeshEvent>): boolean {
+  const all = sortedUnique(events);
+  return causalCore(all).length !== all.length;
+}
+
+/**
+ * The rights of `region` in escrow `account` that hold in every causally closed history
+ * containing `events`, provided `events` holds every event `region` wrote (a region keeps what it
+ * wrote) and every region runs the checks:
+ *
+ * - without a gap: its rights in the replay (exact);
+ * - with a gap: at face value, its own deposits − its own withdrawals and transfers out + the
+ *   transfers into it known here, whether this view's replay applies them or not.
+ *
+ * May be below zero with a gap (transfers it relied on are missing here); a check then refuses.
+ *
+ * @example
+ * ```ts
+ * spendableRights('acct-1', [d, w], 'us-east-1'); // as rightsOf(escrowState('acct-1', [d, w]), 'us-east-1')
+ * ```
+ */
+export function spendableRights(account: string, events: Iterable<MeshEvent>, region: string, fold: EscrowFold = ESCROW_FOLD): bigint {
+  const mine: MeshEvent[] = [];
+  for (const e of events) if (e.key === account && isEscrowKind(e.kind)) mine.push(e);
+  const all = sortedUnique(mine);
+  if (causalCore(all).length === all.length) return rightsOf(all.reduce((s, e) => fold.step(s, e), fold.initial), region);
+  let rights = 0n;
+  for (const e of all) {
+    const transfer = e.kind === 'escrow-transfer' ? (e.payload as EscrowTransferPayload) : undefined;
+    if (transfer !== undefined && transfer.to === region) rights += BigInt(transfer.amount);
+    if (e.origin !== region) continue;
+    if (e.kind === 'escrow-deposit') rights += BigInt(e.payload as number);
+    else if (e.kind === 'escrow-withdraw') rights -= BigInt(e.payload as number);
+    else if (transfer !== undefined) rights -= BigInt(transfer.amount);
+  }
+  return rights;
+}

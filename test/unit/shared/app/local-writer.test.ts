@@ -1,0 +1,104 @@
+/**
+ * LocalWriter: group commit of queued writes on one stream, chains over many heads, and the
+ * bounded refusal of writes that keep losing to contention.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemoryEventStore } from '../../../../shared/adapters/memory-event-store.ts';
+import { LocalWriter } from '../../../../shared/app/local-writer.ts';
+import { ContendedError, HybridClock, InsufficientFundsError, LIMITS, eventSortKey, idOfPosition } from '../../../../shared/domain/index.ts';
+import type { AccountState } from '../../../../shared/domain/index.ts';
+import { HeadsMovedError } from '../../../../shared/ports/heads-moved-error.ts';
+import { BASE_WALL, ManualClock, setEvent } from '../../../support/factories.ts';
+import { appendOne } from '../../../support/store-reads.ts';
+
+function setup(budgetMs = 5_000) {
+  const clock = new ManualClock(BASE_WALL);
+  const store = new MemoryEventStore({ region: 'us-east-1', clock });
+  const writer = new LocalWriter({ store, region: 'us-east-1', hlc: new HybridClock(clock), budgetMs });
+  return { store, writer, clock };
+}
+
+describe('LocalWriter', () => {
+  it('commits writes that queued meanwhile in one append, chained, each decided on the view before it', async () => {
+    // Prepare: count the store's appends.
+    const { store, writer } = setup();
+    let appends = 0;
+    const appendOn = store.appendOn.bind(store);
+    store.appendOn = async (...args) => {
+      appends++;
+      return appendOn(...args);
+    };
+
+    // Act: 20 writes issued at once.
+    const writes = await Promise.all(Array.from({ length: 20 }, (_, i) => writer.write('R#k', () => ({ kind: 'set', key: 'k', payload: i }))));
+
+    // Assess: far fewer appends than writes, one head, a linear chain.
+    expect(appends).toBeLessThanOrEqual(3);
+    const state = await store.stateOf('R#k');
+    expect(state.version).toBe(20);
+    expect(state.heads).toHaveLength(1);
+    const events = writes.map((w) => w.events[0]);
+    for (let i = 1; i < events.length; i++) expect(events[i]?.parents).toContain(events[i - 1]?.id);
+  });
+
+  it('refuses, storing nothing, a write its view does not allow, and commits the rest of its group', async () => {
+    const { store, writer } = setup();
+    await writer.write('A#a', () => ({ kind: 'deposit', key: 'a', payload: 10 }));
+    const withdraw = () =>
+      writer.write('A#a', (view) => {
+        const balance = (view.snapshot?.state as AccountState).balance;
+        if (balance < 6) throw new InsufficientFundsError(`balance ${balance}`);
+        return { kind: 'withdraw', key: 'a', payload: 6 };
+      });
+    const settled = await Promise.allSettled([withdraw(), withdraw(), withdraw()]);
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+    expect(settled.filter((s) => s.status === 'rejected' && s.reason instanceof InsufficientFundsError)).toHaveLength(2);
+    expect((await store.stateOf('A#a')).version).toBe(2);
+  });
+
+  it('answers ContendedError (503, Retry-After) within its budget when the stream keeps moving, and stores nothing', async () => {
+    // Prepare: a store whose stream always moved between the read and the write.
+    const { store, writer } = setup(300);
+    store.appendOn = async (state) => {
+      throw new HeadsMovedError(state.stream, state.version);
+    };
+    const started = Date.now();
+
+    // Act
+    const error = await writer.write('R#k', () => ({ kind: 'set', key: 'k', payload: 1 })).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ContendedError);
+    expect(error).toMatchObject({ status: 503, code: 'contended', retryAfterSeconds: 1 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await store.count()).toBe(0);
+  });
+
+  it('covers more heads than one event may name with a chain whose last event is the only head', async () => {
+    // Prepare: 150 concurrent roots.
+    const { store, writer } = setup();
+    const roots = Array.from({ length: 150 }, (_, i) => setEvent('k', i, { origin: 'eu-west-1', counter: i }));
+    for (const r of roots) await appendOne(store, r, { type: 'peer', peer: 'eu-west-1' });
+
+    // Act
+    const { events } = await writer.write('R#k', () => ({ kind: 'set', key: 'k', payload: 'over all' }));
+
+    // Assess
+    expect(events).toHaveLength(3); // 64 + 63 + 23 heads
+    for (const e of events) expect(e.parents.length).toBeLessThanOrEqual(LIMITS.maxParents);
+    const covered = new Set(events.flatMap((e) => e.parents));
+    for (const r of roots) expect(covered.has(r.id)).toBe(true);
+    const state = await store.stateOf('R#k');
+    expect(state.heads.map(idOfPosition)).toEqual([events.at(-1)?.id]);
+    expect(state.heads).toEqual([eventSortKey(events.at(-1) as never)]);
+  });
+
+  it('passes an unexpected store failure to every queued write instead of hanging', async () => {
+    const { store, writer } = setup();
+    store.stateOf = async () => {
+      throw new Error('store down');
+    };
+    const settled = await Promise.allSettled([1, 2, 3].map((i) => writer.write('R#k', () => ({ kind: 'set', key: 'k', payload: i }))));
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  });
+});
