@@ -2,7 +2,8 @@
  * Throughput: acknowledged `PUT /kv` per second into one region with 1, 4 and 16 clients on
  * distinct keys (one key per client, closed loop), as a ratio to a raw "query + put" append
  * (`bench/raw-append.ts`) with as many clients on the same DynamoDB Local, measured just before
- * in the same run. Then 16 clients on one key: throughput and how many answers were 5xx.
+ * in the same run, and to a bare conditional `PutItem` of the same item (no read first), the
+ * floor of any append. Then 16 clients on one key: throughput and how many answers were 5xx.
  *
  * Two ratios, because the local cloud runs every region on one DynamoDB Local:
  * - plain: acknowledged writes/s ÷ raw appends/s;
@@ -90,6 +91,7 @@ export const throughput: Benchmark = {
         for (const c of s.concurrency) {
           const window = { concurrency: c, durationMs: s.windowMs };
           env.progress(`throughput: run ${run + 1}, ${c} client(s), ${s.windowMs} ms windows`);
+          const bare = await closedLoop({ ...window, op: (w, i) => raw.put(`put-${run}-${c}-${w}-${i}`, value(w, i)) });
           const base = await closedLoop({ ...window, op: (w, i) => raw.append(`raw-${run}-${c}-${w}`, value(w, i)) });
           const ids: string[] = [];
           const t0 = performance.now();
@@ -103,6 +105,8 @@ export const throughput: Benchmark = {
           const workRate = (mesh.ok * n * 1000) / workMs;
           Object.assign(figures, {
             [`c${c}.raw`]: perSecondOf(base),
+            [`c${c}.put`]: perSecondOf(bare),
+            [`c${c}.putRatio`]: ratio(mesh.perSecond, bare.perSecond),
             [`c${c}.mesh`]: perSecondOf(mesh),
             [`c${c}.meshP50`]: mesh.latency.p50,
             [`c${c}.meshFailed`]: mesh.failed,
@@ -148,11 +152,11 @@ export const throughput: Benchmark = {
     const count = (name: string): string => formatSpread(f[name], (v) => v.toFixed(0));
     const clients = [...new Set(Object.keys(f).filter((k) => /^c\d+\.mesh$/.test(k)).map((k) => Number(k.slice(1, -'.mesh'.length))))].sort((a, b) => a - b);
     const lines = [
-      'Throughput: acknowledged PUT /kv into region 0, closed loop, one key per client; baseline = raw Query + PutItem on the same DynamoDB Local, same run',
-      '  clients  mesh PUT             (p50)           raw query+put        PUT ÷ raw          per-region work ÷ raw',
+      'Throughput: acknowledged PUT /kv into region 0, closed loop, one key per client; baselines = raw Query + PutItem, and a bare PutItem, on the same DynamoDB Local, same run',
+      '  clients  mesh PUT             (p50)           raw query+put        PUT ÷ raw          per-region work ÷ raw   bare PutItem         PUT ÷ PutItem',
     ];
     for (const c of clients) {
-      lines.push(`  ${String(c).padStart(7)}  ${rate(`c${c}.mesh`).padEnd(19)}  ${`(${formatSpread(f[`c${c}.meshP50`], formatMs)})`.padEnd(14)}  ${rate(`c${c}.raw`).padEnd(19)}  ${x(`c${c}.ratio`).padEnd(17)}  ${x(`c${c}.workRatio`)}`);
+      lines.push(`  ${String(c).padStart(7)}  ${rate(`c${c}.mesh`).padEnd(19)}  ${`(${formatSpread(f[`c${c}.meshP50`], formatMs)})`.padEnd(14)}  ${rate(`c${c}.raw`).padEnd(19)}  ${x(`c${c}.ratio`).padEnd(17)}  ${x(`c${c}.workRatio`).padEnd(22)}  ${rate(`c${c}.put`).padEnd(19)}  ${x(`c${c}.putRatio`)}`);
     }
     lines.push(`  per-region work = acknowledged writes × regions ÷ (window start → last peer ingested), i.e. the local append plus every peer's append, all on the one DynamoDB Local`);
     lines.push(`  16 clients on one key: ${rate('hot.perSecond')} (p50 ${formatSpread(f['hot.p50'], formatMs)}), ${x('hot.vsDistinct')} of distinct keys; ` +
