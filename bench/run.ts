@@ -28,6 +28,7 @@ import { MeshClient } from '../shared/client/mesh-client.ts';
 import { regionNames, type BenchEnv, type BenchOptions, type Benchmark, type MeshHarness, type RunOutcome } from './context.ts';
 import { convergence } from './convergence.ts';
 import { HandlerMeter } from './handler-meter.ts';
+import { ingestDrain } from './ingest-drain.ts';
 import { checker } from './linearizability-figure.ts';
 import { readCost } from './read-cost.ts';
 import { replicationLag } from './replication-lag.ts';
@@ -41,7 +42,7 @@ import { throughput } from './throughput.ts';
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 /** Every benchmark, in the order a full run runs them. */
-export const BENCHMARKS: readonly Benchmark[] = [requestCounts, throughput, replicationLag, readCost, convergence, checker, seedWorkload];
+export const BENCHMARKS: readonly Benchmark[] = [requestCounts, throughput, ingestDrain, replicationLag, readCost, convergence, checker, seedWorkload];
 
 export interface BenchArgs extends BenchOptions {
   /** Benchmark names to run (empty = all). */

@@ -1,0 +1,144 @@
+/**
+ * Ingest drain rate, one key against 16: with the link us-east-1 -> eu-west-1 paused, N writes go
+ * into us-east-1 and queue for eu-west-1; then the link resumes and the time until eu-west-1's
+ * ingest has stored all N is the drain. Once with all N writes on **one** key, once spread over
+ * **16** keys, in alternating order from run to run; the figure is the one-key rate ÷ the 16-key
+ * rate of the same run (1 means a hot key drains as fast as spread keys). The peer's DynamoDB
+ * requests and ingest invocations during each drain are counted too.
+ *
+ * Two regions, so nothing else ingests meanwhile. The writes are 16 concurrent clients in both
+ * cases (on one key, the origin's group commit takes them); only the drain is timed.
+ *
+ * @example
+ * ```ts
+ * import { ingestDrain } from './ingest-drain.ts';
+ * const session = await ingestDrain.open(env);
+ * (await session.run(0)).figures['drain.ratio']; // one key's events/s ÷ 16 keys' events/s
+ * ```
+ */
+import type { MeshClient } from '../shared/client/mesh-client.ts';
+import type { Benchmark, BenchOptions, MeshHarness, RunOutcome, Session } from './context.ts';
+import { diffHandlerSnapshots, handlerTotal } from './handler-meter.ts';
+import { diffSnapshots, totalOf } from './request-meter.ts';
+import { formatSpread, type Aggregate } from './runs.ts';
+import { formatRatio, ratio } from './stats.ts';
+
+export interface DrainSizes {
+  /** Events queued per drain. */
+  readonly events: number;
+  /** Keys of the spread case. */
+  readonly keys: number;
+  /** Concurrent writers while queueing. */
+  readonly writers: number;
+}
+
+/**
+ * Sizes of a run: 600 events (the issue's figure), 120 with `--quick`.
+ *
+ * @example
+ * ```ts
+ * drainSizes({ quick: true }).events; // 120
+ * ```
+ */
+export function drainSizes(o: Pick<BenchOptions, 'quick'>): DrainSizes {
+  return { events: o.quick ? 120 : 600, keys: 16, writers: 16 };
+}
+
+/** Writes `n` events into `client`, `writers` at a time, writer w on `keyOf(w)`; answers their ids. */
+async function queueWrites(client: MeshClient, n: number, writers: number, keyOf: (w: number) => string): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      while (next < n) {
+        const i = next++;
+        ids.push((await client.put(keyOf(w), { w, i })).event.id);
+      }
+    }),
+  );
+  return ids;
+}
+
+interface DrainResult {
+  readonly perSecond: number;
+  readonly ms: number;
+  readonly dynamodbPerEvent: number;
+  readonly invocations: number;
+  readonly failedRecords: number;
+}
+
+/** Queues `ids`' writes behind the paused link, resumes it, and times the peer's ingest. */
+async function drain(h: MeshHarness, sizes: DrainSizes, keyOf: (w: number) => string): Promise<DrainResult> {
+  const [origin, peer] = h.regions as [string, string];
+  const client = h.clients[0] as MeshClient;
+  await h.mesh.links.setLink(origin, peer, false);
+  let resumed = false;
+  try {
+    const ids = await queueWrites(client, sizes.events, sizes.writers, keyOf);
+    // Every write handed to the paused queue before the clock starts.
+    await h.requests.waitQuiet(origin, 'streams', 'GetRecords', 1000, 120_000);
+    const requests = h.requests.snapshot();
+    const handlers = h.handlers.snapshot();
+    const t0 = performance.now();
+    await h.mesh.links.setLink(origin, peer, true);
+    resumed = true;
+    await h.handlers.waitIngested(ids, [peer], 600_000);
+    const ms = performance.now() - t0;
+    const spent = diffSnapshots(h.requests.snapshot(), requests);
+    const ingest = handlerTotal(diffHandlerSnapshots(h.handlers.snapshot(), handlers), 'ingest', [peer]);
+    return {
+      perSecond: (ids.length * 1000) / ms,
+      ms,
+      dynamodbPerEvent: totalOf(spent, { region: peer, service: 'dynamodb' }).requests / ids.length,
+      invocations: ingest.invocations,
+      failedRecords: ingest.failed,
+    };
+  } finally {
+    if (!resumed) await h.mesh.links.setLink(origin, peer, true);
+  }
+}
+
+export const ingestDrain: Benchmark = {
+  name: 'drain',
+  title: 'Ingest drain rate: one key vs 16 keys',
+  async open(env): Promise<Session> {
+    const sizes = drainSizes(env.options);
+    const h = await env.startMesh({ regions: 2 });
+    // Warm-up, not counted: connections, JIT, the first transactions of both regions.
+    await drain(h, { ...sizes, events: 32 }, (w) => `drain-warm-${w}`);
+    return {
+      setup: { sizes, regions: h.regions },
+      async run(run): Promise<RunOutcome> {
+        const cases = [
+          ['hot', (): string => `drain-${run}-hot`],
+          ['spread', (w: number): string => `drain-${run}-k${w % sizes.keys}`],
+        ] as const;
+        const ordered = run % 2 === 0 ? cases : [...cases].reverse();
+        const figures: Record<string, number> = {};
+        for (const [name, keyOf] of ordered) {
+          env.progress(`drain: run ${run + 1}, ${sizes.events} events on ${name === 'hot' ? 'one key' : `${sizes.keys} keys`}`);
+          const r = await drain(h, sizes, keyOf);
+          Object.assign(figures, {
+            [`${name}.perSecond`]: r.perSecond,
+            [`${name}.ms`]: r.ms,
+            [`${name}.dynamodbPerEvent`]: r.dynamodbPerEvent,
+            [`${name}.eventsPerInvocation`]: ratio(sizes.events, r.invocations),
+            [`${name}.failedRecords`]: r.failedRecords,
+          });
+        }
+        figures['drain.ratio'] = ratio(figures['hot.perSecond'] ?? Number.NaN, figures['spread.perSecond'] ?? Number.NaN);
+        return { figures };
+      },
+    };
+  },
+  format(f: Readonly<Record<string, Aggregate>>): string[] {
+    const rate = (name: string): string => formatSpread(f[name], (v) => `${v.toFixed(0)} events/s`);
+    const num = (name: string, d = 2): string => formatSpread(f[name], (v) => v.toFixed(d));
+    return [
+      'Ingest drain: N writes queued behind a paused link us-east-1 -> eu-west-1, then resumed; time until eu-west-1 stored all N',
+      `  one key:  ${rate('hot.perSecond')}, ${num('hot.dynamodbPerEvent')} DynamoDB requests per event, ${num('hot.eventsPerInvocation', 1)} events per ingest invocation, ${num('hot.failedRecords', 0)} records failed and retried`,
+      `  16 keys:  ${rate('spread.perSecond')}, ${num('spread.dynamodbPerEvent')} DynamoDB requests per event, ${num('spread.eventsPerInvocation', 1)} events per ingest invocation, ${num('spread.failedRecords', 0)} records failed and retried`,
+      `  one key ÷ 16 keys: ${formatSpread(f['drain.ratio'], formatRatio)} (1 = a hot key drains as fast as spread keys)`,
+    ];
+  },
+};
