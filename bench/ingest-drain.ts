@@ -103,7 +103,8 @@ export const ingestDrain: Benchmark = {
   title: 'Ingest drain rate: one key vs 16 keys',
   async open(env): Promise<Session> {
     const sizes = drainSizes(env.options);
-    const h = await env.startMesh({ regions: 2 });
+    // A long client timeout: on a busy box a queued write is slow, not lost.
+    const h = await env.startMesh({ regions: 2, clientTimeoutMs: 300_000 });
     // Warm-up, not counted: connections, JIT, the first transactions of both regions.
     await drain(h, { ...sizes, events: 32 }, (w) => `drain-warm-${w}`);
     return {
