@@ -16,6 +16,7 @@
  * (await session.run(0)).figures['drain.ratio']; // one key's events/s ÷ 16 keys' events/s
  * ```
  */
+import { MeshHttpError } from '../shared/client/errors.ts';
 import type { MeshClient } from '../shared/client/mesh-client.ts';
 import type { Benchmark, BenchOptions, MeshHarness, RunOutcome, Session } from './context.ts';
 import { diffHandlerSnapshots, handlerTotal } from './handler-meter.ts';
@@ -44,19 +45,34 @@ export function drainSizes(o: Pick<BenchOptions, 'quick'>): DrainSizes {
   return { events: o.quick ? 120 : 600, keys: 16, writers: 16 };
 }
 
-/** Writes `n` events into `client`, `writers` at a time, writer w on `keyOf(w)`; answers their ids. */
-async function queueWrites(client: MeshClient, n: number, writers: number, keyOf: (w: number) => string): Promise<string[]> {
+/** Attempts per write while queueing: a 5xx is retried, as a client would (a hot key on older stores answered 500). */
+const ATTEMPTS = 50;
+
+/**
+ * Writes `n` events into `client`, `writers` at a time, writer w on `keyOf(w)`, retrying a 5xx;
+ * answers their ids and how many attempts were answered 5xx.
+ */
+async function queueWrites(client: MeshClient, n: number, writers: number, keyOf: (w: number) => string): Promise<{ ids: string[]; http5xx: number }> {
   const ids: string[] = [];
+  let http5xx = 0;
   let next = 0;
+  const put = async (w: number, i: number): Promise<string> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await client.put(keyOf(w), { w, i })).event.id;
+      } catch (e) {
+        if (!(e instanceof MeshHttpError) || e.status < 500 || attempt >= ATTEMPTS) throw e;
+        http5xx++;
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
+      }
+    }
+  };
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
-      while (next < n) {
-        const i = next++;
-        ids.push((await client.put(keyOf(w), { w, i })).event.id);
-      }
+      while (next < n) ids.push(await put(w, next++));
     }),
   );
-  return ids;
+  return { ids, http5xx };
 }
 
 interface DrainResult {
@@ -65,6 +81,8 @@ interface DrainResult {
   readonly dynamodbPerEvent: number;
   readonly invocations: number;
   readonly failedRecords: number;
+  /** Attempts answered 5xx while queueing (retried). */
+  readonly http5xx: number;
 }
 
 /** Queues `ids`' writes behind the paused link, resumes it, and times the peer's ingest. */
@@ -74,7 +92,7 @@ async function drain(h: MeshHarness, sizes: DrainSizes, keyOf: (w: number) => st
   await h.mesh.links.setLink(origin, peer, false);
   let resumed = false;
   try {
-    const ids = await queueWrites(client, sizes.events, sizes.writers, keyOf);
+    const { ids, http5xx } = await queueWrites(client, sizes.events, sizes.writers, keyOf);
     // Every write handed to the paused queue before the clock starts.
     await h.requests.waitQuiet(origin, 'streams', 'GetRecords', 1000, 120_000);
     const requests = h.requests.snapshot();
@@ -92,6 +110,7 @@ async function drain(h: MeshHarness, sizes: DrainSizes, keyOf: (w: number) => st
       dynamodbPerEvent: totalOf(spent, { region: peer, service: 'dynamodb' }).requests / ids.length,
       invocations: ingest.invocations,
       failedRecords: ingest.failed,
+      http5xx,
     };
   } finally {
     if (!resumed) await h.mesh.links.setLink(origin, peer, true);
@@ -125,6 +144,7 @@ export const ingestDrain: Benchmark = {
             [`${name}.dynamodbPerEvent`]: r.dynamodbPerEvent,
             [`${name}.eventsPerInvocation`]: ratio(sizes.events, r.invocations),
             [`${name}.failedRecords`]: r.failedRecords,
+            [`${name}.queue5xx`]: r.http5xx,
           });
         }
         figures['drain.ratio'] = ratio(figures['hot.perSecond'] ?? Number.NaN, figures['spread.perSecond'] ?? Number.NaN);
@@ -137,8 +157,8 @@ export const ingestDrain: Benchmark = {
     const num = (name: string, d = 2): string => formatSpread(f[name], (v) => v.toFixed(d));
     return [
       'Ingest drain: N writes queued behind a paused link us-east-1 -> eu-west-1, then resumed; time until eu-west-1 stored all N',
-      `  one key:  ${rate('hot.perSecond')}, ${num('hot.dynamodbPerEvent')} DynamoDB requests per event, ${num('hot.eventsPerInvocation', 1)} events per ingest invocation, ${num('hot.failedRecords', 0)} records failed and retried`,
-      `  16 keys:  ${rate('spread.perSecond')}, ${num('spread.dynamodbPerEvent')} DynamoDB requests per event, ${num('spread.eventsPerInvocation', 1)} events per ingest invocation, ${num('spread.failedRecords', 0)} records failed and retried`,
+      `  one key:  ${rate('hot.perSecond')}, ${num('hot.dynamodbPerEvent')} DynamoDB requests per event, ${num('hot.eventsPerInvocation', 1)} events per ingest invocation, ${num('hot.failedRecords', 0)} records failed and retried; queueing: ${num('hot.queue5xx', 0)} attempts answered 5xx`,
+      `  16 keys:  ${rate('spread.perSecond')}, ${num('spread.dynamodbPerEvent')} DynamoDB requests per event, ${num('spread.eventsPerInvocation', 1)} events per ingest invocation, ${num('spread.failedRecords', 0)} records failed and retried; queueing: ${num('spread.queue5xx', 0)} attempts answered 5xx`,
       `  one key ÷ 16 keys: ${formatSpread(f['drain.ratio'], formatRatio)} (1 = a hot key drains as fast as spread keys)`,
     ];
   },
