@@ -116,6 +116,11 @@ export interface MeshOptions {
   readonly maxClockOffsetMs?: number;
   /** Runtime log lines (startup, poller errors, given-up batches). Default: none. */
   readonly log?: (line: string) => void;
+  /**
+   * Called once per region with that region's SDK clients before anything uses them, e.g. to add
+   * middleware that counts requests per region (`bench/request-meter.ts`). Default: none.
+   */
+  readonly instrument?: (region: string, clients: RegionClients) => void;
 }
 
 export interface MeshRegion {
@@ -203,6 +208,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const bells = new Doorbells();
     for (const region of regions) {
       const c = localClients(region, endpoints);
+      options.instrument?.(region, c);
       bells.ringOnTableWrites(c.dynamodb, tableName(meshName, region));
       bells.ringOnQueueSends(c.sqs);
       clients.set(region, c);
