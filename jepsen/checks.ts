@@ -3,7 +3,8 @@
  * one place for the runner and for a recheck of a stored run, so a recheck can never run a
  * different set of checkers than the run it re-checks.
  *
- * - register: linearizable, then (with final reads) convergence and lost-writes;
+ * - register: linearizable, the four session guarantees (when the history recorded what they need:
+ *   the events written and the heads read), then (with final reads) convergence and lost-writes;
  * - bank: (with final reads) convergence, lost-writes and bank.
  *
  * @example
@@ -21,6 +22,7 @@ import { checkLinearizable } from './checkers/linearizable.ts';
 import { checkConvergence } from './checkers/convergence.ts';
 import { checkLostWrites } from './checkers/lost-writes.ts';
 import { checkBank } from './checkers/bank.ts';
+import { checkSessionGuarantees } from './checkers/session-guarantees.ts';
 
 /**
  * Run the workload's checkers over a history and, when there is one, its final reads (without
@@ -38,7 +40,11 @@ export function checkRun(
   options: { readonly timeBudgetMs?: number } = {},
 ): { ok: boolean; verdicts: JudgedVerdict[] } {
   const verdicts: Verdict[] = [];
-  if (workload === 'register') verdicts.push(checkLinearizable(history, { timeBudgetMs: options.timeBudgetMs ?? 60_000 }));
+  if (workload === 'register') {
+    verdicts.push(checkLinearizable(history, { timeBudgetMs: options.timeBudgetMs ?? 60_000 }));
+    // A history recorded without events and heads (by an older runner, or another tool) cannot say.
+    if (history.some((o) => o.event !== undefined || o.heads !== undefined)) verdicts.push(...checkSessionGuarantees(history, final));
+  }
   if (final !== undefined) {
     verdicts.push(checkConvergence(final), checkLostWrites(history, final));
     if (workload === 'bank') verdicts.push(checkBank(history, final));

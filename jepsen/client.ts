@@ -2,10 +2,13 @@
  * A Jepsen client: one worker's connection to one region. It performs an operation over HTTP with a
  * timeout and records it twice in the history — the invocation, then its completion:
  *
- * - `ok` — the region answered 2xx. A write records the stored event's id (for lost-writes); a
- *   register read records the value (`null` for 404 "no event for this key here" or a delete); a
- *   bank read records the balance.
- * - `fail` — a 4xx refusal (e.g. 409 `insufficient-funds`): the mesh stored nothing.
+ * - `ok` — the region answered 2xx. A write records the stored event's id (for lost-writes) and its
+ *   stamp and parents; a register read records the value (`null` for 404 "no event for this key
+ *   here" or a delete), the winner and the heads it came from (for the session checkers); a bank
+ *   read records the balance.
+ * - `fail` — a 4xx refusal (e.g. 409 `insufficient-funds`), or a 503 `contended` (the region was
+ *   too busy to try): the mesh stored nothing. After `contended` the client waits `Retry-After`
+ *   before it resolves, so its worker's next operation honours it.
  * - `info` — a timeout, a dead connection or a 5xx: the outcome is unknown; the write may still
  *   take effect. As in Jepsen, the worker then continues as a new process (`process + concurrency`),
  *   because the old one may still have an operation in flight.
@@ -21,7 +24,8 @@ import type { JsonValue } from '../shared/domain/types.ts';
 import { MeshClient } from '../shared/client/mesh-client.ts';
 import { MeshHttpError, MeshTimeoutError } from '../shared/client/errors.ts';
 import type { RequestSigner } from '../shared/client/signer.ts';
-import type { Op, OpF } from './history.ts';
+import type { MeshEvent } from '../shared/domain/types.ts';
+import type { EventStamp, Op, OpF } from './history.ts';
 import type { Recorder } from './recorder.ts';
 
 /** What a workload asks a client to do. */
@@ -63,48 +67,69 @@ export class JepsenClient {
   }
 
   /**
-   * Perform one operation as `process`, recording invocation and completion; resolves with the
-   * completion op (whose `type` tells the caller whether the process must be retired).
+   * Perform one operation as `process` of client session `session` (default: the process),
+   * recording invocation and completion; resolves with the completion op (whose `type` tells the
+   * caller whether the process must be retired).
    *
    * @example
    * ```ts
-   * const done = await client.perform(rec, 3, { workload: 'bank', f: 'withdraw', key: 'a0', value: 5 });
+   * const done = await client.perform(rec, 3, { workload: 'bank', f: 'withdraw', key: 'a0', value: 5 }, 3);
    * if (done.type === 'info') process += concurrency;
    * ```
    */
-  async perform(recorder: Recorder, process: number, call: Invocation): Promise<Op> {
-    const base = { process, f: call.f, key: call.key, region: this.region };
+  async perform(recorder: Recorder, process: number, call: Invocation, session = process): Promise<Op> {
+    const base = { process, session, f: call.f, key: call.key, region: this.region };
     recorder.invoke({ ...base, value: call.value });
     try {
       const outcome = await this.#call(call);
       return recorder.complete('ok', { ...base, ...outcome });
     } catch (e) {
+      if (isContended(e)) {
+        const done = recorder.complete('fail', { ...base, value: call.value, error: 'contended' });
+        await sleep(retryAfterMs(e));
+        return done;
+      }
       if (e instanceof MeshHttpError && e.definite) return recorder.complete('fail', { ...base, value: call.value, error: e.code });
       const error = e instanceof MeshHttpError ? `http-${e.status}` : e instanceof MeshTimeoutError ? 'timeout' : 'unreachable';
       return recorder.complete('info', { ...base, value: call.f === 'read' ? null : call.value, error });
     }
   }
 
-  async #call(call: Invocation): Promise<{ value: JsonValue; eventId?: string }> {
+  async #call(call: Invocation): Promise<Pick<Op, 'value' | 'eventId' | 'event' | 'heads' | 'winner'>> {
+    const written = (e: MeshEvent) => ({ value: call.value, eventId: e.id, event: stampOf(e) });
     switch (call.f) {
       case 'write':
-        return { value: call.value, eventId: (await this.mesh.put(call.key, call.value)).event.id };
+        return written((await this.mesh.put(call.key, call.value)).event);
       case 'deposit':
-        return { value: call.value, eventId: (await this.mesh.deposit(call.key, Number(call.value))).event.id };
+        return written((await this.mesh.deposit(call.key, Number(call.value))).event);
       case 'withdraw':
-        return { value: call.value, eventId: (await this.mesh.withdraw(call.key, Number(call.value))).event.id };
+        return written((await this.mesh.withdraw(call.key, Number(call.value))).event);
       case 'read':
         if (call.workload === 'bank') return { value: (await this.mesh.account(call.key)).balance };
         try {
           const view = await this.mesh.get(call.key);
-          return { value: view.deleted ? null : view.value };
+          return { value: view.deleted ? null : view.value, winner: view.winner.id, heads: view.heads.map(stampOf) };
         } catch (e) {
           // This region holds no event for the key, so the register reads as empty.
-          if (isNoEventHere(e)) return { value: null };
+          if (isNoEventHere(e)) return { value: null, heads: [] };
           throw e;
         }
     }
   }
+}
+
+const stampOf = (e: MeshEvent): EventStamp => ({ id: e.id, hlc: e.hlc, origin: e.origin, parents: e.parents });
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 503 `contended`: the region refused to try (nothing stored) and asks the client to come back later. */
+function isContended(e: unknown): e is MeshHttpError {
+  return e instanceof MeshHttpError && e.status === 503 && e.code === 'contended';
+}
+
+/** How long to wait after `contended`: the answer's Retry-After (capped at 30 s), else 1 s. */
+function retryAfterMs(e: MeshHttpError): number {
+  return e.retryAfterMs !== undefined && Number.isFinite(e.retryAfterMs) ? Math.min(Math.max(0, e.retryAfterMs), 30_000) : 1000;
 }
 
 /**

@@ -18,7 +18,9 @@
  * - Bank ops use `:f :deposit` / `:withdraw` with `[account amount]` and `:f :read` with
  *   `[account balance]` (not Jepsen's transfer-based bank model; it is here for inspection).
  * - `:time` is nanoseconds since the start of the run, as in Jepsen.
- * - `:error` (a keyword), `:region` and `:event-id` (strings) are extra fields Knossos ignores.
+ * - `:error` (a keyword), `:region`, `:event-id` and `:winner` (strings) and `:session` (the worker)
+ *   are extra fields Knossos ignores. The events' stamps and parents and the heads a read returned
+ *   (what the session checkers walk) are in `history.jsonl` only.
  * - Nemesis ops have `:process :nemesis`, `:type :info`, `:f :start`/`:stop` and a string value.
  *
  * @example
@@ -61,7 +63,9 @@ export function opToEdn(op: Op): string {
   }
   fields.push(`:time ${op.time}`);
   if (op.region !== undefined) fields.push(`:region ${ednString(op.region)}`);
+  if (op.session !== undefined) fields.push(`:session ${op.session}`);
   if (op.eventId !== undefined) fields.push(`:event-id ${ednString(op.eventId)}`);
+  if (op.winner !== undefined) fields.push(`:winner ${ednString(op.winner)}`);
   if (op.error !== undefined) fields.push(`:error ${ednKeyword(op.error)}`);
   return `{${fields.join(', ')}}`;
 }

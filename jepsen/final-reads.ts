@@ -33,7 +33,7 @@ export interface FinalReadOptions {
   readonly roundMs?: number;
 }
 
-const toFinalEvent = (e: MeshEvent): FinalEvent => ({ id: e.id, kind: e.kind, payload: e.payload, hlc: e.hlc, origin: e.origin });
+const toFinalEvent = (e: MeshEvent): FinalEvent => ({ id: e.id, kind: e.kind, payload: e.payload, hlc: e.hlc, origin: e.origin, parents: e.parents });
 
 async function readRegister(c: JepsenClient, key: string): Promise<{ reg: FinalRegister; events: FinalEvent[] }> {
   let reg: FinalRegister;

@@ -23,9 +23,10 @@ export interface FinalRegister {
 
 /**
  * One event as listed by `GET /kv/{key}/history` or `GET /accounts/{id}/history`: the fields of the
- * domain's event the checkers need (its key is the listing's, its parents go unused).
+ * domain's event the checkers need (its key is the listing's). Its parents complete the event DAG
+ * the session checkers walk; `final.json` files written before they were kept have none.
  */
-export type FinalEvent = Pick<MeshEvent, 'id' | 'kind' | 'payload' | 'hlc' | 'origin'>;
+export type FinalEvent = Pick<MeshEvent, 'id' | 'kind' | 'payload' | 'hlc' | 'origin'> & { readonly parents?: readonly string[] };
 
 /** `GET /accounts/{id}` in one region. */
 export interface FinalAccount {

@@ -31,6 +31,18 @@ export type OpF = 'read' | 'write' | 'deposit' | 'withdraw' | 'start' | 'stop';
 /** A client process is a number (a worker); the fault injector is `'nemesis'`. */
 export type Process = number | 'nemesis';
 
+/**
+ * An event as a client saw it — a write's answer, or a head a read returned: what the session
+ * checkers order (`(hlc, origin, id)`, the mesh's total order) and chain through `parents`.
+ */
+export interface EventStamp {
+  readonly id: string;
+  readonly hlc: string;
+  readonly origin: string;
+  /** Ids of the key's heads the origin saw when it accepted the write. */
+  readonly parents: readonly string[];
+}
+
 /** One line of the history. */
 export interface Op {
   /** Position in the history, from 0. */
@@ -54,6 +66,17 @@ export interface Op {
   readonly eventId?: string;
   /** Why a `fail` or `info` completion happened (`timeout`, `insufficient-funds`, …). */
   readonly error?: string;
+  /**
+   * The client session (worker) that issued the op. It outlives the process: after an `info` the
+   * worker continues as a new process, but it is the same client, with the same session.
+   */
+  readonly session?: number;
+  /** An acknowledged write: the stored event as the region answered it. */
+  readonly event?: EventStamp;
+  /** A register read: the heads the region answered (empty when it had no event for the key). */
+  readonly heads?: readonly EventStamp[];
+  /** A register read: id of the LWW winner the value came from. */
+  readonly winner?: string;
 }
 
 /**
@@ -109,10 +132,20 @@ function parseOp(raw: unknown, line: number): Op {
   if (typeof o.time !== 'number' || !Number.isFinite(o.time)) throw bad('time must be a finite number');
   if (o.key !== undefined && typeof o.key !== 'string') throw bad('key must be a string');
   if (!('value' in o)) throw bad('value is missing');
-  for (const name of ['region', 'eventId', 'error'] as const) {
+  for (const name of ['region', 'eventId', 'error', 'winner'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'string') throw bad(`${name} must be a string`);
   }
+  if (o.session !== undefined && typeof o.session !== 'number') throw bad('session must be a number');
+  if (o.event !== undefined && !isStamp(o.event)) throw bad('event must be {id, hlc, origin, parents}');
+  if (o.heads !== undefined && !(Array.isArray(o.heads) && o.heads.every(isStamp))) throw bad('heads must be a list of {id, hlc, origin, parents}');
   return o as unknown as Op;
+}
+
+function isStamp(x: unknown): x is EventStamp {
+  if (typeof x !== 'object' || x === null) return false;
+  const e = x as Record<string, unknown>;
+  return typeof e.id === 'string' && typeof e.hlc === 'string' && typeof e.origin === 'string' &&
+    Array.isArray(e.parents) && e.parents.every((p) => typeof p === 'string');
 }
 
 /** A client operation with its invocation and its completion (absent when the run ended first). */
@@ -141,30 +174,58 @@ export interface Operation {
  * ```
  */
 export function pairOperations(history: readonly Op[]): Operation[] {
-  const open = new Map<Process, Op>();
-  const done: Operation[] = [];
-  const close = (invoke: Op, complete: Op | undefined): void => {
+  const open = new Map<Process, { invoke: Op; slot: number }>();
+  // Each operation goes in the slot of its invocation: in a history in time order that is start
+  // order already, so no sort is needed (one is done only if the times say otherwise).
+  const done: Array<Operation | undefined> = [];
+  const close = (invoke: Op, complete: Op | undefined, slot: number): void => {
     const outcome = complete === undefined || complete.type === 'info' ? 'info' : complete.type === 'fail' ? 'fail' : 'ok';
-    done.push({
+    done[slot] = {
       invoke, complete, outcome, process: invoke.process, f: invoke.f, key: invoke.key,
       start: invoke.time, end: outcome === 'info' ? Infinity : (complete as Op).time,
-    });
+    };
   };
   for (const op of history) {
     if (op.type === 'invoke') {
-      if (open.has(op.process)) throw new Error(`process ${op.process} invoked op ${op.index} while op ${open.get(op.process)?.index} is open`);
-      open.set(op.process, op);
+      if (open.has(op.process)) throw new Error(`process ${op.process} invoked op ${op.index} while op ${open.get(op.process)?.invoke.index} is open`);
+      open.set(op.process, { invoke: op, slot: done.length });
+      done.push(undefined);
     } else {
-      const invoke = open.get(op.process);
+      const pending = open.get(op.process);
       // A bare info (e.g. a nemesis note) with no invocation stands alone.
-      if (invoke === undefined) {
+      if (pending === undefined) {
         if (op.type === 'info') continue;
         throw new Error(`process ${op.process} completed op ${op.index} without an invocation`);
       }
       open.delete(op.process);
-      close(invoke, op);
+      close(pending.invoke, op, pending.slot);
     }
   }
-  for (const invoke of open.values()) close(invoke, undefined);
-  return done.sort((a, b) => a.start - b.start || a.invoke.index - b.invoke.index);
+  for (const { invoke, slot } of open.values()) close(invoke, undefined, slot);
+  const ops = done as Operation[];
+  const byStart = (a: Operation, b: Operation): number => a.start - b.start || a.invoke.index - b.invoke.index;
+  for (let i = 1; i < ops.length; i++) if (byStart(ops[i - 1] as Operation, ops[i] as Operation) > 0) return ops.sort(byStart);
+  return ops;
+}
+
+/**
+ * The sub-history of some operations: each operation whose invocation index is listed, with its
+ * completion, and nothing else, re-indexed from 0 in history order. What a counterexample is
+ * re-checked on, on its own (here or by another tool, such as Knossos or Porcupine).
+ *
+ * @example
+ * ```ts
+ * const ce = checkLinearizable(history).details.counterexample;
+ * checkLinearizable(restrictHistory(history, ce.ops.map((o) => o.index))).valid; // false
+ * ```
+ */
+export function restrictHistory(history: readonly Op[], invokeIndexes: Iterable<number>): Op[] {
+  const wanted = new Set(invokeIndexes);
+  const kept = new Set<number>();
+  for (const o of pairOperations(history)) {
+    if (!wanted.has(o.invoke.index)) continue;
+    kept.add(o.invoke.index);
+    if (o.complete !== undefined) kept.add(o.complete.index);
+  }
+  return history.filter((op) => kept.has(op.index)).map((op, index) => ({ ...op, index }));
 }

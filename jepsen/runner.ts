@@ -1,7 +1,8 @@
 /**
  * One Jepsen-style run: concurrent workers spread over every region (worker i bound to region
- * i mod n), a nemesis schedule of link faults, then a heal, a quiet period, final reads of every
- * region, and the checkers.
+ * i mod n, or, with `clients: 'switching'`, each operation sent to another region than the
+ * worker's previous one), a nemesis schedule of link faults, then a heal, a quiet period, final
+ * reads of every region, and the checkers. Each worker is one client session.
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@
  * ```
  */
 import type { RequestSigner } from '../shared/client/signer.ts';
-import type { NemesisMode } from './nemesis.ts';
+import type { Fault, NemesisMode } from './nemesis.ts';
 import type { ReportInput } from './report/html.ts';
 import type { Workload } from './workloads/workload.ts';
 import { JepsenClient } from './client.ts';
@@ -24,8 +25,23 @@ import { bankWorkload } from './workloads/bank.ts';
 import { seededRandom } from '../shared/util/seeded-random.ts';
 import { checkRun } from './checks.ts';
 
+/** `bound`: each worker talks to one region; `switching`: every operation goes to another region. */
+export type ClientMode = 'bound' | 'switching';
+
+/**
+ * Every accepted `--clients` value.
+ *
+ * @example
+ * ```ts
+ * CLIENT_MODES.includes('switching'); // true
+ * ```
+ */
+export const CLIENT_MODES: readonly ClientMode[] = ['bound', 'switching'];
+
 export interface RunOptions {
   readonly workload: 'register' | 'bank';
+  /** How workers use regions (default `bound`). */
+  readonly clients?: ClientMode;
   /** Seconds of client load (the nemesis acts within it). */
   readonly timeS: number;
   readonly nemesis: NemesisMode;
@@ -38,6 +54,8 @@ export interface RunOptions {
   readonly quietS?: number;
   /** Seconds to keep re-reading while regions disagree (default 30). */
   readonly settleS?: number;
+  /** A fault schedule to run instead of the one `nemesis` plans (e.g. one chosen cut, for a test). */
+  readonly faults?: readonly Fault[];
   /** Length of each fault and of the gap after it, ms (defaults scale with timeS). */
   readonly faultMs?: number;
   readonly gapMs?: number;
@@ -57,6 +75,8 @@ export interface RunOptions {
 
 export interface RunConfig {
   readonly workload: 'register' | 'bank';
+  /** Absent in runs recorded before it existed: those were `bound`. */
+  readonly clients?: ClientMode;
   readonly timeS: number;
   readonly nemesis: NemesisMode;
   readonly concurrency: number;
@@ -97,8 +117,9 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
     : bankWorkload({ prefix, accounts: options.keys ?? 3 });
   const clients = options.endpoints.map((e) => new JepsenClient({ ...e, timeoutMs, ...(options.signer ? { signer: options.signer } : {}) }));
   if (clients.length === 0) throw new Error('no regions to run against');
+  const mode = options.clients ?? 'bound';
   const config: RunConfig = {
-    workload: options.workload, timeS: options.timeS, nemesis: options.nemesis, concurrency,
+    workload: options.workload, clients: mode, timeS: options.timeS, nemesis: options.nemesis, concurrency,
     regions: options.endpoints.map((e) => ({ region: e.region, url: e.url })), timeoutMs, quietS, seed, keys: workload.keys,
     startedAt: new Date().toISOString(),
   };
@@ -109,15 +130,18 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
   const loadMs = options.timeS * 1000;
   const faultMs = options.faultMs ?? Math.min(10_000, Math.max(2_000, loadMs / 6));
   const gapMs = options.gapMs ?? Math.max(500, faultMs / 3);
-  const faults = planFaults(clients.map((c) => c.region), options.nemesis, Math.ceil(loadMs / (faultMs + gapMs)) + 1);
-  log(`${options.workload}: ${concurrency} workers on ${clients.map((c) => c.region).join(', ')} for ${options.timeS} s, nemesis ${options.nemesis}`);
+  const faults = options.faults ?? planFaults(clients.map((c) => c.region), options.nemesis, Math.ceil(loadMs / (faultMs + gapMs)) + 1);
+  log(`${options.workload}: ${concurrency} ${mode} workers on ${clients.map((c) => c.region).join(', ')} for ${options.timeS} s, nemesis ${options.nemesis}`);
 
   const stagger = options.staggerMs ?? 10;
   const worker = async (w: number): Promise<void> => {
-    const client = clients[w % clients.length] as JepsenClient;
+    let at = w % clients.length;
     let process = w;
-    while (recorder.elapsed() / 1e6 < loadMs) {
-      const done = await client.perform(recorder, process, workload.next(random));
+    for (let n = 0; recorder.elapsed() / 1e6 < loadMs; n++) {
+      // A switching client moves to one of the other regions before every operation but its first.
+      if (mode === 'switching' && n > 0 && clients.length > 1) at = (at + 1 + Math.floor(random() * (clients.length - 1))) % clients.length;
+      const client = clients[at] as JepsenClient;
+      const done = await client.perform(recorder, process, workload.next(random), w);
       // An unknown outcome may still be in flight: continue as a fresh process, as Jepsen does.
       if (done.type === 'info') process += concurrency;
       await sleep(random() * 2 * stagger);

@@ -11,6 +11,11 @@
  *    the reads of its value, which keeps the set closed) while what is left is still not
  *    linearisable, until nothing more can go: a 1-minimal set, usually two or three operations.
  *
+ * Candidates are cut from the operations as recorded (an `info` write open to +∞) and each is
+ * judged on its own: its info writes are bounded by its own reads only. A bound inherited from a
+ * read the candidate dropped would make legal candidates look illegal, and print a
+ * "counterexample" that is not one.
+ *
  * @example
  * ```ts
  * import { shrinkCounterexample } from './counterexample.ts';
@@ -19,14 +24,17 @@
  */
 import type { LinOp } from './wgl.ts';
 import { searchLinearization } from './wgl.ts';
+import { boundInfoWrites } from './info-writes.ts';
 
 /**
- * True when the operations with these ids are certainly not linearisable (an undecided search counts
- * as "not proven", so shrinking never produces a false counterexample).
+ * True when the operations with these ids are certainly not linearisable on their own (an undecided
+ * search counts as "not proven", so shrinking never produces a false counterexample). The info
+ * writes are bounded by the reads of the subset only: a bound proved by a read the subset dropped
+ * would make a legal subset look illegal.
  */
 function provenInvalid(all: readonly LinOp[], ids: readonly number[], deadline: number): boolean {
   const subset = [...ids].sort((a, b) => a - b).map((id, i) => ({ ...(all[id] as LinOp), id: i }));
-  return searchLinearization(subset, { deadline }).result === 'invalid';
+  return searchLinearization(boundInfoWrites(subset).ops, { deadline }).result === 'invalid';
 }
 
 /** Closure of a set of ids: every write whose value a read in the set returned joins it. */
@@ -144,6 +152,18 @@ export function explainCounterexample(ops: readonly LinOp[], label: (op: LinOp) 
   const shown = (v: string): string => (v === 'null' ? 'nil' : v);
   const reads = ops.filter((o) => o.f === 'read');
   const writes = ops.filter((o) => o.f === 'write');
+  // An info write never completed: what bounds it is the first read of its value.
+  const firstReader = (w: LinOp): LinOp | undefined => reads.filter((r) => r.value === w.value).sort((a, b) => a.ret - b.ret)[0];
+  const completed = (w: LinOp): string => {
+    const reader = w.open ? firstReader(w) : undefined;
+    return reader === undefined ? `${label(w)} had completed` : `${label(w)} had taken effect (its outcome is unknown, but ${label(reader)} had returned ${shown(w.value)})`;
+  };
+  const writtenBefore = (sources: readonly LinOp[], w: LinOp): string => {
+    if (sources.length === 0) return '';
+    const open = sources.find((s) => s.open);
+    const reader = open !== undefined ? firstReader(open) : undefined;
+    return `, which was written before ${shown(w.value)}` + (reader !== undefined ? ` (by a write of unknown outcome that ${label(reader)} had already seen)` : '');
+  };
   for (const r of reads) {
     const sources = writes.filter((w) => w.value === r.value);
     for (const w of writes) {
@@ -151,7 +171,7 @@ export function explainCounterexample(ops: readonly LinOp[], label: (op: LinOp) 
       // The value read must come from a write that could still be current after w completed.
       const stillPossible = sources.some((s) => !(s.ret < w.call));
       if (!stillPossible) {
-        return `${label(r)} began after ${label(w)} had completed, so it must see ${shown(w.value)} or a later value, yet it read ${shown(r.value)}${sources.length > 0 ? `, which was written before ${shown(w.value)}` : ''}.`;
+        return `${label(r)} began after ${completed(w)}, so it must see ${shown(w.value)} or a later value, yet it read ${shown(r.value)}${writtenBefore(sources, w)}.`;
       }
     }
     for (const r0 of reads) {
@@ -168,7 +188,7 @@ export function explainCounterexample(ops: readonly LinOp[], label: (op: LinOp) 
       if (r0 === r || !(r0.ret < r.call) || r0.value === r.value) continue;
       const wb = writes.find((w) => w.value === r.value);
       if (wb !== undefined && wb.ret < r0.call) {
-        return `${label(wb)} had completed before ${label(r0)} began, and that read saw ${shown(r0.value)}, so ${shown(r0.value)} was written after ${shown(r.value)}; yet ${label(r)}, which began after it, saw ${shown(r.value)} again: the register went back in time.`;
+        return `${completed(wb)} before ${label(r0)} began, and that read saw ${shown(r0.value)}, so ${shown(r0.value)} was written after ${shown(r.value)}; yet ${label(r)}, which began after it, saw ${shown(r.value)} again: the register went back in time.`;
       }
     }
   }
@@ -177,7 +197,9 @@ export function explainCounterexample(ops: readonly LinOp[], label: (op: LinOp) 
       if (r1 === r2 || r1.value === r2.value) continue;
       const start = Math.min(r1.call, r2.call);
       if (writes.every((w) => w.ret < start)) {
-        const settled = writes.length > 0 ? 'every write here had completed before either read began, ' : '';
+        const settled = writes.length === 0 ? '' : writes.some((w) => w.open)
+          ? 'every write here had completed or been seen by a read before either read began, '
+          : 'every write here had completed before either read began, ';
         return `${settled}so the register held a single value by then; yet ${label(r1)} returned ${shown(r1.value)} and ${label(r2)} returned ${shown(r2.value)}: two readers saw different values of the same register at the same time.`;
       }
     }

@@ -19,6 +19,7 @@ import type { RunConfig } from '../runner.ts';
 import type { Counterexample } from '../checkers/linearizable.ts';
 import { validityLabel } from '../checkers/verdict.ts';
 import { OUTCOME_COLOURS, axisTicks, esc } from './svg.ts';
+import { sessionHighlights, sessionSection } from './session-section.ts';
 
 /** Everything the report shows: a run's result (the runner's `RunResult` is this type), or one rebuilt from its files. */
 export interface ReportInput {
@@ -70,15 +71,16 @@ function describeOp(o: Operation): string {
   return `p${o.process} ${o.invoke.region ?? ''} ${o.f} ${o.key ?? ''} ${o.f === 'read' ? '' : JSON.stringify(o.invoke.value)} ${result}\n${sec(o.start).toFixed(3)} s → ${end} (#${o.invoke.index})`;
 }
 
-function timeline(ops: readonly Operation[], input: ReportInput, highlight: ReadonlySet<number>, maxNs: number): string {
+function timeline(ops: readonly Operation[], input: ReportInput, highlight: ReadonlySet<number>, sessionMarks: ReadonlySet<number>, maxNs: number): string {
   const workers = input.config.concurrency;
   const regions = input.config.regions.map((r) => r.region);
+  const switching = input.config.clients === 'switching';
   const rowH = 18;
   const top = 16;
   const height = top + workers * rowH + 24;
   const x = xScale(maxNs);
   const rows = Array.from({ length: workers }, (_, w) =>
-    `<text x="${LEFT - 6}" y="${top + w * rowH + 13}" font-size="11" text-anchor="end">worker ${w} · ${esc(regions[w % regions.length] ?? '')}</text>` +
+    `<text x="${LEFT - 6}" y="${top + w * rowH + 13}" font-size="11" text-anchor="end">worker ${w} · ${switching ? 'switching' : esc(regions[w % regions.length] ?? '')}</text>` +
     `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${top + (w + 1) * rowH}" y2="${top + (w + 1) * rowH}" stroke="#f3f3f3"/>`).join('');
   const bars = ops.map((o) => {
     const w = (o.process as number) % workers;
@@ -86,9 +88,9 @@ function timeline(ops: readonly Operation[], input: ReportInput, highlight: Read
     const x0 = x(o.start);
     const width = Math.max(1.5, x(end) - x0);
     const y = top + w * rowH + 3;
-    const hl = highlight.has(o.invoke.index);
+    const outline = highlight.has(o.invoke.index) ? ' stroke="#000" stroke-width="2"' : sessionMarks.has(o.invoke.index) ? ' stroke="#1f5fbf" stroke-width="2"' : '';
     const read = o.f === 'read';
-    return `<rect x="${x0.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${rowH - 6}" class="${o.outcome}${read ? ' r' : ''}"${hl ? ' stroke="#000" stroke-width="2"' : ''}><title>${esc(describeOp(o))}</title></rect>`;
+    return `<rect x="${x0.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${rowH - 6}" class="${o.outcome}${read ? ' r' : ''}"${outline}><title>${esc(describeOp(o))}</title></rect>`;
   }).join('');
   const end = `<line x1="${x(input.loadEnd).toFixed(1)}" x2="${x(input.loadEnd).toFixed(1)}" y1="${top}" y2="${height - 24}" stroke="#333" stroke-dasharray="4 3"/>`;
   return `<svg width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="timeline of operations per worker">` +
@@ -101,7 +103,7 @@ function latency(ops: readonly Operation[], input: ReportInput, maxNs: number): 
   const height = top + plotH + 30;
   const x = xScale(maxNs);
   const lat = (o: Operation): number => ((o.complete?.time ?? o.start) - o.start) / 1e6;
-  const maxMs = Math.max(10, ...ops.map(lat));
+  const maxMs = ops.reduce((m, o) => Math.max(m, lat(o)), 10);
   const minMs = 1;
   const y = (ms: number): number => top + plotH - (Math.log10(Math.max(ms, minMs)) / Math.log10(maxMs)) * plotH;
   const ticks = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000].filter((t) => t <= maxMs * 1.01);
@@ -154,7 +156,10 @@ function stats(ops: readonly Operation[]): string {
  */
 export function renderReport(input: ReportInput): string {
   const ops = pairOperations(input.history).filter((o) => o.process !== 'nemesis');
-  const maxNs = Math.max(input.loadEnd, ...ops.map((o) => o.complete?.time ?? 0), ...input.windows.map((w) => (Number.isFinite(w.end) ? w.end : 0)), 1);
+  // Folds, not Math.max(...spread): a history of 65,000+ operations would overflow the stack.
+  const lastOp = ops.reduce((m, o) => Math.max(m, o.complete?.time ?? 0), 0);
+  const lastWindow = input.windows.reduce((m, w) => Math.max(m, Number.isFinite(w.end) ? w.end : 0), 0);
+  const maxNs = Math.max(input.loadEnd, lastOp, lastWindow, 1);
   const lin = input.verdicts.find((v) => v.checker === 'linearizable');
   const ce = (lin?.details as { counterexample?: Counterexample } | undefined)?.counterexample;
   const highlight = new Set(ce?.ops.map((o) => o.index) ?? []);
@@ -176,14 +181,15 @@ rect.ok,circle.ok{fill:${OUTCOME_COLOURS.ok}} rect.fail,circle.fail{fill:${OUTCO
 rect.ok,rect.fail,rect.info{fill-opacity:.95} rect.r{fill-opacity:.55} circle{fill-opacity:.7}
 </style></head><body>
 <h1>Jepsen-style run: ${esc(title)}</h1>
-<div>${ops.length} operations by ${c.concurrency} workers over ${c.regions.length} regions (${c.regions.map((r) => esc(`${r.region} ${r.url}`)).join(', ')}), ${c.timeS} s of load, ${c.quietS} s quiet, request timeout ${c.timeoutMs} ms, seed ${c.seed}.</div>
+<div>${ops.length} operations by ${c.concurrency} ${c.clients === 'switching' ? 'switching ' : ''}workers over ${c.regions.length} regions (${c.regions.map((r) => esc(`${r.region} ${r.url}`)).join(', ')}), ${c.timeS} s of load, ${c.quietS} s quiet, request timeout ${c.timeoutMs} ms, seed ${c.seed}.</div>
 <p class="summary ${input.ok ? 'good' : 'bad'}">${input.ok ? 'Every promise held: the mesh behaved as designed.' : 'A promise was broken: see the verdicts below.'}</p>
 <h2>Verdicts</h2>
 <table><tr><th>checker</th><th>verdict</th><th>designed</th><th>judgement</th><th>explanation · what it means</th></tr>${verdictRows(input.verdicts)}</table>
 ${ce ? `<h2>Counterexample to linearizability</h2><pre>${esc(ce.text)}</pre><p>These operations are outlined in black on the timeline.</p>` : ''}
+${sessionSection(input.verdicts)}
 <h2>Timeline</h2>
 <div class="legend"><span style="background:${OUTCOME_COLOURS.ok}"></span>ok<span style="background:${OUTCOME_COLOURS.fail}"></span>fail<span style="background:${OUTCOME_COLOURS.info}"></span>info (unknown outcome)<span style="background:#f6c6c6"></span>nemesis fault · reads are paler than writes · dashed line: end of load · hover for details</div>
-${timeline(ops, input, highlight, maxNs)}
+${timeline(ops, input, highlight, sessionHighlights(input.verdicts), maxNs)}
 <h2>Latency</h2>
 ${latency(ops, input, maxNs)}
 <h2>Operations</h2>
@@ -192,7 +198,7 @@ ${stats(ops)}
 ${input.windows.length === 0 ? '<p>No faults injected.</p>' : `<table><tr><th>fault</th><th>from</th><th>to</th></tr>${input.windows.map((w) => `<tr><td>${esc(w.description)}</td><td>${sec(w.start).toFixed(2)} s</td><td>${Number.isFinite(w.end) ? `${sec(w.end).toFixed(2)} s` : 'end'}</td></tr>`).join('')}</table>`}
 <h2>Final state of every region</h2>
 ${finalTable(input.final)}
-<p><small>Files beside this report: history.jsonl (one op per line), history.edn (Jepsen/Knossos), final.json, results.json.</small></p>
+<p><small>Files beside this report: <a href="history.jsonl">history.jsonl</a> (one op per line), <a href="history.edn">history.edn</a> (Jepsen/Knossos), <a href="final.json">final.json</a> (every region's final answers), <a href="results.json">results.json</a> (configuration and verdicts).</small></p>
 </body></html>
 `;
 }

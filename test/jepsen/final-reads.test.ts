@@ -67,8 +67,8 @@ describe('readFinalStates', () => {
     const region = final.regions[0];
     expect(region?.error).toBeUndefined();
     expect(region?.histories['a']).toEqual([
-      { id: d.id, kind: 'deposit', payload: 100, hlc: d.hlc, origin: 'us-east-1' },
-      { id: w.id, kind: 'withdraw', payload: 130, hlc: w.hlc, origin: 'us-east-1' },
+      { id: d.id, kind: 'deposit', payload: 100, hlc: d.hlc, origin: 'us-east-1', parents: [] },
+      { id: w.id, kind: 'withdraw', payload: 130, hlc: w.hlc, origin: 'us-east-1', parents: [d.id] },
     ]);
     expect(region?.accounts['a']).toEqual({ balance: 100, bounced: [{ id: w.id, amount: 130 }], reversed: [], deposited: 100, withdrawn: 0 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairOperations, parseJsonLines, toJsonLines } from '../../jepsen/history.ts';
+import { pairOperations, parseJsonLines, restrictHistory, toJsonLines } from '../../jepsen/history.ts';
 import { toEdn } from '../../jepsen/edn.ts';
 import { Recorder } from '../../jepsen/recorder.ts';
 import { HistoryBuilder } from './support/history-builder.ts';
@@ -40,6 +40,19 @@ describe('pairOperations', () => {
     const h = new HistoryBuilder().invoke(0, 'read', 'k', null, 0).build();
     h.push({ ...h[0]!, index: 1 });
     expect(() => pairOperations(h)).toThrow(/while op 0 is open/);
+  });
+});
+
+describe('restrictHistory', () => {
+  it('keeps the chosen operations with their completions, re-indexed, and nothing else', () => {
+    // Prepare: operations start at #0 (write), #2 (read), #5 (withdraw) and #7 (open write).
+    const h = sample();
+    // Act
+    const sub = restrictHistory(h, [2, 7]);
+    // Assess
+    expect(sub.map((o) => [o.index, o.type, o.process, o.f, o.time])).toEqual([
+      [0, 'invoke', 1, 'read', 1_000_000], [1, 'ok', 1, 'read', 6_000_000], [2, 'invoke', 0, 'write', 10_000_000],
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import { recheckRun } from '../../jepsen/recheck.ts';
 import { toJsonLines } from '../../jepsen/history.ts';
 import { staleRead } from './support/history-builder.ts';
 import { ev, finalReads, reg, regionFinal } from './support/final-factory.ts';
+import { generateRegisterHistory } from '../../bench/linearizability.ts';
 
 describe('recheckRun', () => {
   let dir = '';
@@ -28,4 +29,17 @@ describe('recheckRun', () => {
     expect(JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')).verdicts[0].valid).toBe('invalid');
     expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('Counterexample to linearizability');
   });
+
+  it('re-checks a 100,000-operation history with nothing beside it (no results.json, no final.json)', async () => {
+    // Prepare: past about 65,000 operations, spreading every process into Math.max overflowed the stack.
+    dir = await mkdtemp(join(tmpdir(), 'jepsen-recheck-'));
+    const history = generateRegisterHistory({ operations: 100_000, keys: 10, clients: 8, seed: 12 });
+    await writeFile(join(dir, 'history.jsonl'), toJsonLines(history));
+    // Act
+    const run = await recheckRun(dir);
+    // Assess
+    expect(run.verdicts.map((v) => [v.checker, v.valid])).toEqual([['linearizable', true]]);
+    expect(run.config.concurrency).toBe(8);
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('100000 operations');
+  }, 120_000);
 });

@@ -11,6 +11,8 @@ import { writeRun } from '../../jepsen/output.ts';
 import { parseJsonLines } from '../../jepsen/history.ts';
 import { checkLinearizable } from '../../jepsen/checkers/linearizable.ts';
 import type { LinearizabilityDetails } from '../../jepsen/checkers/linearizable.ts';
+import type { SessionDetails } from '../../jepsen/checkers/session-guarantees.ts';
+import { SESSION_GUARANTEES } from '../../jepsen/checkers/session-guarantees.ts';
 
 // A short Jepsen-style run against a local mesh this test starts (DynamoDB Local included): what
 // `npm run jepsen` does, in about 20 s of load, asserting the mesh's two-sided claim.
@@ -18,6 +20,7 @@ describe('jepsen run against the local cloud with partitions', () => {
   let mesh: Mesh;
   let out: string;
   let register: RunResult;
+  let switching: RunResult;
   let bank: RunResult;
 
   beforeAll(async () => {
@@ -26,6 +29,7 @@ describe('jepsen run against the local cloud with partitions', () => {
     const endpoints = mesh.regions.map((r) => ({ region: r.region, url: r.url }));
     const common = { nemesis: 'partition' as const, concurrency: 8, endpoints, quietS: 3, faultMs: 2500, gapMs: 800, seed: 7 };
     register = await runJepsen({ ...common, workload: 'register', timeS: 12 });
+    switching = await runJepsen({ ...common, workload: 'register', clients: 'switching', keys: 1, timeS: 8 });
     bank = await runJepsen({ ...common, workload: 'bank', timeS: 8 });
   }, 240_000);
 
@@ -52,6 +56,25 @@ describe('jepsen run against the local cloud with partitions', () => {
     expect(register.ok).toBe(true);
   });
 
+  it('register: every session guarantee holds for clients bound to one region', () => {
+    for (const checker of SESSION_GUARANTEES) {
+      const v = verdict(register, checker);
+      expect([checker, v?.valid]).toEqual([checker, true]);
+      expect((v?.details as SessionDetails).mode).toBe('bound');
+      expect((v?.details as SessionDetails).checks).toBeGreaterThan(0);
+    }
+  });
+
+  it('register with switching clients: read-your-writes and monotonic reads are violated, as designed, and no promise breaks', () => {
+    // Assess: with switching clients, replication lag and partitions make these two show almost at once.
+    for (const checker of ['read-your-writes', 'monotonic-reads']) {
+      const v = verdict(switching, checker);
+      expect([checker, v?.valid, v?.asExpected, v?.breach]).toEqual([checker, false, true, false]);
+      expect((v?.details as SessionDetails).mode).toBe('switching');
+    }
+    expect(switching.ok).toBe(true);
+  });
+
   it('the nemesis cut links during the run', () => {
     expect(register.windows.length).toBeGreaterThanOrEqual(2);
     expect(register.history.filter((o) => o.process === 'nemesis' && o.type === 'invoke' && o.f === 'start').length).toBe(register.windows.length);
@@ -75,6 +98,9 @@ describe('jepsen run against the local cloud with partitions', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('Counterexample to linearizability');
     expect(html).not.toMatch(/<script|<link |src="http/);
-    expect(JSON.parse(await readFile(files.results, 'utf8'))).toMatchObject({ ok: true, verdicts: [{ checker: 'linearizable', valid: 'invalid' }, { valid: 'valid' }, { valid: 'valid' }] });
+    expect(JSON.parse(await readFile(files.results, 'utf8'))).toMatchObject({
+      ok: true,
+      verdicts: [{ checker: 'linearizable', valid: 'invalid' }, ...SESSION_GUARANTEES.map((checker) => ({ checker, valid: 'valid' })), { checker: 'convergence', valid: 'valid' }, { checker: 'lost-writes', valid: 'valid' }],
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLinearizable } from '../../../jepsen/checkers/linearizable.ts';
+import { restrictHistory } from '../../../jepsen/history.ts';
 import { HistoryBuilder, staleRead } from '../support/history-builder.ts';
 
 const B = (): HistoryBuilder => new HistoryBuilder();
@@ -38,6 +39,17 @@ describe('checkLinearizable: not linearizable', () => {
     expect(v.details.counterexample?.ops.map((o) => [o.f, o.value])).toEqual([['write', '1'], ['read', 'null']]);
     expect(v.details.counterexample?.why).toContain('began after');
     expect(v.details.counterexample?.text).toContain('returned nil');
+  });
+
+  it('answers the verdict alone when asked to: no counterexample, and no key checked after the first invalid one', () => {
+    // Prepare: keys a (stale read), then b and c (fine), checked in key order.
+    const h = [...staleRead('a'), ...staleRead('b'), ...staleRead('c')].map((o, index) => ({ ...o, index, process: o.process as number + (o.key === 'a' ? 0 : o.key === 'b' ? 2 : 4) }));
+    const v = checkLinearizable(h, { counterexample: false });
+    expect(v.valid).toBe(false);
+    expect(v.details.counterexample).toBeUndefined();
+    expect(v.details.invalidKeys).toEqual(['a']);
+    expect(Object.keys(v.details.keys)).toEqual(['a']);
+    expect(v.explanation).toContain('after 1 of 3 keys');
   });
 
   it.each([
@@ -116,6 +128,42 @@ describe('checkLinearizable: operations with unknown outcome (info)', () => {
     expect(v.valid).toBe(false);
     expect(v.details.counterexample?.ops.some((o) => o.outcome === 'info')).toBe(true);
     expect(v.details.counterexample?.text).toContain('unknown outcome');
+  });
+});
+
+describe('checkLinearizable: regressions from the cross-check against Porcupine (issue 12)', () => {
+  it('a read of nil may read the initial value, not an unknown-outcome write of nil', () => {
+    // Prepare: the info write of nil (invoked at 20) may never take effect; the read of nil at
+    // [0, 5] read the initial value. Linearizable: read nil, write 1, read 1.
+    const h = B()
+      .invoke(0, 'read', 'x', null, 0).ok(0, null, 5)
+      .invoke(1, 'write', 'x', 1, 0).ok(1, 1, 10)
+      .invoke(2, 'write', 'x', null, 20).info(2, 25)
+      .invoke(3, 'read', 'x', null, 30).ok(3, 1, 40).build();
+    // Act
+    const v = checkLinearizable(h);
+    // Assess
+    expect(v.valid).toBe(true);
+  });
+
+  it('a counterexample keeps the read that bounds an unknown-outcome write, and is illegal on its own', () => {
+    // Prepare: write 1 (unknown outcome, from 10) was seen by the read at [11, 12], so it took
+    // effect before write 2 [20, 21]; the read of 1 at [30, 31] is then stale. Without the read at
+    // [11, 12], write 1 could take effect after write 2 and the rest would be legal.
+    const h = B()
+      .invoke(0, 'write', 'x', 1, 10)
+      .invoke(1, 'read', 'x', null, 11).ok(1, 1, 12)
+      .info(0, 15)
+      .invoke(2, 'write', 'x', 2, 20).ok(2, 2, 21)
+      .invoke(3, 'read', 'x', null, 30).ok(3, 1, 31).build();
+    // Act
+    const v = checkLinearizable(h);
+    const ce = v.details.counterexample;
+    // Assess
+    expect(v.valid).toBe(false);
+    expect(ce?.ops.map((o) => o.index)).toEqual([0, 1, 4, 6]);
+    expect(checkLinearizable(restrictHistory(h, ce?.ops.map((o) => o.index) ?? [])).valid).toBe(false);
+    expect(ce?.why).not.toMatch(/write 1 had completed/);
   });
 });
 

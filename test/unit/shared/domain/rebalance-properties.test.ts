@@ -226,7 +226,9 @@ describe('the rebalancer over arbitrary escrow histories', () => {
       }),
       RUNS,
     );
-    expect(seen.refilledAgain).toBeGreaterThan(300);
+    // Coverage, not luck: about 31 % of random scenarios refill the spender twice (282-335 of
+    // 1,000 over five runs, σ ≈ 15), so 200 is far below chance and far above "never refilled".
+    expect(seen.refilledAgain).toBeGreaterThan(200);
   }, SLOW);
 });
 
