@@ -45,7 +45,7 @@ export interface AccountsOptions {
 type Totals = Pick<AccountState, 'balance' | 'deposited' | 'withdrawn' | 'applied' | 'bounced'>;
 
 export class Accounts {
-  private readonly region: string;
+  readonly region: string;
   private readonly store: EventStore;
   private readonly writer: LocalWriter;
 

@@ -175,8 +175,11 @@ export interface EscrowSummary {
   readonly region: string;
 }
 
-/** `POST /accounts/{id}` `{"mode":"escrow"}`: 201 with the `escrow-open` written, or 200 with the account as it stands. */
-export type AccountCreation = ({ readonly created: true } & WriteResult) | { readonly created: false; readonly account: EscrowSummary; readonly region: string };
+/**
+ * `POST /accounts/{id}` `{"mode"}`: 201 with the `escrow-open` written, or 200 with the account as
+ * it stands (an escrow account that exists already, or a plain one: its first deposit creates it).
+ */
+export type AccountCreation = ({ readonly created: true } & WriteResult) | { readonly created: false; readonly account: EscrowSummary | AccountSummary; readonly region: string };
 
 /** One line of an escrow statement: the event, this region's receipt, its outcome, the balance and the rights it touched after it. */
 export interface EscrowHistoryEntry extends StoredEvent {

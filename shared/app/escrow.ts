@@ -103,7 +103,7 @@ export const LISTED_BOUNCES = 20;
 class NothingToWrite extends Error {}
 
 export class EscrowAccounts {
-  private readonly region: string;
+  readonly region: string;
   private readonly regions: readonly string[];
   private readonly store: EventStore;
   private readonly writer: LocalWriter;
@@ -127,7 +127,7 @@ export class EscrowAccounts {
    * `POST /accounts/{id}` `{"mode":"escrow"}`: writes `escrow-open` unless the account already
    * has events here (then nothing is stored and the answer is the account as it stands).
    */
-  async create(account: string): Promise<AccountCreation> {
+  async create(account: string, modes: EscrowSummary['modes'] = ['escrow']): Promise<AccountCreation> {
     const a = validateKey(account, 'account');
     try {
       const w = await this.writer.write(escrowStream(a), (view) => {
@@ -137,7 +137,7 @@ export class EscrowAccounts {
       return { created: true, ...this.answer(w) };
     } catch (e) {
       if (!(e instanceof NothingToWrite)) throw e;
-      return { created: false, account: await this.account(a, []), region: this.region };
+      return { created: false, account: await this.account(a, modes), region: this.region };
     }
   }
 
