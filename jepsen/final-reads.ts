@@ -20,11 +20,12 @@ import type { FinalAccount, FinalEvent, FinalReads, FinalRegister, RegionFinal }
 import { listedIds } from './final-state.ts';
 import type { Recorder } from './recorder.ts';
 import type { Op } from './history.ts';
+import type { WorkloadName } from './workloads/workload.ts';
 import { checkConvergence } from './checkers/convergence.ts';
 
 export interface FinalReadOptions {
   readonly clients: readonly JepsenClient[];
-  readonly workload: 'register' | 'bank';
+  readonly workload: WorkloadName;
   readonly keys: readonly string[];
   readonly recorder: Recorder;
   /** Keep re-reading this long (ms) while regions disagree (default 30 000). */
@@ -53,6 +54,19 @@ async function readRegister(c: JepsenClient, key: string): Promise<{ reg: FinalR
   return { reg, events };
 }
 
+/** An escrow account's final state: its bounced debits (none, if escrow holds) and its statement; `reversed` is the checker's to find. */
+async function readEscrowAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAccount; events: FinalEvent[] }> {
+  const [a, statement] = await Promise.all([c.mesh.escrowAccount(id), c.mesh.escrowHistory(id)]);
+  const acct: FinalAccount = {
+    balance: a.balance,
+    bounced: a.bounced.map((b) => ({ id: b.id, amount: b.amount })).sort((x, y) => (x.id < y.id ? -1 : 1)),
+    reversed: [],
+    deposited: a.deposited,
+    withdrawn: a.withdrawn,
+  };
+  return { acct, events: statement.events.map((l) => toFinalEvent(l.event)) };
+}
+
 async function readAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAccount; events: FinalEvent[] }> {
   const [a, statement] = await Promise.all([c.mesh.account(id), c.mesh.accountHistory(id)]);
   const acct: FinalAccount = {
@@ -77,7 +91,7 @@ async function readRegion(c: JepsenClient, o: FinalReadOptions): Promise<RegionF
         registers[key] = reg;
         histories[key] = events;
       } else {
-        const { acct, events } = await readAccount(c, key);
+        const { acct, events } = o.workload === 'escrow' ? await readEscrowAccount(c, key) : await readAccount(c, key);
         accounts[key] = acct;
         histories[key] = events;
       }

@@ -15,6 +15,7 @@
  * const summary = await runSoak({ runs: 100, timeS: 20, seed: 42, out: 'jepsen-runs/soak', mesh });
  * ```
  */
+import type { WorkloadName } from './workloads/workload.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -34,7 +35,7 @@ import { seededRandom } from '../shared/util/seeded-random.ts';
 export interface SoakPlan {
   /** 1-based position in the soak. */
   readonly n: number;
-  readonly workload: 'register' | 'bank';
+  readonly workload: WorkloadName;
   readonly clients: ClientMode;
   /** Every kind of fault, or one kind for the whole run. */
   readonly nemesis: 'partition' | FaultKind;

@@ -24,7 +24,7 @@ import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamo
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { makeApiHandler } from '../functions/api.ts';
+import { makeApiHandler, type ApiHandler } from '../functions/api.ts';
 import { makeIngestHandler, type IngestHandler } from '../functions/ingest.ts';
 import { makeRebalanceHandler } from '../functions/rebalance.ts';
 import { makeRepairHandler, type RepairReport } from '../functions/repair.ts';
@@ -117,6 +117,8 @@ export interface MeshOptions {
   readonly wrap?: {
     readonly ingest?: (region: string, handler: IngestHandler) => IngestHandler;
     readonly replicator?: (region: string, handler: ReplicatorHandler) => ReplicatorHandler;
+    /** The region's api handler, with its dependencies (negative controls: a deliberately broken region). */
+    readonly api?: (region: string, handler: ApiHandler, deps: RegionDeps) => ApiHandler;
   };
   /** Regions that left the mesh: their events are still accepted (as origins) from peers and repair. */
   readonly retiredRegions?: readonly string[];
@@ -290,7 +292,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       const deps: RegionDeps = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs, sqsFor: (p) => clientsOf(p).sqs }, links, clock);
       depsByRegion.set(region, deps);
       const logger = (fn: string): Logger => new Logger({ serviceName: `${meshName}-${fn}`, logLevel, persistentKeys: { region } });
-      const api = makeApiHandler(deps, { logger: logger('api') });
+      let api = makeApiHandler(deps, { logger: logger('api') });
+      if (options.wrap?.api) api = options.wrap.api(region, api, deps);
       let replicator = makeReplicatorHandler(deps, { logger: logger('replicator') });
       let ingest = makeIngestHandler(deps, { logger: logger('ingest') });
       if (options.wrap?.replicator) replicator = options.wrap.replicator(region, replicator);
