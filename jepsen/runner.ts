@@ -126,9 +126,22 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
 
   // Start from a healed mesh: a previous run may have been interrupted mid-fault.
   await healAll(clients);
-  // Escrow accounts are opened before the load, one per region in turn (a fixed mode from the first event).
+  // Escrow accounts are opened before the load, one per region in turn (a fixed mode from the first
+  // event). A first write may meet a cold store: a longer timeout, and retries (opening is idempotent).
   if (options.workload === 'escrow') {
-    for (const [i, key] of workload.keys.entries()) await (clients[i % clients.length] as JepsenClient).mesh.createAccount(key, 'escrow');
+    for (const [i, key] of workload.keys.entries()) {
+      const e = options.endpoints[i % options.endpoints.length] as { region: string; url: string };
+      const opener = new JepsenClient({ ...e, timeoutMs: Math.max(timeoutMs, 30_000), ...(options.signer ? { signer: options.signer } : {}) });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await opener.mesh.createAccount(key, 'escrow');
+          break;
+        } catch (err) {
+          if (attempt >= 5) throw err;
+          await sleep(1000);
+        }
+      }
+    }
   }
   const recorder = new Recorder();
   const loadMs = options.timeS * 1000;
