@@ -183,7 +183,7 @@ export function summarizeSoak(records: readonly SoakRecord[], meta: { startedAt:
 
 const SHORT: Readonly<Record<string, string>> = {
   linearizable: 'lin', 'read-your-writes': 'ryw', 'monotonic-reads': 'mr', 'monotonic-writes': 'mw', 'writes-follow-reads': 'wfr',
-  convergence: 'conv', 'lost-writes': 'lost', bank: 'bank',
+  convergence: 'conv', 'lost-writes': 'lost', bank: 'bank', escrow: 'escrow',
 };
 
 /** A run's verdicts in a few words: `lin invalid · ryw mr mw wfr valid · conv lost valid`. */
