@@ -69,10 +69,14 @@ async function readEscrowAccount(c: JepsenClient, id: string): Promise<{ acct: F
 
 async function readAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAccount; events: FinalEvent[] }> {
   const [a, statement] = await Promise.all([c.mesh.account(id), c.mesh.accountHistory(id)]);
+  // The account answer lists only the newest bounces (with their count); the statement marks every
+  // line applied or bounced, and reversed, so the sets are taken from it, whole.
+  const bouncedLines = statement.events.filter((l) => l.outcome === 'bounced');
   const acct: FinalAccount = {
     balance: a.balance,
-    bounced: a.bounced.map((b) => ({ id: b.event.id, amount: b.amount })).sort((x, y) => (x.id < y.id ? -1 : 1)),
-    reversed: a.reversed.map((r) => r.event.id).sort(),
+    bounced: bouncedLines.map((l) => ({ id: l.event.id, amount: Number(l.event.payload) })).sort((x, y) => (x.id < y.id ? -1 : 1)),
+    reversed: statement.events.filter((l) => l.reversed).map((l) => l.event.id).sort(),
+    ...(a.bouncedCount !== undefined ? { bouncedCount: a.bouncedCount } : {}),
     ...(a.deposited !== undefined ? { deposited: a.deposited } : {}),
     ...(a.withdrawn !== undefined ? { withdrawn: a.withdrawn } : {}),
   };

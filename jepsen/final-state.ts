@@ -35,6 +35,8 @@ export interface FinalAccount {
   readonly bounced: ReadonlyArray<{ readonly id: string; readonly amount: number }>;
   /** Ids of reversed decisions (accepted locally, bounced after merge), sorted. */
   readonly reversed: readonly string[];
+  /** How many withdrawals the region says it bounced (its account answer), to check the statement against. */
+  readonly bouncedCount?: number;
   /** Sum of every deposit, and of applied withdrawals, as the region reports them. */
   readonly deposited?: number;
   readonly withdrawn?: number;

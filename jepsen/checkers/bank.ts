@@ -133,6 +133,9 @@ export function checkBank(history: readonly Op[], final: FinalReads): Verdict<Ba
       if (ref !== undefined && view.balance !== ref.balance) problems.push(`${region} reports balance ${view.balance}, ${first?.region} ${ref.balance}`);
       const ids = (v: typeof view): string => v.bounced.map((b) => b.id).sort().join(',');
       if (ref !== undefined && ids(view) !== ids(ref)) problems.push(`${region} bounced a different set of withdrawals`);
+      if (view.bouncedCount !== undefined && view.bouncedCount !== view.bounced.length) {
+        problems.push(`${region} says it bounced ${view.bouncedCount} withdrawals, its statement marks ${view.bounced.length}`);
+      }
       if (view.balance < 0) problems.push(`${region}: final balance ${view.balance} is negative`);
       if (view.deposited !== undefined && view.withdrawn !== undefined && view.balance !== view.deposited - view.withdrawn) {
         problems.push(`${region} reports balance ${view.balance} but deposited ${view.deposited} − withdrawn ${view.withdrawn} = ${view.deposited - view.withdrawn}`);

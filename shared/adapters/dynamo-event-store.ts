@@ -4,9 +4,10 @@
  * Cost per operation (what `npm run bench` counts):
  * - a local write: GetItem of the stream's state, then one TransactWriteItems of the events, the
  *   new state and the digest cells (`appendOn`) — two requests;
- * - a delivered batch: one BatchGetItem (states, "already stored?", "already named as a parent?")
- *   and one TransactWriteItems for the whole batch, whatever its streams (`appendBatch`); a late
- *   account event adds one Query of the events after the checkpoint it resumes from;
+ * - a delivered batch: two BatchGetItem, one after the other (states and "already stored?", then
+ *   "already named as a parent?", see `appendRound` for why not one), and one TransactWriteItems
+ *   for the whole batch, whatever its streams (`appendBatch`); a late account event adds one
+ *   Query of the events after the checkpoint it resumes from;
  * - a key read: GetItem of the state plus one BatchGetItem of the heads; an account read: one GetItem;
  * - a digest: one Query per digest stripe, whatever the number of events.
  *
@@ -265,11 +266,13 @@ export class DynamoEventStore implements EventStore {
    */
   private async appendRound(pending: readonly Arrival[], results: Map<string, AppendResult>): Promise<{ moved: Arrival[]; deferred: Arrival[] }> {
     const streams = [...new Set(pending.map((a) => streamOf(a.event)))];
-    const items = await this.batchGet([
-      ...streams.map(stateKey),
-      ...pending.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event)))),
-      ...pending.map((a) => refKey(streamOf(a.event), a.event.id)),
-    ]);
+    // States first, refs after, in two requests: BatchGetItem is not isolated across its items, so
+    // a child committed between the read of a ref and the read of the state would leave its parent
+    // a head under a state whose version the write then matches. Read in this order, a child
+    // committed after the state read moves the version (the write is refused and retried), and
+    // one committed before it has its ref visible to the second read.
+    const items = await this.batchGet([...streams.map(stateKey), ...pending.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event))))]);
+    items.push(...(await this.batchGet(pending.map((a) => refKey(streamOf(a.event), a.event.id)))));
     const byKey = new Map(items.map((i) => [`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i]));
     const at = (k: Item): Item | undefined => byKey.get(`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`);
 

@@ -44,7 +44,7 @@ describe('readFinalStates', () => {
         account: 'a', balance: 100, region: 'us-east-1',
         events: [
           { event: d, receipt: receipt(d, 'us-east-1', 1), amount: 100, outcome: 'applied', balanceAfter: 100, reversed: false },
-          { event: w, receipt: receipt(w, 'us-east-1', 1), amount: 130, outcome: 'bounced', balanceAfter: 100, reversed: false },
+          { event: w, receipt: receipt(w, 'us-east-1', 1), amount: 130, outcome: 'bounced', balanceAfter: 100, reversed: true },
         ],
       },
     };
@@ -70,6 +70,33 @@ describe('readFinalStates', () => {
       { id: d.id, kind: 'deposit', payload: 100, hlc: d.hlc, origin: 'us-east-1', parents: [] },
       { id: w.id, kind: 'withdraw', payload: 130, hlc: w.hlc, origin: 'us-east-1', parents: [d.id] },
     ]);
-    expect(region?.accounts['a']).toEqual({ balance: 100, bounced: [{ id: w.id, amount: 130 }], reversed: [], deposited: 100, withdrawn: 0 });
+    expect(region?.accounts['a']).toEqual({ balance: 100, bounced: [{ id: w.id, amount: 130 }], reversed: [w.id], deposited: 100, withdrawn: 0 });
+  });
+
+  it('takes every bounce from the statement, not only the newest few the account answer lists', async () => {
+    // Prepare: a deposit of 10 and eight withdrawals of 10; seven bounce, the answer lists the last 5.
+    // (A 100-run soak read the answer's list and judged the seven-bounce account "replay goes negative".)
+    const d = fakeEvent('d', { kind: 'deposit', key: 'a', payload: 10 });
+    const ws = Array.from({ length: 8 }, (_, i) => fakeEvent(`w${i}`, { kind: 'withdraw', key: 'a', payload: 10, hlc: `00000173260000000${i + 1}-00000`, parents: [d.id] }));
+    const lines = [
+      { event: d, receipt: receipt(d, 'us-east-1', 1), amount: 10, outcome: 'applied', balanceAfter: 10, reversed: false },
+      ...ws.map((w, i) => ({ event: w, receipt: receipt(w, 'us-east-1', 1), amount: 10, outcome: i === 0 ? 'applied' : 'bounced', balanceAfter: 0, reversed: i > 0 })),
+    ];
+    const bounces = ws.slice(1).map((w) => ({ event: w, amount: 10, balanceBefore: 0, reason: 'insufficient-funds' }));
+    const answers: Record<string, unknown> = {
+      '/accounts/a': { account: 'a', mode: 'plain', balance: 0, deposited: 10, withdrawn: 10, bouncedCount: 7, bounced: bounces.slice(-5), reversed: [], heads: ws, region: 'us-east-1' },
+      '/accounts/a/history': { account: 'a', balance: 0, region: 'us-east-1', events: lines },
+    };
+    const fakeFetch = (async (url: string | URL | Request) => new Response(JSON.stringify(answers[new URL(String(url)).pathname]), { status: 200 })) as typeof fetch;
+    const client = new JepsenClient({ region: 'us-east-1', url: 'http://r', timeoutMs: 1000, fetch: fakeFetch });
+
+    // Act
+    const final = await readFinalStates({ clients: [client], workload: 'bank', keys: ['a'], recorder: new Recorder(), settleMs: 0 });
+
+    // Assess
+    const account = final.regions[0]?.accounts['a'];
+    expect(account?.bounced.map((b) => b.id)).toEqual(ws.slice(1).map((w) => w.id).sort());
+    expect(account?.reversed).toEqual(ws.slice(1).map((w) => w.id).sort());
+    expect(account?.bouncedCount).toBe(7);
   });
 });

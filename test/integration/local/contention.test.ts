@@ -22,9 +22,17 @@ afterAll(async () => {
   await mesh?.stop();
 });
 
+/** "201 ×150, 503 ×10": the answers by status, for the figure each test prints. */
+function tally(statuses: readonly number[]): string {
+  const counts = new Map<number, number>();
+  for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a - b).map(([s, n]) => `${s} ×${n}`).join(', ');
+}
+
 describe('a crowd on one stream', () => {
   it('32 clients writing one key: no 5xx, and the key has no conflict with itself', async () => {
     // Act: 32 clients, 5 writes each, as fast as they can.
+    const started = Date.now();
     const answers = (await Promise.all(Array.from({ length: 32 }, async (_, c) => {
       const out: number[] = [];
       for (let i = 0; i < 5; i++) out.push((await call(url, 'PUT', '/kv/hot', { value: `${c}/${i}` })).status);
@@ -32,6 +40,7 @@ describe('a crowd on one stream', () => {
     }))).flat();
 
     // Assess
+    console.log(`32 writers on one key: ${tally(answers)} in ${Date.now() - started} ms`);
     expect(answers.filter((s) => s >= 500 && s !== 503)).toEqual([]);
     expect(answers.filter((s) => s === 201).length).toBeGreaterThan(0);
     expect(answers.every((s) => s === 201 || s === 503)).toBe(true);
@@ -49,6 +58,7 @@ describe('a crowd on one stream', () => {
     // Assess
     const elapsed = Date.now() - started;
     const statuses = answers.map((a) => a.status);
+    console.log(`200 withdrawals on one account: ${tally(statuses)} in ${elapsed} ms`);
     expect(statuses.filter((s) => ![201, 409, 503].includes(s))).toEqual([]);
     for (const a of answers.filter((x) => x.status === 503)) expect(a.body).toMatchObject({ error: { code: 'contended' } });
     expect(elapsed).toBeLessThan(29_000);

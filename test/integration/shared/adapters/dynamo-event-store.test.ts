@@ -10,7 +10,10 @@ import { DynamoEventStore } from '../../../../shared/adapters/dynamo-event-store
 import { createEventsTable } from '../../../../shared/adapters/dynamo-table.ts';
 import { createClients } from '../../../../shared/adapters/clients.ts';
 import { eventStoreContract } from '../../../support/event-store-contract.ts';
-import { setEvent } from '../../../support/factories.ts';
+import { chain, setEvent } from '../../../support/factories.ts';
+import { headIdsOf } from '../../../support/store-reads.ts';
+import { streamOf } from '../../../../shared/ports/stream.ts';
+import type { MeshEvent } from '../../../../shared/domain/types.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const region = process.env['AWS_REGION'] ?? 'us-east-1';
@@ -86,7 +89,7 @@ describe('DynamoDB events table', () => {
     }
   });
 
-  it('costs one BatchGetItem and one TransactWriteItems for a delivered batch over many streams', async () => {
+  it('costs two BatchGetItem and one TransactWriteItems for a delivered batch over many streams', async () => {
     // Prepare: count the store's requests by command.
     const counted = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
     const commands: string[] = [];
@@ -99,8 +102,47 @@ describe('DynamoDB events table', () => {
     // Act
     await store.appendBatch(events.map((event) => ({ event, via: { type: 'peer', peer: 'eu-west-1' } })));
     // Assess
-    expect(commands).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    expect(commands).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
     counted.destroy();
+  });
+
+  it('keeps the heads right when a child commits while its parent is being read: BatchGetItem is not isolated across items', async () => {
+    // Prepare: a DynamoDB that serves a BatchGetItem naming the parent's ref item in two halves,
+    // the ref items first, and lets the child's whole append commit in between — an order the
+    // service allows (BatchGetItem reads each item on its own). A 100-run soak met it for real:
+    // one region kept a head that a stored child named, and disagreed with the others forever.
+    const key = `k-${randomUUID()}`;
+    const [parent, child] = chain(key, ['parent', 'child'], { origin: 'eu-west-1' }) as [MeshEvent, MeshEvent];
+    const other = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const split = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
+    let between: (() => Promise<unknown>) | undefined = () => other.appendBatch([{ event: child, via: { type: 'peer', peer: 'eu-west-1' } }]);
+    type Next = (args: { input: unknown }) => Promise<{ output: { Responses?: Record<string, unknown[]> } }>;
+    const splitter = (next: Next, context: { commandName?: string }) => async (args: { input: unknown }) => {
+      const input = args.input as { RequestItems?: Record<string, { Keys: Array<Record<string, unknown>> }> };
+      const wanted = input.RequestItems?.[table];
+      const isRef = (k: Record<string, unknown>): boolean => JSON.stringify(k['sk']).includes(`P#${parent.id}`);
+      if (context.commandName !== 'BatchGetItemCommand' || between === undefined || wanted === undefined || !wanted.Keys.some(isRef)) return next(args);
+      const read = (keys: Array<Record<string, unknown>>) => next({ ...args, input: { ...input, RequestItems: { [table]: { ...wanted, Keys: keys } } } });
+      const first = await read(wanted.Keys.filter(isRef));
+      const run = between;
+      between = undefined;
+      await run();
+      const rest = wanted.Keys.filter((k) => !isRef(k));
+      const second = rest.length === 0 ? undefined : await read(rest);
+      const responses = [...(first.output.Responses?.[table] ?? []), ...(second?.output.Responses?.[table] ?? [])];
+      return { ...first, output: { ...first.output, Responses: { [table]: responses } } };
+    };
+    split.middlewareStack.add(splitter as never, { step: 'initialize', name: 'splitBatchGet' });
+    await createEventsTable(dynamodb, table);
+    const store = new DynamoEventStore({ client: split, table, region: 'us-east-1' });
+
+    // Act: the parent arrives; while its batch is read, the child is stored by another ingest.
+    await store.appendBatch([{ event: parent, via: { type: 'peer', peer: 'eu-west-1' } }]);
+
+    // Assess: the child was stored in between, and the parent, which it names, is no head.
+    expect(between).toBeUndefined();
+    expect(await headIdsOf(store, streamOf(parent))).toEqual([child.id]);
+    split.destroy();
   });
 
   it('keeps a link delivery in its own item, invisible to the stream filter and the indexes', async () => {
