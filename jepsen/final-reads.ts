@@ -57,10 +57,13 @@ async function readRegister(c: JepsenClient, key: string): Promise<{ reg: FinalR
 /** An escrow account's final state: its bounced debits (none, if escrow holds) and its statement; `reversed` is the checker's to find. */
 async function readEscrowAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAccount; events: FinalEvent[] }> {
   const [a, statement] = await Promise.all([c.mesh.escrowAccount(id), c.mesh.escrowHistory(id)]);
+  // As for plain accounts, the whole bounced set comes from the statement (the answer lists the newest only).
+  const amountOf = (p: unknown): number => (typeof p === 'number' ? p : Number((p as { amount?: unknown } | null)?.amount));
   const acct: FinalAccount = {
     balance: a.balance,
-    bounced: a.bounced.map((b) => ({ id: b.id, amount: b.amount })).sort((x, y) => (x.id < y.id ? -1 : 1)),
+    bounced: statement.events.filter((l) => l.outcome === 'bounced').map((l) => ({ id: l.event.id, amount: amountOf(l.event.payload) })).sort((x, y) => (x.id < y.id ? -1 : 1)),
     reversed: [],
+    bouncedCount: a.bouncedCount,
     deposited: a.deposited,
     withdrawn: a.withdrawn,
   };
