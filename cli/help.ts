@@ -28,6 +28,20 @@ bank accounts (amounts are positive integers, in minor units)
   statement ACCOUNT          every deposit and withdrawal in total order, with this region's
                              receipt, applied or BOUNCED, and the balance after each
 
+escrow accounts (a yes is never reversed: each region spends only its own rights)
+  account create ACCOUNT --escrow
+                             open an escrow account (its mode never changes; without --escrow
+                             nothing is written: a plain account's first deposit creates it)
+  deposit|withdraw ACCOUNT AMOUNT [--escrow]
+                             on an escrow account (found by itself; --escrow names the mode
+                             when the id has both); withdraw is refused (409 insufficient-rights)
+                             when this region's rights cannot cover it, and asks peers for rights
+  transfer ACCOUNT TO AMOUNT move AMOUNT of this region's rights to region TO
+  rights ACCOUNT             every region's rights, wants and targets, and what this region may
+                             spend now
+  rebalancing ACCOUNT        the account's transfers and rights requests, newest first
+  (also as \`mesh account deposit|withdraw|transfer|rights|rebalancing|balance|statement …\`)
+
 provenance and operations
   event ID                   an event, this region's receipt, its parents and trail
   status                     region, peers, links (state, backlog, DLQ), event count

@@ -13,11 +13,12 @@ import { regionFromUrl } from '../shared/client/aws-host.ts';
 import { MeshClientError, MeshHttpError, MeshNetworkError } from '../shared/client/errors.ts';
 import { MeshClient } from '../shared/client/mesh-client.ts';
 import type { RequestSigner } from '../shared/client/signer.ts';
-import type { LinkStatus } from '../shared/client/types.ts';
+import type { EscrowHistory, LinkStatus } from '../shared/client/types.ts';
 import { links } from '../shared/config/naming.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Command, Invocation } from './args.ts';
-import { formatAccount, formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatement, formatStatus, formatWrite } from './format.ts';
+import { formatAnyAccount, formatCreation, formatEscrowAccount, formatEscrowStatement, formatRebalancing } from './format-escrow.ts';
+import { formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatement, formatStatus, formatWrite } from './format.ts';
 import { startGuiServer } from './gui-server.ts';
 import type { GuiServer } from './gui-server.ts';
 import { HELP } from './help.ts';
@@ -262,13 +263,25 @@ async function execute(client: MeshClient, command: Exclude<Command, { name: 'gu
       return show(await client.resolve(command.key, command.value, typeof view.version === 'number' ? { version: view.version } : view.heads), formatWrite);
     }
     case 'deposit':
-      return show(await client.deposit(command.account, command.amount), formatWrite);
+      return show(await client.deposit(command.account, command.amount, command.mode), formatWrite);
     case 'withdraw':
-      return show(await client.withdraw(command.account, command.amount), formatWrite);
+      return show(await client.withdraw(command.account, command.amount, command.mode), formatWrite);
     case 'balance':
-      return show(await client.account(command.account), formatAccount);
-    case 'statement':
-      return show(await client.accountHistory(command.account), formatStatement);
+      return show(await client.accountView(command.account), formatAnyAccount);
+    case 'account-create':
+      return show(await client.createAccount(command.account, command.mode), formatCreation);
+    case 'transfer':
+      return show(await client.transfer(command.account, command.to, command.amount), formatWrite);
+    case 'rights':
+      return show(await client.escrowAccount(command.account), formatEscrowAccount);
+    case 'rebalancing':
+      return show(await client.rebalancing(command.account), formatRebalancing);
+    case 'statement': {
+      // The route answers the statement of the mode the account has here; an escrow one has lines of its own.
+      const statement = await client.accountHistory(command.account);
+      if ((statement as { mode?: string }).mode === 'escrow') return show(statement as unknown as EscrowHistory, formatEscrowStatement);
+      return show(statement, formatStatement);
+    }
     case 'event':
       return show(await client.event(command.id), formatEvent);
     case 'status':

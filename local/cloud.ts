@@ -24,9 +24,11 @@ import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamo
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { makeApiHandler } from '../functions/api.ts';
+import { makeApiHandler, type ApiHandler } from '../functions/api.ts';
 import { makeIngestHandler, type IngestHandler } from '../functions/ingest.ts';
+import { makeRebalanceHandler } from '../functions/rebalance.ts';
 import { makeRepairHandler, type RepairReport } from '../functions/repair.ts';
+import type { TickReport } from '../shared/app/answers.ts';
 import { makeReplicatorHandler, type ReplicatorHandler } from '../functions/replicator.ts';
 import { createEventsTable, tableExists } from '../shared/adapters/dynamo-table.ts';
 import { createRegionDeps, type RegionDeps } from '../shared/app/wiring.ts';
@@ -101,6 +103,12 @@ export interface MeshOptions {
    * cut link is a partition for repair too.
    */
   readonly repairIntervalMs?: number;
+  /**
+   * Period of each region's escrow rebalancer (AWS: an EventBridge rule, every minute); default
+   * 5 000 here so that rights follow demand quickly on a laptop, 0 = never (call
+   * `mesh.rebalance()` instead).
+   */
+  readonly rebalanceIntervalMs?: number;
   /** Handlers' log level (default WARN; the handlers log JSON lines). */
   readonly handlerLogLevel?: LogLevel;
   /** The regions' wall clock (default Date.now); a function gives each region its own (clock skew). */
@@ -109,6 +117,8 @@ export interface MeshOptions {
   readonly wrap?: {
     readonly ingest?: (region: string, handler: IngestHandler) => IngestHandler;
     readonly replicator?: (region: string, handler: ReplicatorHandler) => ReplicatorHandler;
+    /** The region's api handler, with its dependencies (negative controls: a deliberately broken region). */
+    readonly api?: (region: string, handler: ApiHandler, deps: RegionDeps) => ApiHandler;
   };
   /** Regions that left the mesh: their events are still accepted (as origins) from peers and repair. */
   readonly retiredRegions?: readonly string[];
@@ -151,6 +161,8 @@ export interface Mesh {
   counters(): MeshCounters;
   /** Runs the repair of one region (or of all) now, over the enabled links; returns the reports. */
   repair(region?: string): Promise<Record<string, RepairReport>>;
+  /** Runs the escrow rebalancer of one region (or of all) now; returns the tick reports. */
+  rebalance(region?: string): Promise<Record<string, TickReport>>;
   /**
    * Stops every gateway, poller, client and server, and DynamoDB Local if this mesh started it;
    * with `cleanup`, first deletes the tables and queues this start created.
@@ -259,6 +271,12 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       const stores = Object.fromEntries([...depsByRegion].map(([r, d]) => [r, d.store]));
       return makeRepairHandler(deps, stores, { logger: repairLogger })();
     };
+    const rebalancers = new Map<string, () => Promise<TickReport>>();
+    const rebalanceRegion = (region: string): Promise<TickReport> => {
+      const run = rebalancers.get(region);
+      if (run === undefined) throw new Error(`no region ${region} in this mesh`);
+      return run();
+    };
     const documents = { '/local/mesh': () => ({ meshName, regions: meshRegions }) };
 
     for (const [i, region] of regions.entries()) {
@@ -281,7 +299,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       const deps: RegionDeps = createRegionDeps(config, { dynamodb: c.dynamodb, sqs: c.sqs, sqsFor: (p) => clientsOf(p).sqs }, links, clock);
       depsByRegion.set(region, deps);
       const logger = (fn: string): Logger => new Logger({ serviceName: `${meshName}-${fn}`, logLevel, persistentKeys: { region } });
-      const api = makeApiHandler(deps, { logger: logger('api') });
+      let api = makeApiHandler(deps, { logger: logger('api') });
+      if (options.wrap?.api) api = options.wrap.api(region, api, deps);
       let replicator = makeReplicatorHandler(deps, { logger: logger('replicator') });
       let ingest = makeIngestHandler(deps, { logger: logger('ingest') });
       if (options.wrap?.replicator) replicator = options.wrap.replicator(region, replicator);
@@ -340,6 +359,14 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         onStop(4, () => schedule.stop());
       }
 
+      rebalancers.set(region, makeRebalanceHandler(deps, { logger: logger('rebalance') }));
+      const rebalanceEvery = options.rebalanceIntervalMs ?? 5_000;
+      if (rebalanceEvery > 0) {
+        const schedule = new Schedule(rebalanceEvery, () => rebalanceRegion(region), (err) => log(`${region} rebalance: ${(err as Error).message}`));
+        schedule.start();
+        onStop(4, () => schedule.stop());
+      }
+
       const gateway: HttpGateway = await startHttpGateway({
         handler: api,
         port: basePort === 0 ? 0 : basePort + i,
@@ -372,6 +399,10 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         const targets = region === undefined ? regions : [region];
         const reports = await Promise.all(targets.map(async (r) => [r, await repairRegion(r)] as const));
         return Object.fromEntries(reports);
+      },
+      rebalance: async (region) => {
+        const targets = region === undefined ? regions : [region];
+        return Object.fromEntries(await Promise.all(targets.map(async (r) => [r, await rebalanceRegion(r)] as const)));
       },
       stop: () => (stopping ??= stopAll()),
     };

@@ -410,7 +410,7 @@ export class DynamoEventStore implements EventStore {
 }
 
 function isStreamId(v: unknown): v is StreamId {
-  return typeof v === 'string' && /^[RA]#/.test(v) && v.length <= 300;
+  return typeof v === 'string' && /^[RAE]#/.test(v) && v.length <= 300;
 }
 
 /** Full jitter, capped: contention on one hot key spreads out instead of retrying in lockstep. */

@@ -135,7 +135,7 @@ describe('api routes', () => {
       ['withdraw', 'applied', 70, REGION],
     ]);
     expect(none.status).toBe(200);
-    expect(none.body).toEqual({ account: 'nobody', balance: 0, region: REGION, events: [] });
+    expect(none.body).toEqual({ account: 'nobody', mode: 'plain', balance: 0, region: REGION, events: [] });
   });
 
   it('GET /events/{id} answers the event, its receipt and parents; 404 when unknown', async () => {

@@ -8,6 +8,7 @@ import { MemoryLinkControl } from '../../../../shared/adapters/memory-link-contr
 import type { LinkControl } from '../../../../shared/ports/link-control.ts';
 import { PoisonMessageError } from '../../../../shared/app/poison-message-error.ts';
 import { RegionService } from '../../../../shared/app/region-service.ts';
+import type { AccountHistory, AccountSummary } from '../../../../shared/app/region-service.ts';
 import {
   InsufficientFundsError,
   NotFoundError,
@@ -166,7 +167,7 @@ describe('RegionService accounts', () => {
     expect(await service.account('alice')).toMatchObject({ account: 'alice', balance: 40, bounced: [], reversed: [], region: REGION });
     // The summary leaves the applied list to the statement (GET /accounts/{id}/history).
     expect(Object.keys(await service.account('alice')).sort()).toEqual(
-      ['account', 'balance', 'bounced', 'bouncedCount', 'deposited', 'heads', 'mode', 'region', 'reversed', 'version', 'withdrawn'],
+      ['account', 'balance', 'bounced', 'bouncedCount', 'deposited', 'heads', 'mode', 'modes', 'region', 'reversed', 'version', 'withdrawn'],
     );
   });
 
@@ -187,7 +188,7 @@ describe('RegionService accounts', () => {
     // A peer accepted its own withdrawal of 80 on the same deposit, stamped later: it bounces.
     const remote = withdraw('carol', 80, { parents: [d.event], origin: 'eu-west-1', wall: BASE_WALL + 10_000 });
     await service.ingest(remote, peer);
-    const acct = await service.account('carol');
+    const acct = (await service.account('carol')) as AccountSummary;
     expect(acct.balance).toBe(20);
     expect(acct.bounced.map((b) => b.event.id)).toEqual([remote.id]);
     expect(acct.reversed).toMatchObject([{ acceptedBy: 'eu-west-1', amount: 80, balanceBefore: 20 }]);
@@ -210,7 +211,7 @@ describe('RegionService accounts', () => {
     await service.put('carol', 'a register of the same name is not money');
 
     // Act
-    const history = await service.accountHistory('carol');
+    const history = (await service.accountHistory('carol')) as AccountHistory;
 
     // Assess
     expect(history).toMatchObject({ account: 'carol', balance: 20, region: REGION });
@@ -227,7 +228,7 @@ describe('RegionService accounts', () => {
 
   it('accountHistory of an account with no event is empty, balance 0; a bad id is refused', async () => {
     const { service } = setup();
-    expect(await service.accountHistory('nobody')).toEqual({ account: 'nobody', balance: 0, region: REGION, events: [] });
+    expect(await service.accountHistory('nobody')).toEqual({ account: 'nobody', mode: 'plain', balance: 0, region: REGION, events: [] });
     await expect(service.accountHistory('a/b')).rejects.toMatchObject({ code: 'invalid-key', status: 400 });
     await expect(service.accountHistory(undefined)).rejects.toBeInstanceOf(ValidationError);
   });
