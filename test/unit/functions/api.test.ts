@@ -159,7 +159,7 @@ describe('api routes', () => {
     const status = await call('GET', '/status');
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ region: REGION, peers: PEERS, events: 1 });
-    expect(status.body['links']).toContainEqual({ from: 'us-east-1', to: 'eu-west-1', enabled: false });
+    expect(status.body['links']).toContainEqual({ from: 'us-east-1', to: 'eu-west-1', enabled: false, sync: 'partitioned' });
     expect((status.body['digest'] as { buckets: number }).buckets).toBe(64);
   });
 
