@@ -69,7 +69,11 @@ async function snapshot(from: string, to: string): Promise<Snapshot> {
 
 /** Waits until the link's queue is empty: every message was ingested, dropped or dead-lettered. */
 async function settled(from: string, to: string): Promise<void> {
-  await until(`the ${from} -> ${to} queue to drain`, async () => ((await mesh.links.links()).find((l) => l.from === from && l.to === to)?.backlog ?? 1) === 0, 60_000, 100);
+  // Waiting and in flight both: a message being retried is in flight, not waiting, until it is dead-lettered.
+  await until(`the ${from} -> ${to} queue to drain`, async () => {
+    const link = (await mesh.links.links()).find((l) => l.from === from && l.to === to);
+    return link !== undefined && (link.backlog ?? 1) + (link.inFlight ?? 0) === 0;
+  }, 60_000, 100);
 }
 
 const total = (r: Readonly<Record<string, number>>): number => Object.values(r).reduce((n, v) => n + v, 0);
