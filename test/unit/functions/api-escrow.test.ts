@@ -6,7 +6,7 @@
  * keep serving plain accounts.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeApiHandler } from '../../../functions/api.ts';
 import { MemoryEventStore } from '../../../shared/adapters/memory-event-store.ts';
@@ -16,6 +16,7 @@ import type { MeshEvent } from '../../../shared/domain/types.ts';
 import { escrowStream } from '../../../shared/ports/stream.ts';
 import { BASE_WALL, ManualClock, escrowDeposit, escrowOpen } from '../../support/factories.ts';
 import { allEventsOf } from '../../support/store-reads.ts';
+import { apiRequest } from '../../support/api-request.ts';
 
 const REGION = 'eu-west-1';
 const PEERS = ['us-east-1', 'ap-southeast-2'];
@@ -29,28 +30,12 @@ function setup() {
   const service = new RegionService({ region: REGION, peers: PEERS, store, links, clock });
   const api = makeApiHandler({ service }, { logger: silent });
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = (await api(request(method, path, body))) as APIGatewayProxyStructuredResultV2;
+    const res = (await api(apiRequest(method, path, body))) as APIGatewayProxyStructuredResultV2;
     return { status: res.statusCode, body: JSON.parse(String(res.body)) as Record<string, unknown> };
   };
   /** The kinds of the escrow account's events, sorted. */
   const kinds = async (account: string) => (await allEventsOf(store, escrowStream(account))).map((x) => x.event.kind).sort();
   return { store, service, links, clock, call, kinds };
-}
-
-function request(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
-  const [rawPath, rawQueryString = ''] = path.split('?') as [string, string?];
-  const query = Object.fromEntries(new URLSearchParams(rawQueryString));
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    ...(rawQueryString === '' ? {} : { queryStringParameters: query }),
-    headers: { 'content-type': 'application/json' },
-    requestContext: { http: { method, path: rawPath }, stage: '$default' } as APIGatewayProxyEventV2['requestContext'],
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    isBase64Encoded: false,
-  };
 }
 
 describe('escrow accounts through the api', () => {

@@ -11,6 +11,7 @@ import { MemoryLinkControl } from '../../../shared/adapters/memory-link-control.
 import { RegionService } from '../../../shared/app/region-service.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import { BASE_WALL, ManualClock, setEvent } from '../../support/factories.ts';
+import { apiRequest } from '../../support/api-request.ts';
 
 const REGION = 'eu-west-1';
 const PEERS = ['us-east-1', 'ap-southeast-2'];
@@ -22,35 +23,10 @@ function setup() {
   const service = new RegionService({ region: REGION, peers: PEERS, store, links: new MemoryLinkControl([REGION, ...PEERS]), clock });
   const api = makeApiHandler({ service }, { logger: silent });
   const call = async (method: string, path: string, body?: unknown, extra: Partial<APIGatewayProxyEventV2> = {}) => {
-    const res = (await api(request(method, path, body, extra))) as APIGatewayProxyStructuredResultV2;
+    const res = (await api(apiRequest(method, path, body, extra))) as APIGatewayProxyStructuredResultV2;
     return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(String(res.body)) as Record<string, unknown> };
   };
   return { store, service, call };
-}
-
-function request(method: string, path: string, body?: unknown, extra: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'test',
-      domainName: 'test',
-      domainPrefix: 'test',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    isBase64Encoded: false,
-    ...extra,
-  };
 }
 
 describe('api routes', () => {
@@ -167,7 +143,7 @@ describe('api routes', () => {
     const { call } = setup();
     const put = await call('PUT', '/prod/kv/a%3Ab', Buffer.from(JSON.stringify({ value: 'v' })).toString('base64'), {
       isBase64Encoded: true,
-      requestContext: { ...request('PUT', '/').requestContext, stage: 'prod' },
+      requestContext: { ...apiRequest('PUT', '/').requestContext, stage: 'prod' },
     });
     expect(put.status).toBe(201);
     expect((await call('GET', '/kv/a:b')).body).toMatchObject({ key: 'a:b', value: 'v' });
@@ -257,7 +233,7 @@ describe('api refusals', () => {
   it('answers 500 with the error shape, not a stack, when something unexpected breaks', async () => {
     const broken = { put: async () => { throw new Error('db down'); } } as unknown as RegionService;
     const api = makeApiHandler({ service: broken }, { logger: silent });
-    const res = (await api(request('PUT', '/kv/k', { value: 1 }))) as APIGatewayProxyStructuredResultV2;
+    const res = (await api(apiRequest('PUT', '/kv/k', { value: 1 }))) as APIGatewayProxyStructuredResultV2;
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(String(res.body))).toEqual({ error: { code: 'internal', message: 'internal error' } });
   });
