@@ -1,34 +1,96 @@
 /**
- * What every benchmark gets from `bench/run.ts`: the running local mesh, a typed client per
- * region, the run's size (`--quick` or full) and a progress line printer.
+ * What every benchmark gets from `bench/run.ts`, and what it gives back. A benchmark opens a
+ * session (starting the meshes it needs through `env.startMesh`, loading data once), the runner
+ * calls `session.run(i)` `--runs` times and keeps each run's figures, and the benchmark formats
+ * the medians. Meshes are instrumented (requests and handlers metered) and always stopped by the
+ * runner, also on a failure or Ctrl-C.
  *
  * @example
  * ```ts
- * import type { BenchContext } from './context.ts';
- * export async function myBench(ctx: BenchContext): Promise<number> {
- *   ctx.progress('writing…');
- *   return (await ctx.clients[0]!.status()).events ?? 0;
- * }
+ * import type { Benchmark } from './context.ts';
+ * export const statusRate: Benchmark = {
+ *   name: 'status', title: 'GET /status',
+ *   async open(env) {
+ *     const { clients } = await env.startMesh();
+ *     return { run: async () => ({ figures: { events: (await clients[0]!.status()).events } }) };
+ *   },
+ *   format: (agg) => [`events: ${agg['events']?.median}`],
+ * };
  * ```
  */
-import type { Mesh } from '../local/cloud.ts';
+import type { Mesh, MeshOptions } from '../local/cloud.ts';
 import type { MeshClient } from '../shared/client/mesh-client.ts';
+import { DEFAULT_REGIONS } from '../shared/config/naming.ts';
+import type { HandlerMeter } from './handler-meter.ts';
+import type { RequestMeter } from './request-meter.ts';
+import type { Aggregate, Figures } from './runs.ts';
 
-export interface BenchContext {
-  readonly mesh: Mesh;
-  /** One client per region, in `mesh.regions` order. */
-  readonly clients: readonly MeshClient[];
-  /** A short run (`--quick`): fewer samples, shorter windows. */
+/** Options of a whole `npm run bench` invocation. */
+export interface BenchOptions {
+  /** A short run: fewer samples, shorter windows, smaller histories. */
   readonly quick: boolean;
-  /** The mesh's poll interval (stream and queue pollers idle this long), ms. */
-  readonly pollIntervalMs: number;
-  /** A progress line on stderr (the figures go to stdout). */
-  progress(line: string): void;
+  /** How many times each benchmark runs (the figures are medians of these). */
+  readonly runs: number;
+  /** The longest account history and the largest table the read-cost benchmark loads (default 100 000). */
+  readonly maxHistory: number;
 }
 
-/** The client of region `i`, or a clear error when the mesh has fewer regions. */
-export function clientAt(ctx: BenchContext, i: number): MeshClient {
-  const c = ctx.clients[i];
-  if (c === undefined) throw new Error(`the benchmark needs at least ${i + 1} regions`);
-  return c;
+/** A started, instrumented local mesh. */
+export interface MeshHarness {
+  readonly mesh: Mesh;
+  /** Region names, in `mesh.regions` order. */
+  readonly regions: readonly string[];
+  /** One client per region, in the same order. */
+  readonly clients: readonly MeshClient[];
+  /** The DynamoDB, Streams and SQS requests of every region's clients. */
+  readonly requests: RequestMeter;
+  /** The replicator and ingest invocations of every region. */
+  readonly handlers: HandlerMeter;
+}
+
+export interface BenchEnv {
+  readonly options: BenchOptions;
+  /** A progress line on stderr (the figures go to stdout). */
+  progress(line: string): void;
+  /**
+   * Starts a local mesh of `regions` regions (default 3) on free ports, DynamoDB Local included,
+   * with the pollers at their default settings unless `options` says otherwise. The runner stops it.
+   */
+  startMesh(o?: { readonly regions?: number; readonly options?: Partial<MeshOptions>; readonly clientTimeoutMs?: number }): Promise<MeshHarness>;
+}
+
+/** What one run gives back: figures (medians are taken per name) and anything else worth keeping in the JSON. */
+export interface RunOutcome {
+  readonly figures: Figures;
+  readonly details?: unknown;
+}
+
+export interface Session {
+  /** One measurement run; `index` is 0-based. */
+  run(index: number): Promise<RunOutcome>;
+  /** Anything the session learned once (load times), kept in the JSON beside the runs. */
+  readonly setup?: unknown;
+}
+
+export interface Benchmark {
+  /** What `--only` selects, e.g. `throughput`. */
+  readonly name: string;
+  readonly title: string;
+  open(env: BenchEnv): Promise<Session>;
+  /** The printed table: medians and spread of the runs' figures. */
+  format(figures: Readonly<Record<string, Aggregate>>, runs: readonly RunOutcome[]): string[];
+}
+
+/**
+ * Region names for a mesh of `n` regions: the default three, then more real region names.
+ *
+ * @example
+ * ```ts
+ * regionNames(4); // ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2']
+ * ```
+ */
+export function regionNames(n: number): string[] {
+  const names = [...DEFAULT_REGIONS, 'us-west-2', 'eu-central-1', 'ap-northeast-1', 'sa-east-1', 'ca-central-1'];
+  if (!Number.isInteger(n) || n < 1 || n > names.length) throw new RangeError(`between 1 and ${names.length} regions, not ${n}`);
+  return names.slice(0, n);
 }

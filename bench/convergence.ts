@@ -3,21 +3,23 @@
  * clients write to both sides on the same keys (so the keys end in conflicts), then heal and time
  * until every region answers the same value and heads for every key and reports the same digest.
  * The time is given per queued event (the partition's backlog: the messages waiting in the cut
- * links' queues at the heal) and as a ratio to the plain replication lag of one write.
+ * links' queues at the heal) and as a ratio to the replication lag of one write in the same run
+ * (the p50 of a few single writes, each timed until every peer's ingest stored it).
  *
  * @example
  * ```ts
- * import { runConvergence, formatConvergence } from './convergence.ts';
- * const result = await runConvergence(ctx, { partitionMs: 5000, keys: 8, replicationLagP50Ms: 400 });
- * console.log(formatConvergence(result).join('\n'));
+ * import { convergence } from './convergence.ts';
+ * const session = await convergence.open(env);
+ * (await session.run(0)).figures['convergeMs'];
  * ```
  */
 import type { MeshClient } from '../shared/client/mesh-client.ts';
 import { until } from '../shared/util/until.ts';
-import { type BenchContext } from './context.ts';
+import type { BenchOptions, Benchmark, BenchEnv, MeshHarness, RunOutcome, Session } from './context.ts';
 import { closedLoop } from './load.ts';
 import { agreeOn, digestsAgree, settle } from './mesh-state.ts';
-import { formatMs, formatRatio, ratio } from './stats.ts';
+import { formatSpread, type Aggregate } from './runs.ts';
+import { formatMs, formatRatio, percentile, ratio } from './stats.ts';
 
 export interface ConvergenceOptions {
   /** How long the region stays cut off while both sides write, ms. */
@@ -55,7 +57,7 @@ export interface ConvergenceResult {
   readonly vsReplicationLag: number;
 }
 
-export async function runConvergence(ctx: BenchContext, options: ConvergenceOptions): Promise<ConvergenceResult> {
+export async function runConvergence(ctx: MeshHarness & { readonly progress: BenchEnv['progress'] }, options: ConvergenceOptions): Promise<ConvergenceResult> {
   const regions = ctx.mesh.regions.map((r) => r.region);
   const isolated = regions.at(-1);
   const isolatedClient = ctx.clients.at(-1);
@@ -84,10 +86,10 @@ export async function runConvergence(ctx: BenchContext, options: ConvergenceOpti
     // Writers that hit the cap wait out the rest of the partition.
     await new Promise((r) => setTimeout(r, Math.max(0, options.partitionMs - (performance.now() - cutAt))));
     // Let the isolated region's stream poller hand its last writes to the (paused) queues.
-    await new Promise((r) => setTimeout(r, ctx.pollIntervalMs * 4));
+    await ctx.requests.waitQuiet(isolated, 'streams', 'GetRecords', 1000, 60_000);
     const backlog = (await ctx.mesh.links.links())
       .filter((l) => l.from === isolated || l.to === isolated)
-      .reduce((n, l) => n + (l.backlog ?? 0), 0);
+      .reduce((n, l) => n + (l.backlog ?? 0) + (l.inFlight ?? 0), 0);
 
     ctx.progress(`convergence: healing (${backlog} queued events)`);
     const t0 = performance.now();
@@ -115,11 +117,60 @@ export async function runConvergence(ctx: BenchContext, options: ConvergenceOpti
   }
 }
 
-export function formatConvergence(r: ConvergenceResult): string[] {
-  return [
-    `Convergence after heal: ${r.isolated} cut off for ${formatMs(r.partitionMs)}, writes on both sides to ${r.keys} keys`,
-    `  writes acknowledged: ${r.writesMajority} on the majority side, ${r.writesIsolated} in ${r.isolated}; ${r.backlog} events queued at the heal; ${r.conflictedKeys}/${r.keys} keys in conflict after`,
-    `  heal → same value, heads and digest everywhere: ${formatMs(r.convergeMs)}`,
-    `  = ${r.msPerQueuedEvent.toFixed(2)} ms per queued event, ${formatRatio(r.vsReplicationLag)} the p50 replication lag (${formatMs(r.replicationLagP50Ms)})`,
-  ];
+/**
+ * Sizes of a run: a 20 s partition in a full run, 5 s with `--quick`.
+ *
+ * @example
+ * ```ts
+ * convergenceSizes({ quick: true }).partitionMs; // 5000
+ * ```
+ */
+export function convergenceSizes(o: Pick<BenchOptions, 'quick'>): Omit<ConvergenceOptions, 'replicationLagP50Ms'> {
+  return o.quick ? { partitionMs: 5000, keys: 8, maxWritesPerSide: 150 } : { partitionMs: 20_000, keys: 16, maxWritesPerSide: 800 };
 }
+
+/** The p50 of `writes` single writes into region 0, each timed from its 201 until every peer's ingest stored it, ms. */
+async function singleWriteLag(h: MeshHarness, writes: number, run: number): Promise<number> {
+  const peers = h.regions.slice(1);
+  const samples: number[] = [];
+  for (let i = 0; i < writes; i++) {
+    const { event } = await (h.clients[0] as MeshClient).put(`conv-lag-${run}-${i}`, i);
+    const acked = Date.now();
+    await h.handlers.waitIngested([event.id], peers, 60_000);
+    samples.push(Math.max(...peers.map((p) => h.handlers.ingestedAt(p, event.id) ?? Number.NaN)) - acked);
+  }
+  return percentile(samples, 50);
+}
+
+export const convergence: Benchmark = {
+  name: 'convergence',
+  title: 'Convergence after heal',
+  async open(env): Promise<Session> {
+    const s = convergenceSizes(env.options);
+    const h = await env.startMesh();
+    return {
+      setup: { sizes: s },
+      async run(run): Promise<RunOutcome> {
+        const lag = await singleWriteLag(h, 10, run);
+        const r = await runConvergence({ ...h, progress: env.progress }, { ...s, replicationLagP50Ms: lag });
+        return {
+          figures: {
+            partitionMs: r.partitionMs, keys: r.keys, writesMajority: r.writesMajority, writesIsolated: r.writesIsolated, backlog: r.backlog,
+            convergeMs: r.convergeMs, conflictedKeys: r.conflictedKeys, msPerQueuedEvent: r.msPerQueuedEvent, replicationLagP50Ms: r.replicationLagP50Ms, vsReplicationLag: r.vsReplicationLag,
+          },
+          details: { isolated: r.isolated },
+        };
+      },
+    };
+  },
+  format(f: Readonly<Record<string, Aggregate>>): string[] {
+    const n = (name: string): string => formatSpread(f[name], (v) => v.toFixed(0));
+    const ms = (name: string): string => formatSpread(f[name], formatMs);
+    return [
+      `Convergence after heal: the last region cut off for ${ms('partitionMs')}, writes on both sides to ${n('keys')} keys`,
+      `  writes acknowledged: ${n('writesMajority')} on the majority side, ${n('writesIsolated')} in the isolated region; ${n('backlog')} events queued at the heal; ${n('conflictedKeys')} keys in conflict after`,
+      `  heal → same value, heads and digest everywhere: ${ms('convergeMs')}`,
+      `  = ${formatSpread(f['msPerQueuedEvent'], (v) => v.toFixed(2))} ms per queued event, ${formatSpread(f['vsReplicationLag'], formatRatio)} the p50 lag of a single write (${ms('replicationLagP50Ms')})`,
+    ];
+  },
+};

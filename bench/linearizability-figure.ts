@@ -9,11 +9,14 @@
  * ```ts
  * import { runLinearizabilityFigure } from './linearizability-figure.ts';
  * const r = runLinearizabilityFigure({ operations: 2000 });
+ * // or, inside npm run bench: the `checker` benchmark below.
  * ```
  */
 import { checkLinearizable } from '../jepsen/checkers/linearizable.ts';
 import { validityLabel } from '../jepsen/checkers/verdict.ts';
 import { generateRegisterHistory, type GenerateOptions } from './linearizability.ts';
+import type { Benchmark, RunOutcome } from './context.ts';
+import { formatSpread, type Aggregate } from './runs.ts';
 import { formatMs, formatRatio, ratio } from './stats.ts';
 
 export interface LinearizabilityCase {
@@ -46,9 +49,35 @@ export function runLinearizabilityFigure(o: { readonly operations: number }): Li
   return { ...base, cases: decided.map((d) => ({ ...d, vsLinearizable: ratio(d.decideMs, baseline) })) };
 }
 
-export function formatLinearizabilityFigure(r: LinearizabilityFigure): string[] {
-  return [
-    `Linearizability checker: ${r.operations}-operation register histories, ${r.keys} keys, ${r.clients} clients (full table: npx tsx bench/linearizability.ts)`,
-    ...r.cases.map((c) => `  ${c.name.padEnd(28)} ${c.verdict.padEnd(8)} decided in ${formatMs(c.decideMs).padEnd(9)} ${formatRatio(c.vsLinearizable)} the linearizable history`),
-  ];
-}
+const caseKey = (name: string): string => name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+
+/** The figure as a benchmark of `npm run bench` (no mesh: the checker alone). */
+export const checker: Benchmark = {
+  name: 'checker',
+  title: 'Linearizability checker',
+  async open(env) {
+    const operations = env.options.quick ? 2000 : 10_000;
+    return {
+      setup: { operations },
+      async run(): Promise<RunOutcome> {
+        env.progress('linearizability checker…');
+        const r = runLinearizabilityFigure({ operations });
+        const figures: Record<string, number> = { operations: r.operations, keys: r.keys, clients: r.clients };
+        for (const c of r.cases) {
+          figures[`${caseKey(c.name)}.decideMs`] = c.decideMs;
+          figures[`${caseKey(c.name)}.vsLinearizable`] = c.vsLinearizable;
+        }
+        return { figures, details: { verdicts: Object.fromEntries(r.cases.map((c) => [c.name, c.verdict])) } };
+      },
+    };
+  },
+  format(f: Readonly<Record<string, Aggregate>>, runs: readonly RunOutcome[]): string[] {
+    const verdicts = (runs.at(-1)?.details as { verdicts?: Record<string, string> } | undefined)?.verdicts ?? {};
+    const n = (name: string): string => formatSpread(f[name], (v) => v.toFixed(0));
+    return [
+      `Linearizability checker: ${n('operations')}-operation register histories, ${n('keys')} keys, ${n('clients')} clients (full table: npx tsx bench/linearizability.ts)`,
+      ...Object.entries(verdicts).map(([name, verdict]) =>
+        `  ${name.padEnd(28)} ${verdict.padEnd(8)} decided in ${formatSpread(f[`${caseKey(name)}.decideMs`], formatMs).padEnd(22)} ${formatSpread(f[`${caseKey(name)}.vsLinearizable`], formatRatio)} the linearizable history`),
+    ];
+  },
+};

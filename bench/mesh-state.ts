@@ -8,10 +8,8 @@
  * import { settle, agreeOn } from './mesh-state.ts';
  * await settle(clients);                       // every region holds the same events
  * const same = await agreeOn(clients, ['k1']); // and answers the same for k1
- * await withOutboundPaused(mesh, 'us-east-1', () => writeMany()); // peers ingest later
  * ```
  */
-import type { Mesh } from '../local/cloud.ts';
 import { MeshHttpError } from '../shared/client/errors.ts';
 import type { MeshClient } from '../shared/client/mesh-client.ts';
 import type { KeyView } from '../shared/client/types.ts';
@@ -61,19 +59,4 @@ export async function agreeOn(clients: readonly MeshClient[], keys: readonly str
  */
 export function settle(clients: readonly MeshClient[], timeoutMs = 60_000): Promise<number> {
   return until('the regions to hold the same events', () => digestsAgree(clients), timeoutMs, 100);
-}
-
-/**
- * Runs `fn` with every link out of `region` paused (the peers' ingest of its writes waits in the
- * queues), and resumes them afterwards, also when `fn` throws. For measurements in one region
- * that the peers' ingest on the same machine would otherwise load.
- */
-export async function withOutboundPaused<T>(mesh: Mesh, region: string, fn: () => Promise<T>): Promise<T> {
-  const peers = mesh.regions.map((r) => r.region).filter((r) => r !== region);
-  for (const to of peers) await mesh.links.setLink(region, to, false);
-  try {
-    return await fn();
-  } finally {
-    for (const to of peers) await mesh.links.setLink(region, to, true);
-  }
 }

@@ -1,141 +1,166 @@
 /**
- * Throughput: acknowledged writes per second into one region with C concurrent clients, as a
- * ratio to two baselines measured in the same run with the same C:
- * - raw PutItem of the same event item straight to the same DynamoDB Local, into a table of the
- *   same schema (what the mesh's bookkeeping costs over a bare put: the transactional read of the
- *   heads, the conditional transact write of event + heads + parent refs, HTTP and JSON, and the
- *   replication the write sets off in the background on the same machine);
- * - `GET /status` of the same region (an HTTP round trip through the same gateway and handler; it
- *   computes the digest by scanning the table, so it is not free either) and `GET /local/mesh`
- *   (a document the gateway answers itself: the bare HTTP floor).
- * The mesh PUT is measured twice: as it is (its replication into the peers runs on the same
- * machine meanwhile) and with the region's outbound links paused (the bookkeeping alone).
+ * Throughput: acknowledged `PUT /kv` per second into one region with 1, 4 and 16 clients on
+ * distinct keys (one key per client, closed loop), as a ratio to a raw "query + put" append
+ * (`bench/raw-append.ts`) with as many clients on the same DynamoDB Local, measured just before
+ * in the same run, and to a bare conditional `PutItem` of the same item (no read first), the
+ * floor of any append. Then 16 clients on one key: throughput and how many answers were 5xx.
+ *
+ * Two ratios, because the local cloud runs every region on one DynamoDB Local:
+ * - plain: acknowledged writes/s ÷ raw appends/s;
+ * - per-region work: each acknowledged write is also appended by each of the N−1 peers, on the
+ *   same DynamoDB Local and the same cores, so the mesh did N appends per write. The work rate is
+ *   (acknowledged writes × N) ÷ (time from the window's start until every peer had ingested the
+ *   last of them), and its ratio is that rate ÷ raw appends/s. It counts what the mesh really did
+ *   in the time it really took, rather than assuming the peers kept up.
  *
  * @example
  * ```ts
- * import { runThroughput, formatThroughput } from './throughput.ts';
- * const result = await runThroughput(ctx, { concurrency: [1, 4], durationMs: 2000 });
- * for (const line of formatThroughput(result)) console.log(line);
+ * import { throughput } from './throughput.ts';
+ * const session = await throughput.open(env);
+ * (await session.run(0)).figures['c16.ratio']; // mesh PUT/s ÷ raw append/s at 16 clients
  * ```
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS } from '../local/aws-clients.ts';
-import { eventItem } from '../shared/adapters/dynamo-event-store.ts';
-import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
-import { createEvent, formatHlc } from '../shared/domain/index.ts';
-import { clientAt, type BenchContext } from './context.ts';
+import { MeshHttpError, MeshTimeoutError } from '../shared/client/errors.ts';
+import type { BenchOptions, Benchmark, RunOutcome, Session } from './context.ts';
 import { closedLoop, type ClosedLoopResult } from './load.ts';
-import { settle, withOutboundPaused } from './mesh-state.ts';
+import { RawAppender, sampleValue as value } from './raw-append.ts';
+import { formatSpread, type Aggregate } from './runs.ts';
 import { formatMs, formatRatio, ratio } from './stats.ts';
 
-export interface ThroughputOptions {
+export interface ThroughputSizes {
   readonly concurrency: readonly number[];
   /** Window of each measurement, ms. */
-  readonly durationMs: number;
+  readonly windowMs: number;
+  /** Clients on the one hot key. */
+  readonly hotClients: number;
 }
 
-export interface ThroughputRow {
-  readonly concurrency: number;
-  readonly meshPut: ClosedLoopResult;
-  /** PUT /kv with the region's outbound links paused: no peer ingests while it runs. */
-  readonly meshPutNoReplication: ClosedLoopResult;
-  readonly rawPutItem: ClosedLoopResult;
-  readonly status: ClosedLoopResult;
-  readonly httpFloor: ClosedLoopResult;
-  /** meshPut.perSecond / rawPutItem.perSecond. */
-  readonly vsRawPutItem: number;
-  /** meshPutNoReplication.perSecond / rawPutItem.perSecond. */
-  readonly noReplicationVsRawPutItem: number;
-  /** meshPut.perSecond / status.perSecond. */
-  readonly vsStatus: number;
-  /** meshPut.perSecond / httpFloor.perSecond. */
-  readonly vsHttpFloor: number;
+/**
+ * Sizes of a run: 1, 4 and 16 clients, 4 s windows (1.5 s with `--quick`).
+ *
+ * @example
+ * ```ts
+ * throughputSizes({ quick: true }).windowMs; // 1500
+ * ```
+ */
+export function throughputSizes(o: Pick<BenchOptions, 'quick'>): ThroughputSizes {
+  return { concurrency: [1, 4, 16], windowMs: o.quick ? 1500 : 4000, hotClients: 16 };
 }
 
-export interface ThroughputResult {
-  readonly region: string;
-  readonly durationMs: number;
-  readonly rows: readonly ThroughputRow[];
+/** How the failed answers of a window split: by HTTP status class, timeouts, anything else. */
+export interface FailureCounts {
+  http5xx: number;
+  http4xx: number;
+  timeouts: number;
+  other: number;
 }
 
-/** A value of about the size the benchmarks write (a short JSON object). */
-function value(worker: number, i: number): { worker: number; i: number; note: string } {
-  return { worker, i, note: 'benchmark write of a small JSON value' };
+function countFailure(f: FailureCounts, e: unknown): void {
+  if (e instanceof MeshHttpError) {
+    if (e.status >= 500) f.http5xx++;
+    else f.http4xx++;
+  } else if (e instanceof MeshTimeoutError) f.timeouts++;
+  else f.other++;
 }
 
-/** One bare PutItem of the item the store would write for such an event (no heads, no transaction). */
-function rawPut(doc: DynamoDBDocumentClient, table: string, region: string, key: string, worker: number, i: number): Promise<unknown> {
-  const event = createEvent({
-    kind: 'set', key, payload: value(worker, i), hlc: formatHlc({ wall: Date.now(), counter: i % 1000 }), origin: region, parents: [],
-  });
-  const item = eventItem(event, { eventId: event.id, region, receivedAt: Date.now(), via: { type: 'local' } });
-  return doc.send(new PutCommand({ TableName: table, Item: item }));
-}
+const perSecondOf = (r: ClosedLoopResult): number => r.perSecond;
 
-export async function runThroughput(ctx: BenchContext, options: ThroughputOptions): Promise<ThroughputResult> {
-  const client = clientAt(ctx, 0);
-  const region = ctx.mesh.regions[0]?.region ?? 'region-0';
-  const table = `${ctx.mesh.meshName}-bench-raw`;
-  const ddb = new DynamoDBClient({ endpoint: ctx.mesh.dynamodbEndpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-  const doc = DynamoDBDocumentClient.from(ddb);
-  try {
-    await createEventsTable(ddb, table);
-    // Warm-up, not counted: connections, JIT and DynamoDB Local's first transactions.
+export const throughput: Benchmark = {
+  name: 'throughput',
+  title: 'Throughput vs a raw query + put append',
+  async open(env): Promise<Session> {
+    const s = throughputSizes(env.options);
+    const h = await env.startMesh({ clientTimeoutMs: 60_000 });
+    const [region] = h.regions as [string];
+    const peers = h.regions.slice(1);
+    const client = h.clients[0];
+    if (client === undefined || peers.length === 0) throw new Error('throughput needs at least two regions');
+    const raw = await RawAppender.create({ endpoint: h.mesh.dynamodbEndpoint, table: `${h.mesh.meshName}-bench-raw`, region });
+    const n = h.regions.length;
+    // Warm-up, not counted: connections, JIT, DynamoDB Local's first transactions.
+    const warm: string[] = [];
     for (let i = 0; i < 5; i++) {
-      await Promise.all([client.request('GET', '/local/mesh'), client.status(), client.put('tp-warm-up', i), rawPut(doc, table, region, 'raw-warm-up', 0, i)]);
+      const [put] = await Promise.all([client.put('tp-warm-up', i), raw.append('raw-warm-up', i)]);
+      warm.push(put.event.id);
     }
-    const rows: ThroughputRow[] = [];
-    for (const c of options.concurrency) {
-      const window = { concurrency: c, durationMs: options.durationMs };
-      ctx.progress(`throughput: ${c} client(s), ${options.durationMs} ms per measurement`);
-      const httpFloor = await closedLoop({ ...window, op: () => client.request('GET', '/local/mesh') });
-      const status = await closedLoop({ ...window, op: () => client.status() });
-      const rawPutItem = await closedLoop({
-        ...window,
-        op: (w, i) => rawPut(doc, table, region, `raw-${c}-${w}`, w, i),
-      });
-      // One key per worker: every write has its predecessor as parent, none waits on another's heads.
-      const meshPut = await closedLoop({ ...window, op: (w, i) => client.put(`tp-${c}-${w}`, value(w, i)) });
-      await settle(ctx.clients);
-      // The same with the region's outbound links paused: the peers' ingest of these writes (two
-      // more transactional appends per write, on the same DynamoDB Local and the same two cores)
-      // waits in the queues, which leaves the bookkeeping of the write path alone.
-      const meshPutNoReplication = await withOutboundPaused(ctx.mesh, region, () =>
-        closedLoop({ ...window, op: (w, i) => client.put(`tp-${c}-${w}`, value(w, i)) }));
-      rows.push({
-        concurrency: c, meshPut, meshPutNoReplication, rawPutItem, status, httpFloor,
-        vsRawPutItem: ratio(meshPut.perSecond, rawPutItem.perSecond),
-        noReplicationVsRawPutItem: ratio(meshPutNoReplication.perSecond, rawPutItem.perSecond),
-        vsStatus: ratio(meshPut.perSecond, status.perSecond),
-        vsHttpFloor: ratio(meshPut.perSecond, httpFloor.perSecond),
-      });
-      // Let the writes' replication finish, so it does not load the next row's baselines.
-      await settle(ctx.clients);
+    await h.handlers.waitIngested(warm, peers, 120_000);
+    return {
+      setup: { sizes: s, region, regions: n },
+      async run(run): Promise<RunOutcome> {
+        const figures: Record<string, number> = {};
+        for (const c of s.concurrency) {
+          const window = { concurrency: c, durationMs: s.windowMs };
+          env.progress(`throughput: run ${run + 1}, ${c} client(s), ${s.windowMs} ms windows`);
+          const bare = await closedLoop({ ...window, op: (w, i) => raw.put(`put-${run}-${c}-${w}-${i}`, value(w, i)) });
+          const base = await closedLoop({ ...window, op: (w, i) => raw.append(`raw-${run}-${c}-${w}`, value(w, i)) });
+          const ids: string[] = [];
+          const t0 = performance.now();
+          const mesh = await closedLoop({
+            ...window,
+            op: async (w, i) => ids.push((await client.put(`tp-${run}-${c}-${w}`, value(w, i))).event.id),
+          });
+          // The work is done when every peer has ingested every acknowledged write.
+          await h.handlers.waitIngested(ids, peers, 300_000);
+          const workMs = performance.now() - t0;
+          const workRate = (mesh.ok * n * 1000) / workMs;
+          Object.assign(figures, {
+            [`c${c}.raw`]: perSecondOf(base),
+            [`c${c}.put`]: perSecondOf(bare),
+            [`c${c}.putRatio`]: ratio(mesh.perSecond, bare.perSecond),
+            [`c${c}.mesh`]: perSecondOf(mesh),
+            [`c${c}.meshP50`]: mesh.latency.p50,
+            [`c${c}.meshFailed`]: mesh.failed,
+            [`c${c}.rawFailed`]: base.failed,
+            [`c${c}.ratio`]: ratio(mesh.perSecond, base.perSecond),
+            [`c${c}.workRate`]: workRate,
+            [`c${c}.workRatio`]: ratio(workRate, base.perSecond),
+          });
+        }
+        env.progress(`throughput: run ${run + 1}, ${s.hotClients} clients on one key`);
+        const failures: FailureCounts = { http5xx: 0, http4xx: 0, timeouts: 0, other: 0 };
+        const hotIds: string[] = [];
+        const hot = await closedLoop({
+          concurrency: s.hotClients,
+          durationMs: s.windowMs,
+          op: async (w, i) => {
+            try {
+              hotIds.push((await client.put(`hot-${run}`, value(w, i))).event.id);
+            } catch (e) {
+              countFailure(failures, e);
+              throw e;
+            }
+          },
+        });
+        await h.handlers.waitIngested(hotIds, peers, 300_000);
+        Object.assign(figures, {
+          'hot.perSecond': hot.perSecond,
+          'hot.p50': hot.latency.p50,
+          'hot.ok': hot.ok,
+          'hot.5xx': failures.http5xx,
+          'hot.4xx': failures.http4xx,
+          'hot.timeouts': failures.timeouts,
+          'hot.otherFailures': failures.other,
+          'hot.vsDistinct': ratio(hot.perSecond, figures[`c${s.hotClients}.mesh`] ?? Number.NaN),
+        });
+        return { figures, details: { hotFirstError: hot.firstError } };
+      },
+    };
+  },
+  format(f: Readonly<Record<string, Aggregate>>): string[] {
+    const rate = (name: string): string => formatSpread(f[name], (v) => `${v.toFixed(0)}/s`);
+    const x = (name: string): string => formatSpread(f[name], formatRatio);
+    const count = (name: string): string => formatSpread(f[name], (v) => v.toFixed(0));
+    const clients = [...new Set(Object.keys(f).filter((k) => /^c\d+\.mesh$/.test(k)).map((k) => Number(k.slice(1, -'.mesh'.length))))].sort((a, b) => a - b);
+    const lines = [
+      'Throughput: acknowledged PUT /kv into region 0, closed loop, one key per client; baselines = raw Query + PutItem, and a bare PutItem, on the same DynamoDB Local, same run',
+      '  clients  mesh PUT             (p50)           raw query+put        PUT ÷ raw          per-region work ÷ raw   bare PutItem         PUT ÷ PutItem',
+    ];
+    for (const c of clients) {
+      lines.push(`  ${String(c).padStart(7)}  ${rate(`c${c}.mesh`).padEnd(19)}  ${`(${formatSpread(f[`c${c}.meshP50`], formatMs)})`.padEnd(14)}  ${rate(`c${c}.raw`).padEnd(19)}  ${x(`c${c}.ratio`).padEnd(17)}  ${x(`c${c}.workRatio`).padEnd(22)}  ${rate(`c${c}.put`).padEnd(19)}  ${x(`c${c}.putRatio`)}`);
     }
-    return { region, durationMs: options.durationMs, rows };
-  } finally {
-    ddb.destroy();
-  }
-}
-
-const perSecond = (r: ClosedLoopResult): string => `${r.perSecond.toFixed(0)}/s${r.failed > 0 ? ` (${r.failed} failed: ${r.firstError ?? ''})` : ''}`;
-
-export function formatThroughput(r: ThroughputResult): string[] {
-  const lines = [`Throughput: acknowledged PUT /kv into ${r.region}, closed loop, ${r.durationMs} ms per measurement`];
-  lines.push("  clients  mesh PUT  (p50)             w/o peers' ingest  raw PutItem  GET /status  HTTP floor");
-  for (const row of r.rows) {
-    lines.push(
-      `  ${String(row.concurrency).padStart(7)}  ${perSecond(row.meshPut).padEnd(8)}  ${`(${formatMs(row.meshPut.latency.p50)})`.padEnd(16)}  ` +
-        `${perSecond(row.meshPutNoReplication).padEnd(17)}  ${perSecond(row.rawPutItem).padEnd(11)}  ${perSecond(row.status).padEnd(11)}  ${perSecond(row.httpFloor)}`,
-    );
-  }
-  lines.push("  clients  PUT vs raw PutItem  (w/o peers' ingest)  PUT vs GET /status  PUT vs HTTP floor");
-  for (const row of r.rows) {
-    lines.push(
-      `  ${String(row.concurrency).padStart(7)}  ${formatRatio(row.vsRawPutItem).padEnd(18)}  ${`(${formatRatio(row.noReplicationVsRawPutItem)})`.padEnd(19)}  ` +
-        `${formatRatio(row.vsStatus).padEnd(17)}  ${formatRatio(row.vsHttpFloor)}`,
-    );
-  }
-  return lines;
-}
+    lines.push(`  per-region work = acknowledged writes × regions ÷ (window start → last peer ingested), i.e. the local append plus every peer's append, all on the one DynamoDB Local`);
+    lines.push(`  16 clients on one key: ${rate('hot.perSecond')} (p50 ${formatSpread(f['hot.p50'], formatMs)}), ${x('hot.vsDistinct')} of distinct keys; ` +
+      `5xx answers ${count('hot.5xx')}, 4xx ${count('hot.4xx')}, timeouts ${count('hot.timeouts')}, acknowledged ${count('hot.ok')}`);
+    return lines;
+  },
+};

@@ -23,8 +23,11 @@ export type Command =
   | { readonly name: 'put'; readonly key: string; readonly value: JsonValue }
   | { readonly name: 'get' | 'delete' | 'history'; readonly key: string }
   | { readonly name: 'resolve'; readonly key: string; readonly value: JsonValue; readonly heads?: readonly string[] }
-  | { readonly name: 'deposit' | 'withdraw'; readonly account: string; readonly amount: number }
+  | { readonly name: 'deposit' | 'withdraw'; readonly account: string; readonly amount: number; readonly mode?: 'escrow' }
   | { readonly name: 'balance' | 'statement'; readonly account: string }
+  | { readonly name: 'account-create'; readonly account: string; readonly mode: 'plain' | 'escrow' }
+  | { readonly name: 'rights' | 'rebalancing'; readonly account: string }
+  | { readonly name: 'transfer'; readonly account: string; readonly to: string; readonly amount: number }
   | { readonly name: 'event'; readonly id: string }
   | { readonly name: 'conflicts' | 'status' | 'help' }
   | { readonly name: 'partition' | 'heal'; readonly from: string; readonly to: string; readonly both: boolean }
@@ -116,6 +119,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
         heads: { type: 'string' },
         both: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
+        escrow: { type: 'boolean', default: false },
         listen: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -133,6 +137,9 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
   if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new UsageError(`--timeout must be a number of ms, got '${values.timeout}'`);
   if (values.text && !help && name !== 'put' && name !== 'resolve') throw new UsageError('--text applies to put and resolve only');
+  if (values.escrow && !help && !(name === 'deposit' || name === 'withdraw' || (name === 'account' && rest[0] === 'create'))) {
+    throw new UsageError('--escrow applies to account create, deposit and withdraw only');
+  }
 
   const target = targetOf(name === 'gui' ? undefined : urls[0], values.port, env);
   const command: Command = help ? { name: 'help' } : toCommand(name, rest, { ...values, urls });
@@ -180,8 +187,17 @@ interface CommandFlags {
   readonly both: boolean;
   readonly all: boolean;
   readonly text: boolean;
+  readonly escrow: boolean;
   readonly listen?: string | undefined;
   readonly urls: readonly string[];
+}
+
+/** A command-line AMOUNT: a positive integer of minor units. */
+function amountOf(amount: string): number {
+  if (!/^[1-9]\d*$/.test(amount) || !Number.isSafeInteger(Number(amount))) {
+    throw new UsageError(`AMOUNT must be a positive integer (minor units), got '${amount}'`);
+  }
+  return Number(amount);
 }
 
 function toCommand(name: string, args: readonly string[], flags: CommandFlags): Command {
@@ -208,11 +224,28 @@ function toCommand(name: string, args: readonly string[], flags: CommandFlags): 
     }
     case 'deposit':
     case 'withdraw': {
-      const [account = '', amount = ''] = need(2, 'ACCOUNT AMOUNT');
-      if (!/^[1-9]\d*$/.test(amount) || !Number.isSafeInteger(Number(amount))) {
-        throw new UsageError(`AMOUNT must be a positive integer (minor units), got '${amount}'`);
+      const [account = '', amount = ''] = need(2, 'ACCOUNT AMOUNT [--escrow]');
+      return { name, account, amount: amountOf(amount), ...(flags.escrow ? { mode: 'escrow' as const } : {}) };
+    }
+    case 'transfer': {
+      const [account = '', to = '', amount = ''] = need(3, 'ACCOUNT TO-REGION AMOUNT');
+      return { name, account, to, amount: amountOf(amount) };
+    }
+    case 'rights':
+    case 'rebalancing': {
+      const [account = ''] = need(1, 'ACCOUNT');
+      return { name, account };
+    }
+    case 'account': {
+      const [sub = '', ...more] = args;
+      if (sub === 'create') {
+        if (more.length !== 1) throw new UsageError('usage: mesh account create ACCOUNT [--escrow]');
+        return { name: 'account-create', account: more[0] ?? '', mode: flags.escrow ? 'escrow' : 'plain' };
       }
-      return { name, account, amount: Number(amount) };
+      if (sub === 'deposit' || sub === 'withdraw' || sub === 'transfer' || sub === 'rights' || sub === 'rebalancing' || sub === 'balance' || sub === 'statement') {
+        return toCommand(sub, more, flags);
+      }
+      throw new UsageError('usage: mesh account create|deposit|withdraw|transfer|rights|rebalancing|balance|statement ACCOUNT …');
     }
     case 'balance':
     case 'statement': {

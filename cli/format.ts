@@ -267,23 +267,49 @@ const count = (n: number | undefined): string => (n === undefined ? '-' : String
  * ```
  */
 export function formatStatus(status: RegionStatus): string {
+  const refused = Object.entries(status.refused ?? {}).filter(([, n]) => n > 0);
   const lines = [
     fields([
       ['region', status.region],
       ['peers', status.peers.join(', ') || '(none)'],
       ['events', count(status.events)],
+      ...(status.inbound === undefined ? [] : [['inbound', inboundText(status.inbound)] as [string, string]]),
+      ...(refused.length === 0 ? [] : [['refused', refused.map(([why, n]) => `${n} ${why}`).join(', ')] as [string, string]]),
     ]),
   ];
   if (status.links.length > 0) {
+    // BEHIND is how far behind the link is now (the API's staleMs, 0 once nothing waits); LAST BATCH
+    // is the lag of the last delivery, which does not decay while nothing is delivered.
     lines.push(
       '',
       table(
-        ['FROM', 'TO', 'STATE', 'BACKLOG', 'IN FLIGHT', 'DLQ', 'LAG'],
-        status.links.map((l) => [l.from, l.to, linkState(l), count(l.backlog), count(l.inFlight), count(l.dlq), l.lag === undefined ? '-' : `${l.lag.lastMs}ms`]),
+        ['FROM', 'TO', 'STATE', 'BACKLOG', 'IN FLIGHT', 'DLQ', 'BEHIND', 'LAST BATCH'],
+        status.links.map((l) => [
+          l.from,
+          l.to,
+          l.enabled && l.sync === 'behind' ? 'up, behind' : linkState(l),
+          count(l.backlog),
+          count(l.inFlight),
+          count(l.dlq),
+          l.staleMs === undefined ? '-' : `${l.staleMs}ms`,
+          l.lag === undefined ? '-' : `${l.lag.lastMs}ms`,
+        ]),
       ),
     );
   }
   return lines.join('\n');
+}
+
+/** `in sync`, `behind: 3 waiting, up to 800ms`, or `partitioned from a (…); repair still active through b`. */
+function inboundText(inbound: NonNullable<RegionStatus['inbound']>): string {
+  const waiting = inbound.waiting > 0 ? `${inbound.waiting} waiting${inbound.staleMs === undefined ? '' : `, up to ${inbound.staleMs}ms behind`}` : '';
+  const dlq = inbound.dlq > 0 ? `; ${inbound.dlq} in dead-letter queues (repair pulls them)` : '';
+  if (inbound.sync === 'partitioned') {
+    const repair = inbound.repairThrough.length > 0 ? `repair still active through ${inbound.repairThrough.join(', ')}` : 'no delivery and no repair reach it';
+    return `partitioned from ${inbound.partitionedFrom.join(', ')}${waiting ? ` (${waiting})` : ''}; ${repair}${dlq}`;
+  }
+  if (inbound.sync === 'behind') return `behind: ${waiting}${dlq}`;
+  return `in sync: nothing waits on its links${dlq}`;
 }
 
 /**

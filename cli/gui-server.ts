@@ -121,7 +121,11 @@ export async function startGuiServer(options: GuiServerOptions): Promise<GuiServ
       const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
       return json(res, 502, { error: { code: 'unreachable', message: `${request.method} ${request.url}: ${cause}` } });
     }
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' }).end(text);
+    // Retry-After too: a 503 contended says when to try again, and the page shows it.
+    const retryAfter = answer.headers.get('retry-after');
+    res
+      .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store', ...(retryAfter === null ? {} : { 'retry-after': retryAfter }) })
+      .end(text);
   }
 
   const server = createServer((req, res) => {

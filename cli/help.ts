@@ -18,7 +18,8 @@ registers (VALUE is JSON: '"blue"', 42, '{"a":1}'; --text stores VALUE as a stri
   history KEY                the key's events in total order, with this region's receipts
   conflicts                  the keys with more than one head in this region
   resolve KEY VALUE [--text] end a conflict: write VALUE over the current heads
-      [--heads ID,ID]          resolve exactly these heads (default: the heads GET answers now)
+      [--heads ID,ID]          resolve exactly these heads (default: every head here now, by
+                               the version GET answers: 409 if another write lands meanwhile)
 
 bank accounts (amounts are positive integers, in minor units)
   deposit ACCOUNT AMOUNT
@@ -27,12 +28,28 @@ bank accounts (amounts are positive integers, in minor units)
   statement ACCOUNT          every deposit and withdrawal in total order, with this region's
                              receipt, applied or BOUNCED, and the balance after each
 
+escrow accounts (a yes is never reversed: each region spends only its own rights)
+  account create ACCOUNT --escrow
+                             open an escrow account (its mode never changes; without --escrow
+                             nothing is written: a plain account's first deposit creates it)
+  deposit|withdraw ACCOUNT AMOUNT [--escrow]
+                             on an escrow account (found by itself; --escrow names the mode
+                             when the id has both); withdraw is refused (409 insufficient-rights)
+                             when this region's rights cannot cover it, and asks peers for rights
+  transfer ACCOUNT TO AMOUNT move AMOUNT of this region's rights to region TO
+  rights ACCOUNT             every region's rights, wants and targets, and what this region may
+                             spend now
+  rebalancing ACCOUNT        the account's transfers and rights requests, newest first
+  (also as \`mesh account deposit|withdraw|transfer|rights|rebalancing|balance|statement …\`)
+
 provenance and operations
   event ID                   an event, this region's receipt, its parents and trail
   status                     region, peers, links (state, backlog, DLQ), event count
-  partition FROM TO [--both] stop delivery from FROM into TO (--both: and back)
+  partition FROM TO [--both] stop delivery from FROM into TO (--both: and back); sent to TO's
+                             admin route (a local mesh lists every region; in AWS give TO's URL)
   heal FROM TO [--both]      resume delivery from FROM into TO (--both: and back)
-  heal --all                 resume every link between this region and its peers
+  heal --all                 resume every link between this region and its peers (in AWS:
+                             the links into this region; run it against each region)
   region add|remove|list     grow or shrink a running local cloud (mesh region --help)
   gui                        serve the GUI on this machine for the regions given with --url
       [--url [REGION=]URL]...  (several; default: every region of the local mesh), relaying

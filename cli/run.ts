@@ -13,11 +13,12 @@ import { regionFromUrl } from '../shared/client/aws-host.ts';
 import { MeshClientError, MeshHttpError, MeshNetworkError } from '../shared/client/errors.ts';
 import { MeshClient } from '../shared/client/mesh-client.ts';
 import type { RequestSigner } from '../shared/client/signer.ts';
-import type { LinkStatus } from '../shared/client/types.ts';
+import type { EscrowHistory, LinkStatus } from '../shared/client/types.ts';
 import { links } from '../shared/config/naming.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Command, Invocation } from './args.ts';
-import { formatAccount, formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatement, formatStatus, formatWrite } from './format.ts';
+import { formatAnyAccount, formatCreation, formatEscrowAccount, formatEscrowStatement, formatRebalancing } from './format-escrow.ts';
+import { formatConflicts, formatEvent, formatHistory, formatKeyView, formatLinks, formatStatement, formatStatus, formatWrite } from './format.ts';
 import { startGuiServer } from './gui-server.ts';
 import type { GuiServer } from './gui-server.ts';
 import { HELP } from './help.ts';
@@ -40,7 +41,16 @@ export interface CliIo {
   readonly onGuiServer?: (server: GuiServer) => void;
   /** Builds the GUI before `mesh gui` serves it (default: `gui/build.ts`; tests skip it). */
   readonly buildGui?: () => Promise<void>;
+  /** Waits before a retry (default: a timer; tests record the waits instead). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** Tries of a command the region answers 503 `contended` (nothing stored), its `Retry-After` apart. */
+export const CONTENDED_TRIES = 3;
+/** The longest `Retry-After` the CLI waits; a longer one is waited this long. */
+const MAX_RETRY_WAIT_MS = 10_000;
+/** The wait when a 503 `contended` says no `Retry-After`. */
+const DEFAULT_RETRY_WAIT_MS = 1000;
 
 /** Exit codes: 0 done, 1 refused or failed, 2 bad command line. */
 export type ExitCode = 0 | 1 | 2;
@@ -70,7 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     if (invocation.command.name === 'gui') return await serveGui(invocation, invocation.command.urls, invocation.command.listen, io);
     const target = await resolveTarget(invocation.target, invocation.sigv4, probe(invocation));
     const client = new MeshClient({ baseUrl: target.url, timeoutMs: invocation.timeoutMs, fetch: httpFetch, ...(await signerOf(invocation, target, io)) });
-    const { answer, text } = await execute(client, invocation.command);
+    const command = invocation.command;
+    const { answer, text } = await whileContended(() => execute(client, command, linkClients(invocation, target.url, client)), io);
     io.out(invocation.json ? JSON.stringify(answer, null, 2) : text);
     return 0;
   } catch (error) {
@@ -158,6 +169,58 @@ async function defaultBuildGui(): Promise<void> {
 }
 
 /**
+ * Runs `attempt`, and again after the region's `Retry-After` while it answers 503 `contended`
+ * (a definite refusal: nothing was stored, so trying again cannot write twice), at most
+ * {@link CONTENDED_TRIES} times; each wait is said on stderr.
+ *
+ * @example
+ * ```ts
+ * await whileContended(() => execute(client, command, links), io);
+ * ```
+ */
+export async function whileContended<T>(attempt: () => Promise<T>, io: Pick<CliIo, 'err' | 'sleep'>): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof MeshHttpError && error.status === 503 && error.code === 'contended') || tried >= CONTENDED_TRIES) throw error;
+      const wait = Math.min(MAX_RETRY_WAIT_MS, error.retryAfterMs ?? DEFAULT_RETRY_WAIT_MS);
+      io.err(`mesh: 503 contended: ${error.message}; nothing stored, trying again in ${(wait / 1000).toFixed(wait < 10_000 ? 1 : 0)} s (try ${tried + 1} of ${CONTENDED_TRIES})`);
+      await (io.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(wait);
+    }
+  }
+}
+
+/**
+ * Where each link is switched: in its destination region (the AWS admin function answers 421
+ * `link-not-local` for a link into another region). A local mesh lists every region's URL, so
+ * each link goes to its `to`; elsewhere only the target's own region is known, and links into
+ * other regions are left to them (`heal --all`) or sent as asked (the region says where to go).
+ */
+interface LinkClients {
+  /** The client of region `to`, or undefined when its URL is unknown. */
+  of(to: string): Promise<MeshClient | undefined>;
+}
+
+function linkClients(invocation: Invocation, base: string, fallback: MeshClient): LinkClients {
+  let listed: Promise<ListedRegion[] | undefined> | undefined;
+  const clients = new Map<string, MeshClient>();
+  return {
+    async of(to) {
+      listed ??= probe(invocation)
+        .meshDocument(base)
+        .then((doc) => listedRegions(doc));
+      const url = (await listed)?.find((r) => r.region === to)?.url;
+      if (url === undefined) return undefined;
+      if (url === fallback.baseUrl) return fallback;
+      let c = clients.get(url);
+      if (c === undefined) clients.set(url, (c = new MeshClient({ baseUrl: url, timeoutMs: invocation.timeoutMs, fetch: httpFetch })));
+      return c;
+    },
+  };
+}
+
+/**
  * What went wrong, for people; a refused connection to this machine says how to start a mesh.
  *
  * @example
@@ -183,7 +246,7 @@ interface Outcome {
   readonly text: string;
 }
 
-async function execute(client: MeshClient, command: Exclude<Command, { name: 'gui' }>): Promise<Outcome> {
+async function execute(client: MeshClient, command: Exclude<Command, { name: 'gui' }>, linksAt: LinkClients): Promise<Outcome> {
   switch (command.name) {
     case 'put':
       return show(await client.put(command.key, command.value), formatWrite);
@@ -196,18 +259,32 @@ async function execute(client: MeshClient, command: Exclude<Command, { name: 'gu
     case 'conflicts':
       return show(await client.conflicts(), formatConflicts);
     case 'resolve': {
-      // Default: the heads this region shows now, so the resolution covers exactly what the person saw.
-      const heads = command.heads ?? (await client.get(command.key)).heads;
-      return show(await client.resolve(command.key, command.value, heads), formatWrite);
+      // Default: every head this region has now, by the view's version (it covers heads beyond the
+      // view's page too); without a version (an older API), the heads the view lists.
+      if (command.heads !== undefined) return show(await client.resolve(command.key, command.value, command.heads), formatWrite);
+      const view = await client.get(command.key);
+      return show(await client.resolve(command.key, command.value, typeof view.version === 'number' ? { version: view.version } : view.heads), formatWrite);
     }
     case 'deposit':
-      return show(await client.deposit(command.account, command.amount), formatWrite);
+      return show(await client.deposit(command.account, command.amount, command.mode), formatWrite);
     case 'withdraw':
-      return show(await client.withdraw(command.account, command.amount), formatWrite);
+      return show(await client.withdraw(command.account, command.amount, command.mode), formatWrite);
     case 'balance':
-      return show(await client.account(command.account), formatAccount);
-    case 'statement':
-      return show(await client.accountHistory(command.account), formatStatement);
+      return show(await client.accountView(command.account), formatAnyAccount);
+    case 'account-create':
+      return show(await client.createAccount(command.account, command.mode), formatCreation);
+    case 'transfer':
+      return show(await client.transfer(command.account, command.to, command.amount), formatWrite);
+    case 'rights':
+      return show(await client.escrowAccount(command.account), formatEscrowAccount);
+    case 'rebalancing':
+      return show(await client.rebalancing(command.account), formatRebalancing);
+    case 'statement': {
+      // The route answers the statement of the mode the account has here; an escrow one has lines of its own.
+      const statement = await client.accountHistory(command.account);
+      if ((statement as { mode?: string }).mode === 'escrow') return show(statement as unknown as EscrowHistory, formatEscrowStatement);
+      return show(statement, formatStatement);
+    }
     case 'event':
       return show(await client.event(command.id), formatEvent);
     case 'status':
@@ -217,15 +294,21 @@ async function execute(client: MeshClient, command: Exclude<Command, { name: 'gu
       const enabled = command.name === 'heal';
       const pairs = command.both ? [[command.from, command.to], [command.to, command.from]] as const : [[command.from, command.to]] as const;
       const changed: LinkStatus[] = [];
-      for (const [from, to] of pairs) changed.push(await setLink(client, from, to, enabled));
+      for (const [from, to] of pairs) changed.push(await setLink((await linksAt.of(to)) ?? client, from, to, enabled));
       return show(changed, formatLinks);
     }
     case 'heal-all': {
       const status = await client.status();
       const regions = [status.region, ...status.peers.filter((p) => p !== status.region)];
       const healed: LinkStatus[] = [];
-      for (const { from, to } of links(regions)) healed.push(await setLink(client, from, to, true));
-      return show(healed, formatLinks);
+      const elsewhere: string[] = [];
+      for (const { from, to } of links(regions)) {
+        const at = to === status.region ? client : await linksAt.of(to);
+        if (at === undefined) elsewhere.push(`${from} -> ${to}`);
+        else healed.push(await setLink(at, from, to, true));
+      }
+      const note = elsewhere.length === 0 ? '' : `\nnot healed here: ${elsewhere.join(', ')} (a link is switched in its destination: run heal --all against each region's URL)`;
+      return { answer: elsewhere.length === 0 ? healed : { healed, notHealed: elsewhere }, text: formatLinks(healed) + note };
     }
     case 'help':
       return { answer: null, text: HELP };

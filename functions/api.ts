@@ -14,6 +14,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ContendedError, isMeshError, ValidationError, MeshError } from '../shared/domain/errors.ts';
+import { InsufficientRightsError } from '../shared/domain/escrow-errors.ts';
 import { depsFromEnv, lazy } from '../shared/app/env-deps.ts';
 import type { RegionService } from '../shared/app/region-service.ts';
 import type { RegionDeps } from '../shared/app/wiring.ts';
@@ -31,9 +32,9 @@ export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 type Body = Record<string, unknown>;
 
 /** The query string as API Gateway (v2) gives it: repeated names are joined with commas. */
-type QueryParams = Readonly<Record<string, string | undefined>>;
+export type QueryParams = Readonly<Record<string, string | undefined>>;
 
-interface Route {
+export interface Route {
   /** Path pattern segments; `:name` captures a (decoded) segment. */
   readonly pattern: readonly string[];
   readonly method: string;
@@ -43,7 +44,18 @@ interface Route {
   readonly run: (s: RegionService, p: Record<string, string>, body: Body, query: QueryParams) => Promise<unknown>;
 }
 
-const ROUTES: readonly Route[] = [
+/** An answer whose status is not its route's: `POST /accounts/{id}` is 200 when it created nothing. */
+class WithStatus {
+  constructor(readonly status: number, readonly body: unknown) {}
+}
+
+async function created(p: Promise<{ readonly created: boolean }>): Promise<unknown> {
+  const answer = await p;
+  return answer.created ? answer : new WithStatus(200, answer);
+}
+
+/** Every route, in matching order (exported for the fuzz suite, which generates requests from it). */
+export const ROUTES: readonly Route[] = [
   { pattern: ['kv'], method: 'GET', status: 200, body: false, run: (s, _p, _b, q) => s.keys(q) },
   { pattern: ['kv', ':key'], method: 'PUT', status: 201, body: true, run: (s, p, b) => s.put(p['key'], b['value']) },
   { pattern: ['kv', ':key'], method: 'DELETE', status: 201, body: false, run: (s, p) => s.delete(p['key']) },
@@ -52,10 +64,13 @@ const ROUTES: readonly Route[] = [
   { pattern: ['kv', ':key', 'history'], method: 'GET', status: 200, body: false, run: (s, p, _b, q) => s.history(p['key'], q) },
   { pattern: ['kv', ':key', 'resolve'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.resolve(p['key'], b['value'], b['heads'], b['version']) },
   { pattern: ['accounts'], method: 'GET', status: 200, body: false, run: (s, _p, _b, q) => s.accountList(q) },
-  { pattern: ['accounts', ':id', 'deposit'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.deposit(p['id'], b['amount']) },
-  { pattern: ['accounts', ':id', 'withdraw'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.withdraw(p['id'], b['amount']) },
-  { pattern: ['accounts', ':id'], method: 'GET', status: 200, body: false, run: (s, p) => s.account(p['id']) },
+  { pattern: ['accounts', ':id'], method: 'POST', status: 201, body: true, run: (s, p, b) => created(s.createAccount(p['id'], b['mode'])) },
+  { pattern: ['accounts', ':id', 'deposit'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.deposit(p['id'], b['amount'], b['mode']) },
+  { pattern: ['accounts', ':id', 'withdraw'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.withdraw(p['id'], b['amount'], b['mode']) },
+  { pattern: ['accounts', ':id', 'transfer'], method: 'POST', status: 201, body: true, run: (s, p, b) => s.transfer(p['id'], b['to'], b['amount']) },
+  { pattern: ['accounts', ':id'], method: 'GET', status: 200, body: false, run: (s, p, _b, q) => s.account(p['id'], q) },
   { pattern: ['accounts', ':id', 'history'], method: 'GET', status: 200, body: false, run: (s, p, _b, q) => s.accountHistory(p['id'], q) },
+  { pattern: ['accounts', ':id', 'rebalancing'], method: 'GET', status: 200, body: false, run: (s, p, _b, q) => s.rebalancing(p['id'], q) },
   { pattern: ['events', ':id'], method: 'GET', status: 200, body: false, run: (s, p) => s.event(p['id']) },
   { pattern: ['conflicts'], method: 'GET', status: 200, body: false, run: (s, _p, _b, q) => s.conflicts(q) },
   { pattern: ['status'], method: 'GET', status: 200, body: false, run: (s) => s.status() },
@@ -77,13 +92,15 @@ export function makeApiHandler(deps: Pick<RegionDeps, 'service'>, options: ApiHa
         return { ...json(405, error('method-not-allowed', `${method} is not allowed on ${event.rawPath}; allowed: ${allow}`)), headers: { ...JSON_HEADERS, allow } };
       }
       const body = hit.r.body ? parseBody(event) : {};
-      return json(hit.r.status, await hit.r.run(deps.service, hit.params ?? {}, body, event.queryStringParameters ?? {}));
+      const answer = await hit.r.run(deps.service, hit.params ?? {}, body, event.queryStringParameters ?? {});
+      return answer instanceof WithStatus ? json(answer.status, answer.body) : json(hit.r.status, answer);
     } catch (e) {
       if (e instanceof ContendedError) {
         // Contention is the client's cue to come back, not a failure of ours: 503 + Retry-After, nothing stored.
         const res = json(e.status, error(e.code, e.message));
         return { ...res, headers: { ...JSON_HEADERS, 'retry-after': String(e.retryAfterSeconds) } };
       }
+      if (e instanceof InsufficientRightsError) return json(e.status, { error: { code: e.code, message: e.message, details: rightsDetails(e) } });
       if (isMeshError(e) && e.status < 500) return json(e.status, error(e.code, e.message));
       if (isMeshError(e)) {
         logger.error('refused', { code: e.code, error: e });
@@ -103,6 +120,23 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 
 function error(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
+}
+
+/**
+ * An escrow refusal's figures as JSON numbers, as every amount of the API is: this region's
+ * rights, the balance, what is held elsewhere and by whom, and the want it asked its peers for.
+ */
+function rightsDetails(e: InsufficientRightsError): Record<string, unknown> {
+  const d = e.details;
+  return {
+    region: d.region,
+    amount: Number(d.amount),
+    rights: Number(d.rights),
+    balance: Number(d.balance),
+    elsewhere: Number(d.elsewhere),
+    holders: Object.fromEntries(Object.entries(d.holders).map(([r, n]) => [r, Number(n)])),
+    ...(d.requested === undefined ? {} : { requested: Number(d.requested) }),
+  };
 }
 
 /** Path segments after the stage prefix (a named stage puts `/stage` in rawPath; `$default` does not). */
@@ -134,9 +168,23 @@ function match(pattern: readonly string[], segments: readonly string[]): Record<
   return params;
 }
 
+/**
+ * A body must say it is JSON: a browser sends a cross-origin `text/plain` or form POST without a
+ * CORS preflight, so a body taken whatever its type would let any web page write.
+ */
+function requireJson(event: APIGatewayProxyEventV2): void {
+  const type = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  const [media = '', ...params] = type.split(';').map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (media !== 'application/json' || (charset !== undefined && charset !== 'utf-8')) {
+    throw new MeshError('unsupported-media-type', 415, `a body must be sent as application/json (UTF-8), got ${type === '' ? 'no content-type' : JSON.stringify(type.slice(0, 80))}`);
+  }
+}
+
 function parseBody(event: APIGatewayProxyEventV2): Body {
   const raw = event.body;
   if (raw === undefined || raw === null || raw === '') throw new ValidationError('bad-request', 'a JSON object body is required');
+  requireJson(event);
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
     throw new MeshError('payload-too-large', 413, `body is larger than ${MAX_BODY_BYTES} bytes`);

@@ -23,15 +23,21 @@ export interface ApiRoute {
 }
 
 export const API_ROUTES: readonly ApiRoute[] = [
+  { method: HttpMethod.GET, path: '/kv', access: 'read' },
   { method: HttpMethod.PUT, path: '/kv/{key}', access: 'write' },
   { method: HttpMethod.DELETE, path: '/kv/{key}', access: 'write' },
   { method: HttpMethod.GET, path: '/kv/{key}', access: 'read' },
+  { method: HttpMethod.GET, path: '/kv/{key}/heads', access: 'read' },
   { method: HttpMethod.GET, path: '/kv/{key}/history', access: 'read' },
   { method: HttpMethod.POST, path: '/kv/{key}/resolve', access: 'write' },
+  { method: HttpMethod.GET, path: '/accounts', access: 'read' },
+  { method: HttpMethod.POST, path: '/accounts/{id}', access: 'write' },
   { method: HttpMethod.POST, path: '/accounts/{id}/deposit', access: 'write' },
   { method: HttpMethod.POST, path: '/accounts/{id}/withdraw', access: 'write' },
+  { method: HttpMethod.POST, path: '/accounts/{id}/transfer', access: 'write' },
   { method: HttpMethod.GET, path: '/accounts/{id}', access: 'read' },
   { method: HttpMethod.GET, path: '/accounts/{id}/history', access: 'read' },
+  { method: HttpMethod.GET, path: '/accounts/{id}/rebalancing', access: 'read' },
   { method: HttpMethod.GET, path: '/events/{id}', access: 'read' },
   { method: HttpMethod.GET, path: '/conflicts', access: 'read' },
   { method: HttpMethod.GET, path: '/status', access: 'read' },

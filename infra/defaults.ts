@@ -81,6 +81,8 @@ export const MESH_DEFAULTS = {
     /** AWS guidance: the queue's visibility timeout is at least six times the consumer's timeout. */
     ingest: Duration.seconds(Math.floor(QUEUE_SETTINGS.visibilityTimeoutSeconds / 6)),
     repair: Duration.minutes(5),
+    /** A tick stops between accounts 10 s before this (functions/rebalance.ts) and the next carries on. */
+    rebalance: Duration.seconds(60),
   },
   alarm: {
     /** Replication lag (age of the oldest stream record / inbound message) that pages someone. */
@@ -93,5 +95,9 @@ export const MESH_DEFAULTS = {
   },
   repair: {
     schedule: Duration.minutes(10),
+  },
+  rebalance: {
+    /** EventBridge's shortest rate; rights also move at once when a refused withdrawal's request replicates and a peer's next tick sees it. */
+    schedule: Duration.minutes(1),
   },
 } as const;

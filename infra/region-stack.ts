@@ -78,6 +78,8 @@ export class RegionStack extends Stack {
   readonly ingest: MeshFunction;
   /** Undefined when the repair handler is not deployed (`repair=false` or no functions/repair.ts). */
   readonly repair: MeshFunction | undefined;
+  /** The escrow rebalancer, run every minute by an EventBridge rule. */
+  readonly rebalancer: MeshFunction;
   /** Inbound links by peer region. */
   readonly inbound: ReadonlyMap<string, InboundLink>;
   readonly replicationFailures: Queue;
@@ -179,6 +181,7 @@ export class RegionStack extends Stack {
     ]));
 
     this.repair = config.repair ? this.createRepair(common, arns, entry('repair')) : undefined;
+    this.rebalancer = this.createRebalancer(common, entry('rebalance'));
 
     this.httpApi = new RegionalApi(this, 'HttpApi', {
       handler: this.api.function,
@@ -267,6 +270,34 @@ export class RegionStack extends Stack {
       targets: [new LambdaFunction(repair.function, { retryAttempts: 2 })],
     });
     return repair;
+  }
+
+  /**
+   * The escrow rebalancer on a schedule: its table grants are the escrow writes' (no byId or
+   * conflicts index), and it only lists mappings, to hold back transfers to peers whose link from
+   * here is cut (the rights stay usable where they are).
+   */
+  private createRebalancer(common: { environment: Record<string, string> }, entryPath: string): MeshFunction {
+    const fn = new MeshFunction(this, 'Rebalance', {
+      ...common,
+      entry: entryPath,
+      description: `Moves escrow rights toward the regions that spend them, from ${this.meshRegion}`,
+      timeout: MESH_DEFAULTS.timeouts.rebalance,
+    });
+    fn.grantTable(this.events.table.tableArn, TABLE_ACCESS.rebalance);
+    fn.allow(new PolicyStatement({
+      sid: 'ReadLinkState',
+      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
+      actions: ['lambda:ListEventSourceMappings'],
+      resources: ['*'],
+    }));
+    new Rule(this, 'RebalanceSchedule', {
+      description: `Runs the escrow rebalancer in ${this.meshRegion}`,
+      schedule: Schedule.rate(MESH_DEFAULTS.rebalance.schedule),
+      // A missed tick is made up by the next one a minute later: no retries that could pile up.
+      targets: [new LambdaFunction(fn.function, { retryAttempts: 0 })],
+    });
+    return fn;
   }
 
   private createStreamAlarms(): void {

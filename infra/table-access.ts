@@ -74,6 +74,14 @@ export const TABLE_ACCESS = {
     updates: [ITEM_KEYS.digestPkPrefix, ITEM_KEYS.linkPkPrefix, ITEM_KEYS.statsPk],
     indexes: {},
   },
+  /** The escrow rebalancer (functions/rebalance.ts): the api's escrow writes, without its other reads. */
+  rebalance: {
+    // streams (the catalog of E# accounts): Query catalog + BatchGet of their states; stateOf: Get;
+    // a transfer or request: as the api's appendOn (TransactWrite of Puts and digest Updates).
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+    updates: [ITEM_KEYS.digestPkPrefix],
+    indexes: { [CATALOG]: ['Query'] },
+  },
   /** Anti-entropy, on this region's table (functions/repair.ts). */
   repair: {
     // digest: Query of the digest cells; a pulled chunk: as ingest's appendBatch.

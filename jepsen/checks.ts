@@ -13,6 +13,7 @@
  * const { ok, verdicts } = checkRun('register', history, final, { timeBudgetMs: 60_000 });
  * ```
  */
+import type { WorkloadName } from './workloads/workload.ts';
 import type { Op } from './history.ts';
 import type { FinalReads } from './final-state.ts';
 import type { Verdict } from './checkers/verdict.ts';
@@ -22,6 +23,7 @@ import { checkLinearizable } from './checkers/linearizable.ts';
 import { checkConvergence } from './checkers/convergence.ts';
 import { checkLostWrites } from './checkers/lost-writes.ts';
 import { checkBank } from './checkers/bank.ts';
+import { checkEscrow } from './checkers/escrow.ts';
 import { checkSessionGuarantees } from './checkers/session-guarantees.ts';
 
 /**
@@ -34,7 +36,7 @@ import { checkSessionGuarantees } from './checkers/session-guarantees.ts';
  * ```
  */
 export function checkRun(
-  workload: 'register' | 'bank',
+  workload: WorkloadName,
   history: readonly Op[],
   final: FinalReads | undefined,
   options: { readonly timeBudgetMs?: number } = {},
@@ -48,6 +50,7 @@ export function checkRun(
   if (final !== undefined) {
     verdicts.push(checkConvergence(final), checkLostWrites(history, final));
     if (workload === 'bank') verdicts.push(checkBank(history, final));
+    if (workload === 'escrow') verdicts.push(checkEscrow(history, final));
   }
   return judge(verdicts);
 }

@@ -54,6 +54,10 @@ export const CLAIMS: Readonly<Record<string, Claim>> = {
     expected: 'valid', promise: true,
     meaning: 'Promised. Balances agree everywhere, never go negative in the merged replay, and equal deposits minus applied withdrawals. The price of availability: a withdrawal a region accepted during a partition may be bounced after the merge (listed as a reversed decision), so do not hand out cash on a local balance.',
   },
+  escrow: {
+    expected: 'valid', promise: true,
+    meaning: 'Promised for escrow accounts. As bank, and no withdrawal is ever bounced or reversed: a region says yes only to what its own rights cover. The price: withdrawals its share cannot cover are refused (409 insufficient-rights) until rights arrive; availability is the fraction accepted.',
+  },
 };
 
 /**

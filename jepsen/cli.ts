@@ -19,6 +19,7 @@
  * npm run jepsen -- --workload bank --urls us-east-1=https://abc.execute-api.us-east-1.amazonaws.com,eu-west-1=https://def.execute-api.eu-west-1.amazonaws.com
  * ```
  */
+import type { WorkloadName } from './workloads/workload.ts';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { RequestSigner } from '../shared/client/signer.ts';
@@ -34,7 +35,7 @@ import { join } from 'node:path';
 import { validityLabel } from './checkers/verdict.ts';
 
 export interface CliArgs {
-  readonly workload: 'register' | 'bank';
+  readonly workload: WorkloadName;
   readonly clients: ClientMode;
   readonly timeS: number;
   readonly nemesis: NemesisMode;
@@ -52,7 +53,7 @@ export interface CliArgs {
   readonly runs: number | undefined;
 }
 
-const USAGE = `usage: npm run jepsen -- [--workload register|bank] [--clients ${CLIENT_MODES.join('|')}] [--time SECONDS] [--nemesis ${NEMESIS_MODES.join('|')}]
+const USAGE = `usage: npm run jepsen -- [--workload register|bank|escrow] [--clients ${CLIENT_MODES.join('|')}] [--time SECONDS] [--nemesis ${NEMESIS_MODES.join('|')}]
   [--concurrency N] [--out DIR] [--urls region=url,...] [--sign] [--timeout MS] [--quiet SECONDS] [--settle SECONDS] [--keys N] [--seed N]
   [--runs N]   a soak: N randomized runs (workload, clients, nemesis, seed, workers, keys drawn per run from --seed)`;
 
@@ -82,7 +83,7 @@ export function parseCli(argv: readonly string[], now = new Date()): CliArgs {
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}\n${USAGE}`);
     return n;
   };
-  if (values.workload !== 'register' && values.workload !== 'bank') throw new Error(`--workload must be register or bank\n${USAGE}`);
+  if (values.workload !== 'register' && values.workload !== 'bank' && values.workload !== 'escrow') throw new Error(`--workload must be register, bank or escrow\n${USAGE}`);
   if (!CLIENT_MODES.includes(values.clients as ClientMode)) throw new Error(`--clients must be one of ${CLIENT_MODES.join(', ')}\n${USAGE}`);
   if (!NEMESIS_MODES.includes(values.nemesis as NemesisMode)) throw new Error(`--nemesis must be one of ${NEMESIS_MODES.join(', ')}\n${USAGE}`);
   const urls = values.urls?.split(',').filter((s) => s.trim() !== '').map((pair) => {

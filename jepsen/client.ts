@@ -27,10 +27,11 @@ import type { RequestSigner } from '../shared/client/signer.ts';
 import type { MeshEvent } from '../shared/domain/types.ts';
 import type { EventStamp, Op, OpF } from './history.ts';
 import type { Recorder } from './recorder.ts';
+import type { WorkloadName } from './workloads/workload.ts';
 
 /** What a workload asks a client to do. */
 export interface Invocation {
-  readonly workload: 'register' | 'bank';
+  readonly workload: WorkloadName;
   readonly f: Extract<OpF, 'read' | 'write' | 'deposit' | 'withdraw'>;
   readonly key: string;
   /** Value to write, amount to move, `null` for reads. */
@@ -101,11 +102,12 @@ export class JepsenClient {
       case 'write':
         return written((await this.mesh.put(call.key, call.value)).event);
       case 'deposit':
-        return written((await this.mesh.deposit(call.key, Number(call.value))).event);
+        return written((await this.mesh.deposit(call.key, Number(call.value), modeOf(call))).event);
       case 'withdraw':
-        return written((await this.mesh.withdraw(call.key, Number(call.value))).event);
+        return written((await this.mesh.withdraw(call.key, Number(call.value), modeOf(call))).event);
       case 'read':
         if (call.workload === 'bank') return { value: (await this.mesh.account(call.key)).balance };
+        if (call.workload === 'escrow') return { value: (await this.mesh.escrowAccount(call.key)).balance };
         try {
           const view = await this.mesh.get(call.key);
           return { value: view.deleted ? null : view.value, winner: view.winner.id, heads: view.heads.map(stampOf) };
@@ -117,6 +119,9 @@ export class JepsenClient {
     }
   }
 }
+
+/** An escrow workload names its accounts' mode on every write (see `workloads/bank.ts`). */
+const modeOf = (call: Invocation): 'escrow' | undefined => (call.workload === 'escrow' ? 'escrow' : undefined);
 
 const stampOf = (e: MeshEvent): EventStamp => ({ id: e.id, hlc: e.hlc, origin: e.origin, parents: e.parents });
 

@@ -20,11 +20,12 @@ import type { FinalAccount, FinalEvent, FinalReads, FinalRegister, RegionFinal }
 import { listedIds } from './final-state.ts';
 import type { Recorder } from './recorder.ts';
 import type { Op } from './history.ts';
+import type { WorkloadName } from './workloads/workload.ts';
 import { checkConvergence } from './checkers/convergence.ts';
 
 export interface FinalReadOptions {
   readonly clients: readonly JepsenClient[];
-  readonly workload: 'register' | 'bank';
+  readonly workload: WorkloadName;
   readonly keys: readonly string[];
   readonly recorder: Recorder;
   /** Keep re-reading this long (ms) while regions disagree (default 30 000). */
@@ -51,6 +52,22 @@ async function readRegister(c: JepsenClient, key: string): Promise<{ reg: FinalR
     if (!isNoEventHere(e)) throw e;
   }
   return { reg, events };
+}
+
+/** An escrow account's final state: its bounced debits (none, if escrow holds) and its statement; `reversed` is the checker's to find. */
+async function readEscrowAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAccount; events: FinalEvent[] }> {
+  const [a, statement] = await Promise.all([c.mesh.escrowAccount(id), c.mesh.escrowHistory(id)]);
+  // As for plain accounts, the whole bounced set comes from the statement (the answer lists the newest only).
+  const amountOf = (p: unknown): number => (typeof p === 'number' ? p : Number((p as { amount?: unknown } | null)?.amount));
+  const acct: FinalAccount = {
+    balance: a.balance,
+    bounced: statement.events.filter((l) => l.outcome === 'bounced').map((l) => ({ id: l.event.id, amount: amountOf(l.event.payload) })).sort((x, y) => (x.id < y.id ? -1 : 1)),
+    reversed: [],
+    bouncedCount: a.bouncedCount,
+    deposited: a.deposited,
+    withdrawn: a.withdrawn,
+  };
+  return { acct, events: statement.events.map((l) => toFinalEvent(l.event)) };
 }
 
 async function readAccount(c: JepsenClient, id: string): Promise<{ acct: FinalAccount; events: FinalEvent[] }> {
@@ -81,7 +98,7 @@ async function readRegion(c: JepsenClient, o: FinalReadOptions): Promise<RegionF
         registers[key] = reg;
         histories[key] = events;
       } else {
-        const { acct, events } = await readAccount(c, key);
+        const { acct, events } = o.workload === 'escrow' ? await readEscrowAccount(c, key) : await readAccount(c, key);
         accounts[key] = acct;
         histories[key] = events;
       }

@@ -15,7 +15,7 @@
 import type { RequestSigner } from '../shared/client/signer.ts';
 import type { Fault, NemesisMode } from './nemesis.ts';
 import type { ReportInput } from './report/html.ts';
-import type { Workload } from './workloads/workload.ts';
+import type { Workload, WorkloadName } from './workloads/workload.ts';
 import { JepsenClient } from './client.ts';
 import { Recorder } from './recorder.ts';
 import { healAll, planFaults, runNemesis } from './nemesis.ts';
@@ -40,7 +40,7 @@ export type ClientMode = 'bound' | 'switching';
 export const CLIENT_MODES: readonly ClientMode[] = ['bound', 'switching'];
 
 export interface RunOptions {
-  readonly workload: 'register' | 'bank';
+  readonly workload: WorkloadName;
   /** How workers use regions (default `bound`). */
   readonly clients?: ClientMode;
   /** Seconds of client load (the nemesis acts within it). */
@@ -77,7 +77,7 @@ export interface RunOptions {
 }
 
 export interface RunConfig {
-  readonly workload: 'register' | 'bank';
+  readonly workload: WorkloadName;
   /** Absent in runs recorded before it existed: those were `bound`. */
   readonly clients?: ClientMode;
   readonly timeS: number;
@@ -117,7 +117,7 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
   const random = seededRandom(seed);
   const workload: Workload = options.workload === 'register'
     ? registerWorkload({ prefix, keys: options.keys ?? 3 })
-    : bankWorkload({ prefix, accounts: options.keys ?? 3 });
+    : bankWorkload({ prefix, accounts: options.keys ?? 3, escrow: options.workload === 'escrow' });
   const clients = options.endpoints.map((e) => new JepsenClient({ ...e, timeoutMs, ...(options.signer ? { signer: options.signer } : {}) }));
   if (clients.length === 0) throw new Error('no regions to run against');
   const mode = options.clients ?? 'bound';
@@ -129,6 +129,23 @@ export async function runJepsen(options: RunOptions): Promise<RunResult> {
 
   // Start from a healed mesh: a previous run may have been interrupted mid-fault.
   await healAll(clients);
+  // Escrow accounts are opened before the load, one per region in turn (a fixed mode from the first
+  // event). A first write may meet a cold store: a longer timeout, and retries (opening is idempotent).
+  if (options.workload === 'escrow') {
+    for (const [i, key] of workload.keys.entries()) {
+      const e = options.endpoints[i % options.endpoints.length] as { region: string; url: string };
+      const opener = new JepsenClient({ ...e, timeoutMs: Math.max(timeoutMs, 30_000), ...(options.signer ? { signer: options.signer } : {}) });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await opener.mesh.createAccount(key, 'escrow');
+          break;
+        } catch (err) {
+          if (attempt >= 5) throw err;
+          await sleep(1000);
+        }
+      }
+    }
+  }
   const recorder = new Recorder();
   const loadMs = options.timeS * 1000;
   const faultMs = options.faultMs ?? Math.min(10_000, Math.max(2_000, loadMs / 6));

@@ -15,6 +15,7 @@
  * const summary = await runSoak({ runs: 100, timeS: 20, seed: 42, out: 'jepsen-runs/soak', mesh });
  * ```
  */
+import type { WorkloadName } from './workloads/workload.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -34,7 +35,7 @@ import { seededRandom } from '../shared/util/seeded-random.ts';
 export interface SoakPlan {
   /** 1-based position in the soak. */
   readonly n: number;
-  readonly workload: 'register' | 'bank';
+  readonly workload: WorkloadName;
   readonly clients: ClientMode;
   /** Every kind of fault, or one kind for the whole run. */
   readonly nemesis: 'partition' | FaultKind;
@@ -182,7 +183,7 @@ export function summarizeSoak(records: readonly SoakRecord[], meta: { startedAt:
 
 const SHORT: Readonly<Record<string, string>> = {
   linearizable: 'lin', 'read-your-writes': 'ryw', 'monotonic-reads': 'mr', 'monotonic-writes': 'mw', 'writes-follow-reads': 'wfr',
-  convergence: 'conv', 'lost-writes': 'lost', bank: 'bank',
+  convergence: 'conv', 'lost-writes': 'lost', bank: 'bank', escrow: 'escrow',
 };
 
 /** A run's verdicts in a few words: `lin invalid · ryw mr mw wfr valid · conv lost valid`. */

@@ -14,6 +14,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { awaitTransactionCommits } from './durable-dynamodb.ts';
 
 /** Static credentials for local endpoints. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -41,6 +42,8 @@ function target(endpoint: string): { endpoint: string; credentials: typeof LOCAL
 export function localClients(region: string, endpoints: LocalEndpoints): RegionClients {
   const common = { region, maxAttempts: 3 } as const;
   const dynamodb = new DynamoDBClient({ ...common, ...target(endpoints.dynamodb) });
+  // DynamoDB Local answers a transaction before its COMMIT has run: wait for it (durable-dynamodb.ts).
+  if (endpoints.dynamodb !== '') awaitTransactionCommits(dynamodb);
   const streams = new DynamoDBStreamsClient({ ...common, ...target(endpoints.dynamodb) });
   const sqs = new SQSClient({ ...common, ...target(endpoints.sqs) });
   return {

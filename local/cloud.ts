@@ -22,7 +22,7 @@
  * ```ts
  * import { startMesh } from './cloud.ts';
  * const mesh = await startMesh({ regions: ['us-east-1', 'eu-west-1'], basePort: 0 });
- * await fetch(`${mesh.regions[0]!.url}/kv/colour`, { method: 'PUT', body: '{"value":"blue"}' });
+ * await fetch(`${mesh.regions[0]!.url}/kv/colour`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value":"blue"}' });
  * await mesh.links.setLink('us-east-1', 'eu-west-1', false); // partition one direction
  * const added = await mesh.addRegion('ap-northeast-1');      // serving at once, catching up
  * await added.backfilled;                                    // every older event copied
@@ -36,14 +36,16 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { makeApiHandler } from '../functions/api.ts';
+import { makeApiHandler, type ApiHandler } from '../functions/api.ts';
 import { reachedEveryPeer } from '../functions/backfill.ts';
 import { makeIngestHandler, type IngestHandler } from '../functions/ingest.ts';
+import { makeRebalanceHandler } from '../functions/rebalance.ts';
 import { makeRepairHandler, type RepairReport } from '../functions/repair.ts';
+import type { TickReport } from '../shared/app/answers.ts';
 import { makeReplicatorHandler, type ReplicatorHandler } from '../functions/replicator.ts';
 import { createEventsTable, tableExists } from '../shared/adapters/dynamo-table.ts';
 import { Backfill, type BackfillReport } from '../shared/app/backfill.ts';
-import { createRegionDeps } from '../shared/app/wiring.ts';
+import { createRegionDeps, type RegionDeps } from '../shared/app/wiring.ts';
 import type { RegionConfig } from '../shared/config/env.ts';
 import { DEFAULT_MESH_NAME, DEFAULT_REGIONS, deadLetterQueueName, tableName } from '../shared/config/naming.ts';
 import { MeshError, NotFoundError, ORIGIN_PATTERN } from '../shared/domain/index.ts';
@@ -117,6 +119,12 @@ export interface MeshOptions {
    * cut link is a partition for repair too.
    */
   readonly repairIntervalMs?: number;
+  /**
+   * Period of each region's escrow rebalancer (AWS: an EventBridge rule, every minute); default
+   * 5 000 here so that rights follow demand quickly on a laptop, 0 = never (call
+   * `mesh.rebalance()` instead).
+   */
+  readonly rebalanceIntervalMs?: number;
   /** Handlers' log level (default WARN; the handlers log JSON lines). */
   readonly handlerLogLevel?: LogLevel;
   /** The regions' wall clock (default Date.now); a function gives each region its own (clock skew). */
@@ -125,6 +133,8 @@ export interface MeshOptions {
   readonly wrap?: {
     readonly ingest?: (region: string, handler: IngestHandler) => IngestHandler;
     readonly replicator?: (region: string, handler: ReplicatorHandler) => ReplicatorHandler;
+    /** The region's api handler, with its dependencies (negative controls: a deliberately broken region). */
+    readonly api?: (region: string, handler: ApiHandler, deps: RegionDeps) => ApiHandler;
   };
   /** Regions that left the mesh: their events are still accepted (as origins) from peers and repair. */
   readonly retiredRegions?: readonly string[];
@@ -134,6 +144,11 @@ export interface MeshOptions {
   readonly maxClockOffsetMs?: number;
   /** Runtime log lines (startup, poller errors, given-up batches). Default: none. */
   readonly log?: (line: string) => void;
+  /**
+   * Called once per region with that region's SDK clients before anything uses them, e.g. to add
+   * middleware that counts requests per region (`bench/request-meter.ts`). Default: none.
+   */
+  readonly instrument?: (region: string, clients: RegionClients) => void;
 }
 
 export interface MeshRegion {
@@ -198,6 +213,8 @@ export interface Mesh {
   counters(): MeshCounters;
   /** Runs the repair of one region (or of all) now, over the enabled links; returns the reports. */
   repair(region?: string): Promise<Record<string, RepairReport>>;
+  /** Runs the escrow rebalancer of one region (or of all) now; returns the tick reports. */
+  rebalance(region?: string): Promise<Record<string, TickReport>>;
   /**
    * Adds a region to the running mesh: its table, queues and servers, the links to and from every
    * region, then its backfill. Refuses (MeshError 400/409) a bad name, a region of the mesh, a
@@ -279,6 +296,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       let c = clients.get(region);
       if (c === undefined) {
         c = localClients(region, endpoints);
+        options.instrument?.(region, c);
         bells.ringOnTableWrites(c.dynamodb, tableName(meshName, region));
         bells.ringOnQueueSends(c.sqs);
         clients.set(region, c);
@@ -313,7 +331,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const pairsOf = (regions: readonly string[]) => regions.flatMap((from) => regions.filter((to) => to !== from).map((to) => ({ from, to })));
     await Promise.all(initial.map(createTable));
     await createQueues(pairsOf(initial));
-    const links = new LocalLinkControl(admin.sqs);
+    // Only the in-process SQS server counts in-flight messages among the visible ones.
+    const links = new LocalLinkControl(admin.sqs, { visibleCountIncludesInFlight: options.sqsEndpoint === undefined });
     const queueOf = (from: string, to: string): LinkQueues => {
       const q = queues.get(`${from}>${to}`);
       if (q === undefined) throw new Error(`no queue ${from} -> ${to}`);
@@ -333,6 +352,9 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       if (rt === undefined) throw new NotFoundError(`${region} is not a region of this mesh (${current.join(', ')})`);
       return rt;
     };
+    const rebalanceLogger = new Logger({ serviceName: `${meshName}-rebalance`, logLevel });
+    /** One region's escrow rebalancer on its dependencies now (they change when the mesh does). */
+    const rebalanceRegion = (region: string): Promise<TickReport> => makeRebalanceHandler(runtimeOf(region).deps, { logger: rebalanceLogger })();
 
     /** A region's configuration for the mesh as it is now. */
     const configOf = (region: string): RegionConfig => {
@@ -358,11 +380,13 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       const deps = createRegionDeps(configOf(region), { dynamodb: c.dynamodb, sqs: c.sqs, sqsFor: (p) => clientsOf(p).sqs }, links, clock);
       stores.set(region, deps.store);
       const logger = (fn: string): Logger => new Logger({ serviceName: `${meshName}-${fn}`, logLevel, persistentKeys: { region } });
+      let api = makeApiHandler(deps, { logger: logger('api') });
+      if (options.wrap?.api) api = options.wrap.api(region, api, deps);
       let replicator = makeReplicatorHandler(deps, { logger: logger('replicator') });
       let ingest = makeIngestHandler(deps, { logger: logger('ingest') });
       if (options.wrap?.replicator) replicator = options.wrap.replicator(region, replicator);
       if (options.wrap?.ingest) ingest = options.wrap.ingest(region, ingest);
-      return { deps, api: makeApiHandler(deps, { logger: logger('api') }), replicator, ingest };
+      return { deps, api, replicator, ingest };
     };
     /**
      * One region's repair over every peer's store; the handler itself skips a peer whose link into
@@ -413,6 +437,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       await rt.startStream();
       const repairEvery = options.repairIntervalMs ?? 60_000;
       rt.startSchedule(repairEvery, () => repairRegion(rt.region), (err) => log(`${rt.region} repair: ${(err as Error).message}`));
+      rt.startSchedule(options.rebalanceIntervalMs ?? 5_000, () => rebalanceRegion(rt.region), (err) => log(`${rt.region} rebalance: ${(err as Error).message}`));
       const port = basePort === 0 ? 0 : basePort + nextPort;
       nextPort++;
       const url = await rt.startGateway({
@@ -421,6 +446,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         staticDir: GUI_DIR,
         documents,
         routes: (req) => routes(req, rt.region),
+        // The GUI of every region calls every region: those origins (as the mesh is now), and no other page.
+        allowedOrigins: () => meshRegions().map((r) => r.url),
         log,
       });
       log(`${rt.region} listening on ${url}`);
@@ -602,6 +629,10 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       },
       addRegion,
       removeRegion: async (name) => withoutStop(await retire(name, false)),
+      rebalance: async (region) => {
+        const targets = region === undefined ? [...current] : [region];
+        return Object.fromEntries(await Promise.all(targets.map(async (r) => [r, await rebalanceRegion(r)] as const)));
+      },
       stop: () => (stopping ??= stopAll()),
     };
   } catch (err) {

@@ -42,6 +42,8 @@ export interface DynamoDbLocalOptions {
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** The Java process's id (crash tests kill it with SIGKILL). */
+  readonly pid: number | undefined;
   /** Stops the Java process and waits for it to exit. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -137,7 +139,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await stop();
     throw e;
   }
-  return { endpoint, port, stop };
+  return { endpoint, port, pid: child.pid, stop };
 }
 
 async function waitUntilAnswering(endpoint: string, exited: () => boolean, output: () => string, timeoutMs: number): Promise<void> {

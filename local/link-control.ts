@@ -25,12 +25,25 @@ export interface LocalLink {
   readonly sqs?: SQSClient;
 }
 
+export interface LocalLinkControlOptions {
+  /**
+   * Whether the SQS server counts received, undeleted messages in `ApproximateNumberOfMessages`
+   * too. The in-process `local-aws-sqs` does (it counts every message that is not delayed); AWS
+   * and LocalStack count only the visible ones. Default true: what `npm start` runs.
+   */
+  readonly visibleCountIncludesInFlight?: boolean;
+}
+
 export class LocalLinkControl implements LinkControl {
   readonly #sqs: SQSClient;
   readonly #links = new Map<string, LocalLink>();
+  readonly #visibleIncludesInFlight: boolean;
+  /** When each link was last switched in this run (ms), for `changedAt`. */
+  readonly #changedAt = new Map<string, number>();
 
-  constructor(sqs: SQSClient) {
+  constructor(sqs: SQSClient, options: LocalLinkControlOptions = {}) {
     this.#sqs = sqs;
+    this.#visibleIncludesInFlight = options.visibleCountIncludesInFlight ?? true;
   }
 
   register(link: LocalLink): void {
@@ -53,6 +66,7 @@ export class LocalLinkControl implements LinkControl {
   /** Resolves once the change holds: after a disable, the link delivers nothing more. */
   async setLink(from: string, to: string, enabled: boolean): Promise<LinkState> {
     const link = this.#link(from, to);
+    if (enabled !== link.poller.enabled) this.#changedAt.set(`${from}>${to}`, Date.now());
     if (enabled) link.poller.enable();
     else await link.poller.disable();
     return this.#state(link);
@@ -86,13 +100,18 @@ export class LocalLinkControl implements LinkControl {
       this.#counts(link.sqs ?? this.#sqs, link.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']),
       this.#counts(link.sqs ?? this.#sqs, link.dlqUrl, ['ApproximateNumberOfMessages']),
     ]);
+    const changedAt = this.#changedAt.get(`${link.from}>${link.to}`);
+    const counted = queue['ApproximateNumberOfMessages'] ?? 0;
+    const inFlight = queue['ApproximateNumberOfMessagesNotVisible'] ?? 0;
     return {
       from: link.from,
       to: link.to,
       enabled: link.poller.enabled,
-      backlog: (queue['ApproximateNumberOfMessages'] ?? 0) + (queue['ApproximateNumberOfMessagesNotVisible'] ?? 0),
-      inFlight: queue['ApproximateNumberOfMessagesNotVisible'] ?? 0,
+      // As the port and the AWS control mean them: waiting (visible) and in flight apart, each once.
+      backlog: this.#visibleIncludesInFlight ? Math.max(0, counted - inFlight) : counted,
+      inFlight,
       dlq: dlq['ApproximateNumberOfMessages'] ?? 0,
+      ...(changedAt === undefined ? {} : { changedAt }),
     };
   }
 

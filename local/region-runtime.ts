@@ -71,7 +71,7 @@ export class RegionRuntime {
   readonly #inbound = new Map<string, SqsPoller>();
   #stream: StreamPoller | undefined;
   #gateway: HttpGateway | undefined;
-  #schedule: Schedule | undefined;
+  readonly #schedules: Schedule[] = [];
   #retiring = false;
   #inFlight = 0;
   #idle: Array<() => void> = [];
@@ -163,11 +163,12 @@ export class RegionRuntime {
     stream.start();
   }
 
-  /** Runs `job` every `intervalMs` (the region's repair schedule). */
+  /** Runs `job` every `intervalMs` (the region's repair and rebalance schedules); 0 = never. */
   startSchedule(intervalMs: number, job: () => Promise<unknown>, onError: (err: unknown) => void): void {
-    if (this.#schedule !== undefined || intervalMs <= 0) return;
-    this.#schedule = new Schedule(intervalMs, job, onError);
-    this.#schedule.start();
+    if (intervalMs <= 0 || this.#retiring) return;
+    const schedule = new Schedule(intervalMs, job, onError);
+    this.#schedules.push(schedule);
+    schedule.start();
   }
 
   /** Starts the gateway in front of the api handler in force; answers its URL. */
@@ -179,11 +180,11 @@ export class RegionRuntime {
 
   /**
    * From now on refuses writes (410, nothing stored), keeps answering reads, and stops its
-   * repair schedule; resolves once every request accepted before is answered.
+   * schedules; resolves once every request accepted before is answered.
    */
   async retire(): Promise<void> {
     this.#retiring = true;
-    await this.#schedule?.stop();
+    await Promise.all(this.#schedules.map((s) => s.stop()));
     if (this.#inFlight === 0) return;
     await new Promise<void>((resolve) => this.#idle.push(resolve));
   }
@@ -199,7 +200,7 @@ export class RegionRuntime {
     await Promise.all([
       ...inbound.map((from) => this.removeInbound(from)),
       this.#stream?.stop(),
-      this.#schedule?.stop(),
+      ...this.#schedules.map((s) => s.stop()),
       this.#gateway?.stop(),
     ]);
   }

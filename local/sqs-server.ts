@@ -1,6 +1,9 @@
 /**
  * The SQS-compatible server of the local cloud: `local-aws-sqs` in this very process, one server
- * for every region (queue names already carry both regions of a link, so they never collide).
+ * for every region (queue names already carry both regions of a link, so they never collide),
+ * refusing the message bodies real SQS refuses (`sqs-message-contents.ts`), and any request from a
+ * web page: the query protocol is a plain form POST, which a browser sends cross-origin without a
+ * preflight, so any page could otherwise drop messages on a link's inbound queue.
  *
  * It is served through the library's request handler on our own HTTP server, because the
  * library's `createSqsServer` leaves a failed listen (a taken port) as an uncaught error event
@@ -15,8 +18,10 @@
  * ```
  */
 import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequestHandler } from 'local-aws-sqs';
 import { listen } from './runtime/listening-server.ts';
+import { refuseInvalidMessageContents } from './sqs-message-contents.ts';
 import { StartupError } from './startup-error.ts';
 
 /** Account id the local queues live in; the handlers' config defaults to the same one. */
@@ -37,6 +42,19 @@ export interface SqsServer {
   stop(): Promise<void>;
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** SDKs send no `Origin`; browsers always do on a cross-origin request: 403 for those. */
+function refuseBrowsers(handler: Handler): Handler {
+  return (req, res) => {
+    if (req.headers.origin === undefined) return handler(req, res);
+    req.resume();
+    res.statusCode = 403;
+    res.setHeader('content-type', 'text/plain');
+    res.end('web pages may not call the local SQS server');
+  };
+}
+
 /** Starts the in-process SQS server and resolves once it listens; a taken port is a {@link StartupError}. */
 export async function startSqsServer(options: SqsServerOptions = {}): Promise<SqsServer> {
   const hostname = options.hostname ?? '127.0.0.1';
@@ -48,7 +66,8 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
     // A restarted mesh recreates its queues at once; AWS's 60 s wait after a delete would only hurt here.
     emulateQueueCreationLifecycle: false,
   });
-  const server = createServer((req, res) => void requestHandler(req, res));
+  const handle = refuseBrowsers(refuseInvalidMessageContents(requestHandler));
+  const server = createServer((req, res) => void handle(req, res));
   let listening;
   try {
     listening = await listen(server, port, hostname);

@@ -11,6 +11,7 @@
  * ```
  */
 import { MeshClient } from '../../shared/client/mesh-client.ts';
+import type { KeyView } from '../../shared/client/types.ts';
 import type { Region } from './regions.ts';
 
 /** Requests give up after this long: a region that is cut off must not freeze the page. */
@@ -95,4 +96,32 @@ export async function allPages<T>(client: MeshClient, path: string, field: strin
     if (cursor === undefined) return { items, complete: true, first };
   }
   return { items, complete: false, first };
+}
+
+/** Heads pages a key view follows at most (100 heads each): past that it says how many it shows. */
+const MAX_HEAD_PAGES = 10;
+
+/**
+ * The key's view with the heads beyond its first page too: a `GET /kv/{key}` holds the newest
+ * heads within a page's budget and names the rest with `headsNext`, which `GET /kv/{key}/heads`
+ * pages (newest first). Answers the heads oldest first, as the view has them; when more pages
+ * remain after `maxPages`, the view keeps a `headsNext` (so `headCount` > `heads.length` says so).
+ *
+ * @example
+ * ```ts
+ * const view = await withEveryHead(client, await client.get('colour'));
+ * view.heads.length === view.headCount; // true unless over 1,000 heads
+ * ```
+ */
+export async function withEveryHead(client: MeshClient, view: KeyView, maxPages = MAX_HEAD_PAGES): Promise<KeyView> {
+  const older: KeyView['heads'][number][] = [];
+  let cursor = view.headsNext;
+  for (let page = 0; cursor !== undefined && page < maxPages; page++) {
+    const answer = await client.heads(view.key, { cursor });
+    older.push(...answer.heads);
+    cursor = answer.next === cursor ? undefined : answer.next;
+  }
+  if (older.length === 0) return view;
+  const { headsNext: _, ...rest } = view;
+  return { ...rest, heads: [...older.reverse(), ...view.heads], ...(cursor === undefined ? {} : { headsNext: cursor }) };
 }

@@ -20,7 +20,11 @@ import { compareEvents, hlcWall } from './format.ts';
 export interface ConflictListAnswer {
   readonly region: string;
   readonly ok: boolean;
-  readonly value?: { readonly conflicts: ReadonlyArray<{ readonly key: string; readonly heads?: ReadonlyArray<MeshEvent | string>; readonly since?: number }> };
+  readonly value?: {
+    readonly conflicts: ReadonlyArray<{ readonly key: string; readonly heads?: ReadonlyArray<MeshEvent | string>; readonly headCount?: number; readonly since?: number }>;
+    /** The cursor of the next page, when the region has more keys in conflict than were read. */
+    readonly next?: string;
+  };
 }
 
 /** One conflicting key. */
@@ -54,7 +58,8 @@ export function conflictRows(lists: readonly ConflictListAnswer[], now: number):
     if (!list.ok) continue;
     for (const entry of list.value?.conflicts ?? []) {
       const row = keys.get(entry.key) ?? { counts: {} as Record<string, number>, heads: new Map<string, MeshEvent>(), since: [] as number[] };
-      row.counts[list.region] = entry.heads?.length ?? 2;
+      // The entry lists only the newest heads; headCount counts them all.
+      row.counts[list.region] = entry.headCount ?? entry.heads?.length ?? 2;
       for (const head of entry.heads ?? []) if (typeof head !== 'string') row.heads.set(head.id, head);
       if (typeof entry.since === 'number') row.since.push(entry.since);
       keys.set(entry.key, row);

@@ -10,6 +10,8 @@
  * <!-- regions of a mesh on other ports: /ui/?regions=us-east-1=http://127.0.0.1:4001,eu-west-1=http://127.0.0.1:4002#key=colour -->
  * ```
  */
+import type { MeshClient } from '../../shared/client/mesh-client.ts';
+import type { ConflictList } from '../../shared/client/types.ts';
 import type { App } from './app.ts';
 import { clientFor, everyRegion } from './api.ts';
 import { renderIfChanged, replace } from './dom.ts';
@@ -27,6 +29,8 @@ import { createReplicationView } from './views/replication-view.ts';
 import { createTrailView } from './views/trail-view.ts';
 
 const REFRESH_MS = 2000;
+/** Keys per `GET /conflicts` page (the API's default). */
+const CONFLICTS_PAGE = 20;
 const $ = <T extends HTMLElement = HTMLElement>(selector: string): T => document.querySelector(selector) as T;
 
 let regions: Region[] = [];
@@ -76,11 +80,29 @@ function followHash(): void {
   if (state.account !== undefined && state.account !== accounts.current()) void accounts.open(state.account);
 }
 
+/** Pages of `GET /conflicts` each refresh reads per region ("Show more conflicts" adds one). */
+let conflictPagesWanted = 1;
+
+/** The first `pages` pages of a region's conflicts, following its cursors; `next` when more remain. */
+async function conflictPages(client: MeshClient, pages: number): Promise<ConflictList & { readonly next?: string }> {
+  const conflicts: ConflictList['conflicts'][number][] = [];
+  let region = '';
+  let cursor: string | undefined;
+  for (let page = 0; page < pages; page++) {
+    const answer = await client.conflictsPage({ cursor, limit: CONFLICTS_PAGE });
+    region = answer.region;
+    conflicts.push(...answer.conflicts);
+    if (answer.next === undefined || answer.next === cursor) return { region, conflicts };
+    cursor = answer.next;
+  }
+  return { region, conflicts, ...(cursor === undefined ? {} : { next: cursor }) };
+}
+
 /** One round of requests: every region's status and conflicts, and the open key, trail and account. */
 async function refreshRound(): Promise<void> {
   const [statuses, conflicts] = await Promise.all([
     everyRegion(regions, (_r, c) => c.status()),
-    everyRegion(regions, (_r, c) => c.conflicts()),
+    everyRegion(regions, (_r, c) => conflictPages(c, conflictPagesWanted)),
     keys.refresh(),
     trail.refresh(),
     accounts.refresh(),
@@ -93,7 +115,11 @@ async function refreshRound(): Promise<void> {
   renderIfChanged(
     $('#conflicts-view'),
     { c: conflicts.map((c) => (c.ok ? { r: c.region, v: c.value } : { r: c.region, e: describeFailure(c.error).text })), now },
-    () => renderConflicts(conflicts.map((c) => (c.ok ? { region: c.region, ok: true, value: c.value } : { region: c.region, ok: false, error: c.error })), app, now),
+    () =>
+      renderConflicts(conflicts.map((c) => (c.ok ? { region: c.region, ok: true, value: c.value } : { region: c.region, ok: false, error: c.error })), app, now, () => {
+        conflictPagesWanted++;
+        void refresh();
+      }),
   );
   $('#updated').textContent = `Updated ${new Date().toLocaleTimeString([], { hour12: false })}`;
 }

@@ -1,7 +1,7 @@
 /**
  * Replication as the page sees it, from samples of every region's `GET /status` over time:
  * - per directed link, a series of samples — state, messages waiting (backlog + in flight), DLQ,
- *   and the link's lag (see {@link LAG_DEFINITION}) — for the small charts;
+ *   and the link's lag (the API's `staleMs`, see {@link LAG_DEFINITION}) — for the small charts;
  * - per region, one plain state: in sync / behind by N / partitioned (and whether repair still
  *   reaches it), from its inbound links and its digest against every other region's.
  * Pure: the page adds a sample per refresh; nothing here does I/O.
@@ -17,10 +17,11 @@
  */
 import type { Digest } from '../../shared/domain/types.ts';
 import type { LinkStatus, RegionStatus } from '../../shared/client/types.ts';
-import { plural } from './format.ts';
+import { formatDuration, plural } from './format.ts';
 
 /**
- * How the page defines a link's lag, for the API's and the GUI's text alike.
+ * How the page defines a link's lag, for the API's and the GUI's text alike (the API's own
+ * definition is `LinkStatus.staleMs` in `shared/app/answers.ts`).
  *
  * @example
  * ```ts
@@ -28,21 +29,38 @@ import { plural } from './format.ts';
  * ```
  */
 export const LAG_DEFINITION =
-  'Lag of a link = age of the oldest event still waiting to be delivered over it: 0 when its queue is empty. ' +
-  'Until the API reports that age, the page estimates it from its own samples (time since it first saw the queue non-empty: a lower bound, marked ≥). ' +
-  '"Last batch" is the API\'s figure: when the last delivered batch was stored here minus its newest event\'s origin clock, clock skew included.';
+  'Lag of a link = how far behind the destination\'s copy of the source\'s events may be, as the destination\'s /status reports it (staleMs): ' +
+  '0 when nothing waits on the link (its queue has no message waiting or in flight); otherwise the destination\'s clock now minus the later of ' +
+  'the origin clock of the newest event it has received over the link and, while the link is partitioned, the moment it was cut. ' +
+  'It grows while a partitioned link holds events and returns to 0 once they are delivered. While delivery keeps its order, no waiting event is older than that, ' +
+  'so the figure bounds the age of the oldest undelivered event from above; after a quiet spell on an open link it overstates it, and it includes the clock skew between the two regions. ' +
+  'Where a region does not report it, the page estimates it from its own samples (how long it has seen the queue non-empty: a lower bound, marked ≥). ' +
+  '"Last batch" is the lag of the last delivered batch: when it was stored minus its newest event\'s origin clock (it does not decay while nothing is delivered).';
 
-/**
- * A link's state as a region's `/status` reports it; `oldestAgeMs` is the age of the oldest
- * undelivered message where the API reports it (phase 2), else absent.
- */
-export type LinkState = LinkStatus & { readonly oldestAgeMs?: number };
+/** A link's state as a region's `/status` reports it. */
+export type LinkState = LinkStatus;
 
 /** One region's `/status` answer, or why there is none. */
 export interface StatusAnswer {
   readonly region: string;
   readonly ok: boolean;
   readonly value?: Omit<RegionStatus, 'links' | 'digest' | 'events'> & { readonly links: readonly LinkState[]; readonly digest?: Digest; readonly events?: number };
+}
+
+/**
+ * What a region refused from its peers and repair, for people: `refused 3 events from peers
+ * (clock-skew 2, untrusted-origin 1)`, or undefined when nothing was refused.
+ *
+ * @example
+ * ```ts
+ * refusedText({ 'clock-skew': 2 }); // 'refused 2 events from peers and repair (clock-skew 2)'
+ * ```
+ */
+export function refusedText(refused: Readonly<Record<string, number>> | undefined): string | undefined {
+  const reasons = Object.entries(refused ?? {}).filter(([, n]) => n > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (reasons.length === 0) return undefined;
+  const total = reasons.reduce((n, [, c]) => n + c, 0);
+  return `refused ${plural(total, 'event')} from peers and repair (${reasons.map(([why, n]) => `${why} ${n}`).join(', ')})`;
 }
 
 /** One directed link and the state reported for it. */
@@ -113,11 +131,11 @@ export class ReplicationSeries {
   add(t: number, rows: readonly LinkRow[]): void {
     for (const { from, to, state } of rows) {
       const key = `${from}\u0000${to}`;
-      const pending = state?.backlog === undefined && state?.inFlight === undefined ? undefined : (state.backlog ?? 0) + (state.inFlight ?? 0);
+      const pending = waitingOn(state);
       if (pending !== undefined && pending > 0) {
         if (!this.waitingSince.has(key)) this.waitingSince.set(key, t);
       } else this.waitingSince.delete(key);
-      const reported = typeof state?.oldestAgeMs === 'number' ? state.oldestAgeMs : undefined;
+      const reported = typeof state?.staleMs === 'number' ? state.staleMs : undefined;
       const since = this.waitingSince.get(key);
       const ageMs = reported ?? (pending === undefined ? undefined : pending === 0 ? 0 : t - (since ?? t));
       const sample: LinkSample = {
@@ -142,6 +160,21 @@ export class ReplicationSeries {
   }
 }
 
+/**
+ * Messages not delivered yet on a link: its `waiting`, else `backlog + inFlight` (the port keeps
+ * them apart); undefined when neither is reported.
+ *
+ * @example
+ * ```ts
+ * waitingOn({ from: 'a', to: 'b', enabled: true, backlog: 2, inFlight: 1 }); // 3
+ * ```
+ */
+export function waitingOn(state: LinkState | undefined): number | undefined {
+  if (state === undefined) return undefined;
+  if (typeof state.waiting === 'number') return state.waiting;
+  return state.backlog === undefined && state.inFlight === undefined ? undefined : (state.backlog ?? 0) + (state.inFlight ?? 0);
+}
+
 /** A region's replication state, in one word and one sentence. */
 export interface RegionState {
   readonly region: string;
@@ -149,6 +182,8 @@ export interface RegionState {
   readonly text: string;
   /** Events waiting on the region's inbound links. */
   readonly queued: number;
+  /** What the region refused from peers and repair ({@link refusedText}), when anything. */
+  readonly refused?: string;
 }
 
 /**
@@ -170,45 +205,54 @@ export interface RegionState {
 export function regionStates(statuses: readonly StatusAnswer[], rows: readonly LinkRow[]): RegionState[] {
   return statuses.map((s): RegionState => {
     if (!s.ok || s.value === undefined) return { region: s.region, kind: 'unreachable', text: 'not answering', queued: 0 };
-    const inbound = rows.filter((r) => r.to === s.region);
-    const cut = inbound.filter((r) => r.state?.enabled === false).map((r) => r.from);
-    const open = inbound.filter((r) => r.state?.enabled !== false).map((r) => r.from);
-    const queued = inbound.reduce((n, r) => n + (r.state?.backlog ?? 0) + (r.state?.inFlight ?? 0), 0);
-    const dlq = inbound.reduce((n, r) => n + (r.state?.dlq ?? 0), 0);
-    const dlqNote = dlq > 0 ? `; ${plural(dlq, 'message')} in dead-letter queues` : '';
-    if (cut.length > 0) {
-      const waiting = queued > 0 ? ` (${plural(queued, 'event')} queued)` : '';
-      const repair = open.length > 0 ? `; repair still active through ${open.join(', ')}` : '; no delivery and no repair reach it';
-      return { region: s.region, kind: 'partitioned', text: `partitioned from ${cut.join(', ')}${waiting}${repair}${dlqNote}`, queued };
-    }
-    // A region that joined a running mesh says so on /status until its backfill is done.
-    const backfill = s.value.backfill;
-    if (backfill?.state === 'catching-up') {
-      const peers = Object.entries(backfill.peers)
-        .map(([peer, p]) => `${peer} ${p.phase === 'copy' ? `${Math.round(p.progress * 100)} % copied (bucket ${p.bucket}/${p.buckets}, ${plural(p.copied, 'event')})` : 'copied, anti-entropy running'}`)
-        .join('; ');
-      return { region: s.region, kind: 'behind', text: `catching up: backfill from ${peers}${dlqNote}`, queued };
-    }
-    if (queued > 0) return { region: s.region, kind: 'behind', text: `behind by ${plural(queued, 'event')} (queued for delivery)${dlqNote}`, queued };
-    const own = s.value.digest;
-    const others = statuses.filter((o) => o.region !== s.region && o.ok && o.value?.digest !== undefined);
-    let missing = 0;
-    const differing: string[] = [];
-    for (const o of others) {
-      const d = compareDigests(own, o.value?.digest);
-      if (d === undefined) continue;
-      if (d.differs) differing.push(o.region);
-      missing = Math.max(missing, d.missingAtLeast);
-    }
-    if (missing > 0) return { region: s.region, kind: 'behind', text: `behind by ≥ ${plural(missing, 'event')} that ${differing.join(', ')} hold${differing.length === 1 ? 's' : ''} (repair pulls them)${dlqNote}`, queued };
-    if (differing.length > 0) {
-      // Every link into it is up and empty, and no other region holds more in any bucket: what
-      // differs is what the others still lack. (Lost messages would show in a dead-letter queue.)
-      if (dlq === 0) return { region: s.region, kind: 'in-sync', text: `in sync: nothing waits for it; ${differing.join(', ')} still lack${differing.length === 1 ? 's' : ''} some of its events`, queued };
-      return { region: s.region, kind: 'behind', text: `differs from ${differing.join(', ')} (repair reconciles)${dlqNote}`, queued };
-    }
-    return { region: s.region, kind: 'in-sync', text: `in sync: nothing waits for it, and it holds what every other region holds${dlqNote}`, queued };
+    const refused = refusedText(s.value.refused);
+    const state = receiverState(s.region, s.value, statuses, rows);
+    return refused === undefined ? state : { ...state, refused };
   });
+}
+
+/** A region's state as a receiver: its links into it, then its digest against the others'. */
+function receiverState(region: string, answer: NonNullable<StatusAnswer['value']>, statuses: readonly StatusAnswer[], rows: readonly LinkRow[]): RegionState {
+  const own = answer.digest;
+  const inbound = rows.filter((r) => r.to === region);
+  const cut = inbound.filter((r) => r.state?.enabled === false).map((r) => r.from);
+  const open = inbound.filter((r) => r.state?.enabled !== false).map((r) => r.from);
+  const queued = inbound.reduce((n, r) => n + (waitingOn(r.state) ?? 0), 0);
+  const dlq = inbound.reduce((n, r) => n + (r.state?.dlq ?? 0), 0);
+  const dlqNote = dlq > 0 ? `; ${plural(dlq, 'message')} in dead-letter queues` : '';
+  const stale = Math.max(0, ...inbound.map((r) => r.state?.staleMs ?? 0));
+  const staleNote = queued > 0 && stale > 0 ? `, up to ${formatDuration(stale)} behind` : '';
+  if (cut.length > 0) {
+    const waiting = queued > 0 ? ` (${plural(queued, 'event')} queued${staleNote})` : '';
+    const repair = open.length > 0 ? `; repair still active through ${open.join(', ')}` : '; no delivery and no repair reach it';
+    return { region: region, kind: 'partitioned', text: `partitioned from ${cut.join(', ')}${waiting}${repair}${dlqNote}`, queued };
+  }
+  // A region that joined a running mesh says so on /status until its backfill is done.
+  const backfill = answer.backfill;
+  if (backfill?.state === 'catching-up') {
+    const peers = Object.entries(backfill.peers)
+      .map(([peer, p]) => `${peer} ${p.phase === 'copy' ? `${Math.round(p.progress * 100)} % copied (bucket ${p.bucket}/${p.buckets}, ${plural(p.copied, 'event')})` : 'copied, anti-entropy running'}`)
+      .join('; ');
+    return { region, kind: 'behind', text: `catching up: backfill from ${peers}${dlqNote}`, queued };
+  }
+  if (queued > 0) return { region: region, kind: 'behind', text: `behind by ${plural(queued, 'event')} (queued for delivery${staleNote})${dlqNote}`, queued };
+  const others = statuses.filter((o) => o.region !== region && o.ok && o.value?.digest !== undefined);
+  let missing = 0;
+  const differing: string[] = [];
+  for (const o of others) {
+    const d = compareDigests(own, o.value?.digest);
+    if (d === undefined) continue;
+    if (d.differs) differing.push(o.region);
+    missing = Math.max(missing, d.missingAtLeast);
+  }
+  if (missing > 0) return { region: region, kind: 'behind', text: `behind by ≥ ${plural(missing, 'event')} that ${differing.join(', ')} hold${differing.length === 1 ? 's' : ''} (repair pulls them)${dlqNote}`, queued };
+  if (differing.length > 0) {
+    // Every link into it is up and empty, and no other region holds more in any bucket: what
+    // differs is what the others still lack. (Lost messages would show in a dead-letter queue.)
+    if (dlq === 0) return { region: region, kind: 'in-sync', text: `in sync: nothing waits for it; ${differing.join(', ')} still lack${differing.length === 1 ? 's' : ''} some of its events`, queued };
+    return { region: region, kind: 'behind', text: `differs from ${differing.join(', ')} (repair reconciles)${dlqNote}`, queued };
+  }
+  return { region: region, kind: 'in-sync', text: `in sync: nothing waits for it, and it holds what every other region holds${dlqNote}`, queued };
 }
 
 /**

@@ -16,6 +16,8 @@
 export interface RegionHeads {
   readonly region: string;
   readonly heads: readonly string[] | undefined;
+  /** The `version` of the region's view: a resolve names it, so it covers exactly the state shown. */
+  readonly version?: number;
 }
 
 /** The proposal, or the consequences of the region chosen. */

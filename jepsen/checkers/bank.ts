@@ -39,6 +39,33 @@ export interface BankDetails {
   readonly accounts: Readonly<Record<string, AccountCheck>>;
   readonly unreadable: readonly string[];
   readonly negativeReads: number;
+  readonly withdrawals: Availability;
+}
+
+/** Withdrawals a region said yes to (`accepted`) or refused for want of money or rights (`refused`); `availability` = accepted / both (1 when there were none). */
+export interface Availability {
+  readonly accepted: number;
+  readonly refused: number;
+  readonly availability: number;
+}
+
+/** The refusals that say "not enough here": a plain account's balance, an escrow account's rights. */
+const SHORT = new Set(['insufficient-funds', 'insufficient-rights']);
+
+/**
+ * The fraction of withdrawals accepted: the availability a mode trades for certainty. Contended
+ * (503) and unknown-outcome withdrawals count neither way.
+ *
+ * @example
+ * ```ts
+ * withdrawalAvailability(history); // { accepted: 120, refused: 30, availability: 0.8 }
+ * ```
+ */
+export function withdrawalAvailability(history: readonly Op[]): Availability {
+  const w = pairOperations(history).filter((o) => o.process !== 'nemesis' && o.f === 'withdraw');
+  const accepted = w.filter((o) => o.outcome === 'ok').length;
+  const refused = w.filter((o) => o.outcome === 'fail' && SHORT.has(String(o.complete?.error))).length;
+  return { accepted, refused, availability: accepted + refused === 0 ? 1 : accepted / (accepted + refused) };
 }
 
 const sortKey = (e: FinalEvent): string => `${e.hlc}#${e.origin}#${e.id}`;
@@ -72,6 +99,14 @@ function replayProblems(account: string, r: RegionFinal): string[] | undefined {
  * checkBank(history, final).valid; // true | false | 'unknown'
  * ```
  */
+/**
+ * Availability as people read it: `84.2 % of withdrawals accepted (160 of 190)`.
+ * @example percent({ accepted: 3, refused: 1, availability: 0.75 }); // '75.0 % of withdrawals accepted (3 of 4)'
+ */
+export function percent(a: Availability): string {
+  return `${(a.availability * 100).toFixed(1)} % of withdrawals accepted (${a.accepted} of ${a.accepted + a.refused})`;
+}
+
 export function checkBank(history: readonly Op[], final: FinalReads): Verdict<BankDetails> {
   const ops = pairOperations(history).filter((o) => o.process !== 'nemesis' && o.key !== undefined && ['deposit', 'withdraw', 'read'].includes(o.f));
   const readable = final.regions.filter((r) => r.error === undefined);
@@ -133,7 +168,8 @@ export function checkBank(history: readonly Op[], final: FinalReads): Verdict<Ba
     }
     accounts[account] = { balance: ref?.balance ?? null, ...c, bounced: ref?.bounced.length ?? 0, replayed, problems };
   }
-  const details = { accounts, unreadable, negativeReads };
+  const withdrawals = withdrawalAvailability(history);
+  const details = { accounts, unreadable, negativeReads, withdrawals };
   const bad = Object.entries(accounts).filter(([, a]) => a.problems.length > 0);
   if (bad.length > 0) {
     const [name, a] = bad[0] as [string, AccountCheck];
@@ -152,7 +188,8 @@ export function checkBank(history: readonly Op[], final: FinalReads): Verdict<Ba
     checker: 'bank', valid: true,
     explanation: `Bank valid on ${names.size} accounts: every region agrees on balances (${total.map((a) => a.balance).join(', ')}) and bounced sets ` +
       `(${total.reduce((s, a) => s + a.bounced, 0)} bounced); no balance read was negative; ${replay}each balance equals deposits minus applied withdrawals` +
-      `${total.some((a) => a.infoDeposits + a.infoWithdrawals > 0) ? ' (within the range the unknown-outcome operations allow)' : ''}.`,
+      `${total.some((a) => a.infoDeposits + a.infoWithdrawals > 0) ? ' (within the range the unknown-outcome operations allow)' : ''}; ` +
+      `availability ${percent(withdrawals)}.`,
     details,
   };
 }

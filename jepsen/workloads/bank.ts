@@ -19,6 +19,8 @@ export interface BankWorkloadOptions {
   readonly accounts?: number;
   /** Largest amount moved (default 10). */
   readonly maxAmount?: number;
+  /** Escrow accounts: every deposit and withdrawal names the mode, so a region that has not yet seen the `escrow-open` cannot make a plain account of the id. */
+  readonly escrow?: boolean;
 }
 
 /**
@@ -38,9 +40,10 @@ export function bankWorkload(options: BankWorkloadOptions): Workload {
       const key = keys[Math.floor(random() * keys.length)] as string;
       const roll = random();
       const amount = 1 + Math.floor(random() * max);
-      if (roll < 0.3) return { workload: 'bank', f: 'deposit', key, value: amount };
-      if (roll < 0.6) return { workload: 'bank', f: 'withdraw', key, value: amount };
-      return { workload: 'bank', f: 'read', key, value: null };
+      const workload = options.escrow === true ? 'escrow' : 'bank';
+      if (roll < 0.3) return { workload, f: 'deposit', key, value: amount };
+      if (roll < 0.6) return { workload, f: 'withdraw', key, value: amount };
+      return { workload, f: 'read', key, value: null };
     },
   };
 }

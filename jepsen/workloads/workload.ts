@@ -9,10 +9,20 @@
  */
 import type { Invocation } from '../client.ts';
 
+/**
+ * The workloads a run can drive: registers, plain bank accounts, or escrow bank accounts (the
+ * bank workload on accounts opened in escrow mode).
+ *
+ * @example
+ * ```ts
+ * const w: WorkloadName = 'escrow';
+ * ```
+ */
+export type WorkloadName = 'register' | 'bank' | 'escrow';
+
 export interface Workload {
   /** Register keys or account ids this run touches (read by every region at the end). */
   readonly keys: readonly string[];
   /** The next operation; `random` in [0, 1). */
   next(random: () => number): Invocation;
 }
-

@@ -2,8 +2,10 @@
  * The local API Gateway of one region: an HTTP server that turns each request into an HTTP API
  * (payload 2.0, `$default` route) event for the api Lambda and writes its result back, answers
  * CORS preflights itself (as a CORS-configured HTTP API does), so the GUI served by one region
- * can call every other region, and serves the GUI folder at `/ui/`. The local cloud may claim some
- * paths itself (`routes`: its admin routes, which no API Gateway has).
+ * can call every other region, and serves the GUI folder at `/ui/`. Only the mesh's own origins
+ * get CORS answers; a request from any other web page, or with a Host that is not this region,
+ * is refused with 403 (`browser-policy.ts`). The local cloud may claim some paths itself
+ * (`routes`: its admin routes, which no API Gateway has).
  *
  * @example
  * ```ts
@@ -15,20 +17,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fromApiGatewayResult, toApiGatewayEvent, type HttpApiHandler } from './api-gateway-event.ts';
+import { BrowserPolicy } from './browser-policy.ts';
 import { listen, type ListeningServer } from './listening-server.ts';
 import { readStatic } from './static-files.ts';
 
 /** API Gateway's HTTP API payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET,PUT,POST,DELETE,OPTIONS',
-  'access-control-allow-headers': 'content-type,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256',
-  'access-control-expose-headers': 'apigw-requestid',
-  'access-control-max-age': '600',
-} as const;
 
 export interface HttpGatewayOptions {
   readonly handler: HttpApiHandler;
@@ -44,6 +40,11 @@ export interface HttpGatewayOptions {
    * remove regions): an answer claims the request, undefined passes it on.
    */
   readonly routes?: LocalRoutes;
+  /**
+   * Origins besides this gateway's own that browsers may call it from: the mesh's other region
+   * URLs (their GUI calls this region). Read on every request. Default: none.
+   */
+  readonly allowedOrigins?: () => Iterable<string>;
   readonly log?: (line: string) => void;
 }
 
@@ -81,8 +82,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string, cookies: readonly string[] = []): void {
-  const all: Record<string, string | string[]> = { ...CORS_HEADERS, ...headers };
+function send(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, body: Buffer | string, cookies: readonly string[] = []): void {
+  const all: Record<string, string | string[]> = { ...headers };
   if (cookies.length > 0) all['set-cookie'] = [...cookies];
   res.writeHead(status, all);
   res.end(body);
@@ -92,44 +93,60 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
   const hostname = options.hostname ?? '127.0.0.1';
 
+  let policy: BrowserPolicy | undefined;
+  const policyOf = (): BrowserPolicy =>
+    (policy ??= new BrowserPolicy({
+      hostname,
+      port: (server.address() as AddressInfo).port,
+      ...(options.allowedOrigins === undefined ? {} : { origins: options.allowedOrigins }),
+    }));
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const requestId = randomUUID();
+    const preflight = method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
 
-    if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
-      send(res, 204, {}, '');
+    const verdict = policyOf().judge({ origin: req.headers.origin, host: req.headers.host, preflight });
+    if (!verdict.allowed) {
+      req.resume(); // the body is not read: drain it so the connection can be reused
+      send(res, verdict.status, { 'content-type': 'application/json' }, JSON.stringify({ error: { code: verdict.code, message: verdict.message } }));
+      return;
+    }
+    const cors = verdict.headers;
+    if (preflight) {
+      send(res, 204, cors, '');
       return;
     }
     if ((method === 'GET' || method === 'HEAD') && options.staticDir !== undefined) {
       if (path === '/' || path === '/ui') {
         if (await readStatic(options.staticDir, 'index.html')) {
-          send(res, 302, { location: '/ui/' }, '');
+          send(res, 302, { ...cors, location: '/ui/' }, '');
           return;
         }
       } else if (path.startsWith('/ui/')) {
         const file = await readStatic(options.staticDir, path.slice('/ui/'.length));
-        if (file === undefined) send(res, 404, { 'content-type': 'text/plain' }, 'not found');
-        else send(res, 200, { 'content-type': file.contentType, 'cache-control': 'no-cache' }, method === 'HEAD' ? '' : file.body);
+        if (file === undefined) send(res, 404, { ...cors, 'content-type': 'text/plain' }, 'not found');
+        else send(res, 200, { ...cors, 'content-type': file.contentType, 'cache-control': 'no-cache' }, method === 'HEAD' ? '' : file.body);
         return;
       }
     }
     const doc = method === 'GET' ? options.documents?.[path] : undefined;
     if (doc !== undefined) {
-      send(res, 200, { 'content-type': 'application/json' }, JSON.stringify(doc()));
+      send(res, 200, { ...cors, 'content-type': 'application/json' }, JSON.stringify(doc()));
       return;
     }
 
     const body = await readBody(req);
     if (body === undefined) {
-      send(res, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Request Entity Too Large' }));
+      send(res, 413, { ...cors, 'content-type': 'application/json' }, JSON.stringify({ message: 'Request Entity Too Large' }));
       return;
     }
     const local = await options.routes?.({ method, path, body });
     if (local !== undefined) {
       if (local.after !== undefined) res.once('finish', local.after);
-      send(res, local.status, { 'content-type': 'application/json; charset=utf-8', 'apigw-requestid': requestId }, JSON.stringify(local.body));
+      send(res, local.status, { ...cors, 'content-type': 'application/json; charset=utf-8', 'apigw-requestid': requestId }, JSON.stringify(local.body));
       return;
     }
     const event = toApiGatewayEvent({
@@ -144,11 +161,11 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     });
     try {
       const out = fromApiGatewayResult(await options.handler(event));
-      send(res, out.statusCode, { ...out.headers, 'apigw-requestid': requestId }, method === 'HEAD' ? '' : out.body, out.cookies);
+      send(res, out.statusCode, { ...out.headers, ...cors, 'apigw-requestid': requestId }, method === 'HEAD' ? '' : out.body, out.cookies);
     } catch (err) {
       // What API Gateway answers when the integration fails; the cause goes to the log only.
       options.log?.(`api ${method} ${path} failed: ${(err as Error).stack ?? String(err)}`);
-      send(res, 500, { 'content-type': 'application/json', 'apigw-requestid': requestId }, JSON.stringify({ message: 'Internal Server Error' }));
+      send(res, 500, { ...cors, 'content-type': 'application/json', 'apigw-requestid': requestId }, JSON.stringify({ message: 'Internal Server Error' }));
     }
   }
 

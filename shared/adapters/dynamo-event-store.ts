@@ -8,7 +8,8 @@
  *   "already named as a parent?", see `appendRound` for why not one), and one TransactWriteItems
  *   for the whole batch, whatever its streams (`appendBatch`); a late account event adds one
  *   Query of the events after the checkpoint it resumes from;
- * - a key read: GetItem of the state plus one BatchGetItem of the heads; an account read: one GetItem;
+ * - a key or account read: GetItem of the state plus one BatchGetItem of the heads (the account
+ *   answer names its heads, the parents of its next money write);
  * - a digest: one Query per digest stripe, whatever the number of events.
  *
  * Contention (another writer moved a stream between the read and the write) cancels the whole
@@ -480,7 +481,7 @@ export class DynamoEventStore implements EventStore {
 }
 
 function isStreamId(v: unknown): v is StreamId {
-  return typeof v === 'string' && /^[RA]#/.test(v) && v.length <= 300;
+  return typeof v === 'string' && /^[RAE]#/.test(v) && v.length <= 300;
 }
 
 /** Full jitter, capped: contention on one hot key spreads out instead of retrying in lockstep. */

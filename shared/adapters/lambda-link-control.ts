@@ -135,7 +135,7 @@ export class LambdaLinkControl implements LinkControl {
     return Promise.all(
       meshLinks(this.regions).map(async ({ from, to }) => {
         const [mapping, depths] = await Promise.all([this.mapping(from, to), this.depths(from, to)]);
-        return { from, to, enabled: isDelivering(mapping), ...depths };
+        return { from, to, enabled: isDelivering(mapping), ...depths, ...changedAt(mapping) };
       }),
     );
   }
@@ -201,6 +201,12 @@ export class LambdaLinkControl implements LinkControl {
     if (dead !== undefined) result.dlq = dead;
     return result;
   }
+}
+
+/** The mapping's `LastModified`: when it was last switched (or otherwise updated). */
+function changedAt(mapping: EventSourceMappingConfiguration): { changedAt?: number } {
+  const at = mapping.LastModified?.getTime();
+  return at === undefined || Number.isNaN(at) ? {} : { changedAt: at };
 }
 
 function isDelivering(mapping: EventSourceMappingConfiguration): boolean {

@@ -1,8 +1,10 @@
 /**
  * The SQS {@link Transport}: sends a region's own events to a peer's inbound queue for this
- * region, with SendMessageBatch. Body = the MeshEvent as JSON; message attributes `sender` (this
- * region, how the receiver records the hop) and `origin` (the event's origin). Standard queues:
- * duplicates are fine because ingest is idempotent.
+ * region, with SendMessageBatch. Body = the MeshEvent as JSON in the characters SQS accepts
+ * (`encodeMessageBody`: U+FFFF and the like as `\uXXXX` escapes, so every stored event can be
+ * sent and ingest's `JSON.parse` restores it exactly); message attributes `sender` (this region,
+ * how the receiver records the hop) and `origin` (the event's origin). Standard queues: duplicates
+ * are fine because ingest is idempotent.
  *
  * @example
  * ```ts
@@ -16,11 +18,12 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { MeshEvent } from '../domain/types.ts';
 import type { SendResult, Transport } from '../ports/transport.ts';
+import { encodeMessageBody } from './sqs-message-body.ts';
 
 /** SendMessageBatch takes at most 10 entries and 256 KiB in total (the classic limit, kept to be safe). */
 const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 256 * 1024;
-/** Headroom for attributes per entry. */
+/** Headroom for attributes per entry. Body sizes are counted in bytes of the encoded body, escapes included. */
 const ENTRY_OVERHEAD = 512;
 
 export interface SqsTransportOptions {
@@ -72,7 +75,7 @@ function chunk(events: readonly MeshEvent[]): Array<Array<{ event: MeshEvent; bo
   let current: Array<{ event: MeshEvent; body: string }> = [];
   let bytes = 0;
   for (const event of events) {
-    const body = JSON.stringify(event);
+    const body = encodeMessageBody(event);
     const size = Buffer.byteLength(body) + ENTRY_OVERHEAD;
     if (current.length > 0 && (current.length === MAX_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
       out.push(current);

@@ -13,6 +13,7 @@
  * ```
  */
 import { accountFold } from '../domain/bank.ts';
+import { ESCROW_FOLD } from '../domain/escrow.ts';
 import { compareEvents } from '../domain/event.ts';
 import { emptySnapshot, foldForward, planFold } from '../domain/fold.ts';
 import type { Fold, FoldSnapshot } from '../domain/fold.ts';
@@ -22,17 +23,21 @@ import type { StreamState } from '../ports/event-store.ts';
 import type { StreamId } from '../ports/stream.ts';
 
 /**
- * The fold a stream keeps a snapshot of: accounts fold their money events; registers need none
- * (their value is the greatest head).
+ * The fold a stream keeps a snapshot of: plain accounts fold their money events, escrow accounts
+ * their escrow events (rights per region, wants, bounces); registers need none (their value is
+ * the greatest head).
  *
  * @example
  * ```ts
  * foldOfStream('A#alice') === accountFold; // true
+ * foldOfStream('E#alice') === ESCROW_FOLD; // true
  * foldOfStream('R#colour');                // undefined
  * ```
  */
 export function foldOfStream(stream: StreamId): Fold<unknown> | undefined {
-  return stream.startsWith('A#') ? (accountFold as Fold<unknown>) : undefined;
+  if (stream.startsWith('A#')) return accountFold as Fold<unknown>;
+  if (stream.startsWith('E#')) return ESCROW_FOLD as Fold<unknown>;
+  return undefined;
 }
 
 /**

@@ -45,7 +45,7 @@ export interface AccountsOptions {
 type Totals = Pick<AccountState, 'balance' | 'deposited' | 'withdrawn' | 'applied' | 'bounced'>;
 
 export class Accounts {
-  private readonly region: string;
+  readonly region: string;
   private readonly store: EventStore;
   private readonly writer: LocalWriter;
 
@@ -86,8 +86,11 @@ export class Accounts {
     );
   }
 
-  /** `GET /accounts/{id}`: the snapshot's balance and totals, with the newest bounces (0 for an unknown account). */
-  async account(account: unknown): Promise<AccountSummary> {
+  /**
+   * `GET /accounts/{id}`: the snapshot's balance and totals, with the newest bounces (0 for an
+   * unknown account). `modes`: the modes the id is held in here (`account-router.ts` knows them).
+   */
+  async account(account: unknown, modes: AccountSummary['modes'] = ['plain']): Promise<AccountSummary> {
     const a = validateKey(account, 'account');
     const state = await this.store.stateOf(accountStream(a));
     const folded = stateOf(state);
@@ -102,6 +105,7 @@ export class Accounts {
     return {
       account: a,
       mode: 'plain',
+      modes,
       balance: folded.balance,
       deposited: folded.deposited,
       withdrawn: folded.withdrawn,
@@ -136,7 +140,7 @@ export class Accounts {
       const totals = accountStatementTotals(start, events);
       next = encodeCursor('statement', { p: eventSortKey(last.event), s: totals });
     }
-    return { account: a, balance: stateOf(state).balance, region: this.region, events, ...(next === undefined ? {} : { next }) };
+    return { account: a, mode: 'plain', balance: stateOf(state).balance, region: this.region, events, ...(next === undefined ? {} : { next }) };
   }
 
   /** `GET /accounts?prefix=`: a page of the accounts held here, by id, with their balances. */

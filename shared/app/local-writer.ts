@@ -23,7 +23,7 @@
  * const { events, receipts } = await writer.write('R#colour', (view) => ({ kind: 'set', key: 'colour', payload: 'blue' }));
  * ```
  */
-import { ContendedError, LIMITS, createEvent, hlcOfPosition, idOfPosition, parentGroups } from '../domain/index.ts';
+import { ContendedError, LIMITS, createEvent, hlcOfPosition, idOfPosition, isEscrowKind, parentGroups } from '../domain/index.ts';
 import type { EventKind, HybridClock, JsonValue, MeshEvent, Receipt, WallClock } from '../domain/index.ts';
 import type { EventStore, StreamState } from '../ports/event-store.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
@@ -192,6 +192,9 @@ export class LocalWriter {
    * each): a register write over more heads than that becomes a chain, each event naming the
    * previous one and the next heads, so any number of heads is covered and the last event is the
    * only head left. A money event is one event (it moves money once) naming the newest heads.
+   * An escrow event must also move money once, yet name every head (an accepted debit relies on
+   * its whole view being its ancestry, see `domain/escrow.ts`): over more heads, the links of its
+   * chain are `escrow-open` events, which change nothing in the fold, and the decision is last.
    * Every event stamps above every head.
    */
   private materialize(d: Decision, view: StreamState): MeshEvent[] {
@@ -201,11 +204,13 @@ export class LocalWriter {
       const parents = view.heads.slice(-LIMITS.maxParents).map(idOfPosition);
       return [createEvent({ ...d, hlc: this.hlc.tick(floor), origin: this.region, parents })];
     }
+    const groups = parentGroups(headIds, LIMITS.maxParents);
     const out: MeshEvent[] = [];
-    for (const group of parentGroups(headIds, LIMITS.maxParents)) {
+    for (const [i, group] of groups.entries()) {
       const prev = out.at(-1);
       const parents = prev === undefined ? group : [...group, prev.id];
-      out.push(createEvent({ ...d, hlc: this.hlc.tick(prev === undefined ? floor : [prev.hlc]), origin: this.region, parents }));
+      const link = isEscrowKind(d.kind) && i < groups.length - 1 ? { kind: 'escrow-open' as const, key: d.key, payload: null } : d;
+      out.push(createEvent({ ...link, hlc: this.hlc.tick(prev === undefined ? floor : [prev.hlc]), origin: this.region, parents }));
     }
     return out;
   }

@@ -18,11 +18,17 @@ import { DEFAULT_MAX_CLOCK_OFFSET_MS, HybridClock } from '../domain/index.ts';
 import type { MeshEvent, ReceiptVia, WallClock } from '../domain/index.ts';
 import type { AppendResult, EventStore } from '../ports/event-store.ts';
 import type { LinkControl, LinkState } from '../ports/link-control.ts';
+import { AccountRouter } from './account-router.ts';
 import { Accounts } from './accounts.ts';
 import type {
+  AccountCreation,
   AccountHistory,
   AccountList,
   AccountSummary,
+  EscrowHistory,
+  EscrowSummary,
+  RebalancingHistory,
+  TickReport,
   ConflictList,
   EventDetail,
   HeadsPage,
@@ -32,6 +38,8 @@ import type {
   RegionStatus,
   WriteResult,
 } from './answers.ts';
+import { EscrowAccounts } from './escrow.ts';
+import type { RebalancePolicy } from './escrow.ts';
 import { eventDetail } from './event-detail.ts';
 import { Ingestor } from './ingest.ts';
 import type { IngestItem, IngestOutcome } from './ingest.ts';
@@ -58,6 +66,8 @@ export interface RegionServiceOptions {
   readonly maxClockOffsetMs?: number;
   /** Ancestors walked for an event's trail (default 200): bounds `GET /events/{id}`. */
   readonly maxTrail?: number;
+  /** The escrow rebalancer's knobs (the domain's defaults when left out); the same in every region. */
+  readonly rebalancePolicy?: RebalancePolicy;
 }
 
 export class RegionService {
@@ -67,7 +77,8 @@ export class RegionService {
   readonly links: LinkControl;
   readonly hlc: HybridClock;
   private readonly registers: Registers;
-  private readonly accounts: Accounts;
+  private readonly accounts: AccountRouter;
+  private readonly escrow: EscrowAccounts;
   private readonly statusService: RegionStatusService;
   private readonly ingestor: Ingestor;
   private readonly maxTrail: number;
@@ -83,7 +94,17 @@ export class RegionService {
     this.maxTrail = options.maxTrail ?? 200;
     const writer = new LocalWriter({ store: this.store, region: this.region, hlc: this.hlc, wall, ...(options.writeBudgetMs === undefined ? {} : { budgetMs: options.writeBudgetMs }) });
     this.registers = new Registers({ region: this.region, store: this.store, writer });
-    this.accounts = new Accounts({ region: this.region, store: this.store, writer });
+    const plain = new Accounts({ region: this.region, store: this.store, writer });
+    this.escrow = new EscrowAccounts({
+      region: this.region,
+      regions: [this.region, ...this.peers],
+      store: this.store,
+      writer,
+      links: this.links,
+      wall,
+      ...(options.rebalancePolicy === undefined ? {} : { policy: options.rebalancePolicy }),
+    });
+    this.accounts = new AccountRouter({ store: this.store, plain, escrow: this.escrow });
     this.statusService = new RegionStatusService({ region: this.region, peers: this.peers, store: this.store, links: this.links, wall });
     const origins = [this.region, ...this.peers, ...(options.retiredRegions ?? [])];
     this.ingestor = new Ingestor({ region: this.region, origins, store: this.store, hlc: this.hlc, wall, maxClockOffsetMs });
@@ -129,24 +150,44 @@ export class RegionService {
     return this.registers.conflicts(query);
   }
 
-  /** `POST /accounts/{id}/deposit`. */
-  deposit(account: unknown, amount: unknown): Promise<WriteResult> {
-    return this.accounts.deposit(account, amount);
+  /** `POST /accounts/{id}` `{"mode"}`: opens an escrow account (see `account-router.ts`). */
+  createAccount(account: unknown, mode: unknown): Promise<AccountCreation> {
+    return this.accounts.create(account, mode);
   }
 
-  /** `POST /accounts/{id}/withdraw`. */
-  withdraw(account: unknown, amount: unknown): Promise<WriteResult> {
-    return this.accounts.withdraw(account, amount);
+  /** `POST /accounts/{id}/deposit`: plain or escrow by the account's mode (`mode` names it). */
+  deposit(account: unknown, amount: unknown, mode?: unknown): Promise<WriteResult> {
+    return this.accounts.deposit(account, amount, mode);
   }
 
-  /** `GET /accounts/{id}`. */
-  account(account: unknown): Promise<AccountSummary> {
-    return this.accounts.account(account);
+  /** `POST /accounts/{id}/withdraw`: plain or escrow by the account's mode (`mode` names it). */
+  withdraw(account: unknown, amount: unknown, mode?: unknown): Promise<WriteResult> {
+    return this.accounts.withdraw(account, amount, mode);
+  }
+
+  /** `POST /accounts/{id}/transfer`: moves an escrow account's rights from this region to `to`. */
+  transfer(account: unknown, to: unknown, amount: unknown): Promise<WriteResult> {
+    return this.accounts.transfer(account, to, amount);
+  }
+
+  /** `GET /accounts/{id}`: an escrow account's answer has `mode: 'escrow'` and its rights per region. */
+  account(account: unknown, query?: Query): Promise<AccountSummary | EscrowSummary> {
+    return this.accounts.account(account, query);
   }
 
   /** `GET /accounts/{id}/history`. */
-  accountHistory(account: unknown, query?: Query): Promise<AccountHistory> {
+  accountHistory(account: unknown, query?: Query): Promise<AccountHistory | EscrowHistory> {
     return this.accounts.history(account, query);
+  }
+
+  /** `GET /accounts/{id}/rebalancing`: an escrow account's transfers and rights requests. */
+  rebalancing(account: unknown, query?: Query): Promise<RebalancingHistory> {
+    return this.accounts.rebalancing(account, query);
+  }
+
+  /** One rebalancer tick over every escrow account held here (the schedule's job); stops at `deadline` (epoch ms). */
+  rebalance(options: { readonly deadline?: number } = {}): Promise<TickReport> {
+    return this.escrow.tick(options);
   }
 
   /** `GET /accounts?prefix=`. */

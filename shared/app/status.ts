@@ -15,6 +15,7 @@ import type { MeshEvent, WallClock } from '../domain/index.ts';
 import type { BackfillProgress, EventStore, LinkDelivery } from '../ports/event-store.ts';
 import type { LinkControl, LinkState } from '../ports/link-control.ts';
 import type { BackfillPeerStatus, BackfillStatus, LinkLag, LinkStatus, RegionStatus } from './answers.ts';
+import { inboundSync, withSync } from './link-sync.ts';
 
 export interface RegionStatusOptions {
   readonly region: string;
@@ -39,7 +40,10 @@ export class RegionStatusService {
     this.wall = options.wall ?? { now: () => Date.now() };
   }
 
-  /** `GET /status`; links into this region carry the lag of their last delivery. */
+  /**
+   * `GET /status`; links into this region carry the lag of their last delivery and how far behind
+   * they are now (`waiting`, `staleMs`, `sync`: see `./link-sync.ts`), summed up in `inbound`.
+   */
   async status(): Promise<RegionStatus> {
     let linksError: string | undefined;
     let lagError: string | undefined;
@@ -58,14 +62,13 @@ export class RegionStatusService {
     ]);
     const backfill = backfillStatus(backfills);
     const lagOf = new Map(deliveries.map((d): [string, LinkLag] => [d.from, { lastMs: d.lagMs, at: d.receivedAt, originAt: d.originAt, events: d.events }]));
+    const now = this.wall.now();
+    const statuses = links.map((l): LinkStatus => (l.to === this.region ? withSync(l, lagOf.get(l.from), now) : l));
     return {
       region: this.region,
       peers: this.peers,
-      links: links.map((l): LinkStatus => {
-        const lag = l.to === this.region ? lagOf.get(l.from) : undefined;
-        return lag === undefined ? l : { ...l, lag };
-      }),
-      ...(linksError === undefined ? {} : { linksError }),
+      links: statuses,
+      ...(linksError === undefined ? { inbound: inboundSync(this.region, statuses) } : { linksError }),
       ...(lagError === undefined ? {} : { lagError }),
       events: digest.entries.reduce((n, e) => n + e.count, 0),
       digest,

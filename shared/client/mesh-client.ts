@@ -16,9 +16,14 @@ import { MeshHttpError, MeshNetworkError, MeshTimeoutError } from './errors.ts';
 import { headIds, toConflictList, toKeyHistory } from './shape.ts';
 import type { RequestSigner } from './signer.ts';
 import type {
+  AccountCreation,
   AccountHistory,
   AccountList,
   AccountSummary,
+  AnyAccountSummary,
+  EscrowHistory,
+  EscrowSummary,
+  RebalancingHistory,
   ConflictList,
   EventDetail,
   HeadsPage,
@@ -113,26 +118,97 @@ export class MeshClient {
   }
 
   /**
-   * `POST /kv/{key}/resolve`: write `value` as the resolution of `heads` (ids, or events).
-   * The region answers 409 `stale-heads` when they are not its current heads.
+   * `POST /kv/{key}/resolve`: write `value` as the resolution of `heads` (ids, or events), or of
+   * every head at `{ version }` (the `version` of a `GET /kv/{key}`, which covers heads beyond the
+   * view's page too). The region answers 409 `stale-heads` when they are not its current heads.
+   *
+   * @example
+   * ```ts
+   * const view = await eu.get('colour');
+   * await eu.resolve('colour', 'green', { version: view.version });
+   * ```
    */
-  resolve(key: string, value: JsonValue, heads: readonly (string | { readonly id: string })[]): Promise<WriteResult> {
-    return this.request<WriteResult>('POST', `/kv/${seg(key)}/resolve`, { value, heads: headIds(heads) });
+  resolve(key: string, value: JsonValue, heads: readonly (string | { readonly id: string })[] | { readonly version: number }): Promise<WriteResult> {
+    const on = 'version' in heads ? { version: heads.version } : { heads: headIds(heads) };
+    return this.request<WriteResult>('POST', `/kv/${seg(key)}/resolve`, { value, ...on });
   }
 
-  /** `POST /accounts/{id}/deposit`: amount in minor units, a positive integer. */
-  deposit(account: string, amount: number): Promise<WriteResult> {
-    return this.request<WriteResult>('POST', `/accounts/${seg(account)}/deposit`, { amount });
+  /**
+   * `POST /accounts/{id}` `{"mode"}`: opens an escrow account (201, `created: true`), or answers
+   * the account as it stands (200, `created: false`): an escrow account that exists already, or a
+   * plain one (its first deposit creates it). 409 `mode-mismatch` when the id has the other mode here.
+   *
+   * @example
+   * ```ts
+   * await eu.createAccount('alice', 'escrow'); // { created: true, event: { kind: 'escrow-open', … }, … }
+   * ```
+   */
+  createAccount(account: string, mode: 'plain' | 'escrow' = 'escrow'): Promise<AccountCreation> {
+    return this.request<AccountCreation>('POST', `/accounts/${seg(account)}`, { mode });
   }
 
-  /** `POST /accounts/{id}/withdraw`: 409 `insufficient-funds` when this region's view cannot cover it. */
-  withdraw(account: string, amount: number): Promise<WriteResult> {
-    return this.request<WriteResult>('POST', `/accounts/${seg(account)}/withdraw`, { amount });
+  /** `POST /accounts/{id}/deposit`: amount in minor units, a positive integer; `mode` says which account when the id has both. */
+  deposit(account: string, amount: number, mode?: 'plain' | 'escrow'): Promise<WriteResult> {
+    return this.request<WriteResult>('POST', `/accounts/${seg(account)}/deposit`, { amount, ...(mode === undefined ? {} : { mode }) });
   }
 
-  /** `GET /accounts/{id}`: balance, bounced withdrawals and reversed decisions. */
+  /**
+   * `POST /accounts/{id}/withdraw`: 409 `insufficient-funds` when this region's view of a plain
+   * account cannot cover it, 409 `insufficient-rights` (with `details`: rights, balance, elsewhere,
+   * holders, requested) when this region's rights in an escrow account cannot.
+   */
+  withdraw(account: string, amount: number, mode?: 'plain' | 'escrow'): Promise<WriteResult> {
+    return this.request<WriteResult>('POST', `/accounts/${seg(account)}/withdraw`, { amount, ...(mode === undefined ? {} : { mode }) });
+  }
+
+  /**
+   * `POST /accounts/{id}/transfer`: moves `amount` of an escrow account's rights from this region to `to`.
+   *
+   * @example
+   * ```ts
+   * await us.transfer('alice', 'eu-west-1', 40);
+   * ```
+   */
+  transfer(account: string, to: string, amount: number): Promise<WriteResult> {
+    return this.request<WriteResult>('POST', `/accounts/${seg(account)}/transfer`, { to, amount });
+  }
+
+  /** `GET /accounts/{id}` of a plain account: balance, bounced withdrawals and reversed decisions (see {@link accountView} for either mode). */
   account(account: string): Promise<AccountSummary> {
     return this.request<AccountSummary>('GET', `/accounts/${seg(account)}`);
+  }
+
+  /**
+   * `GET /accounts/{id}[?mode=]`: the account in whichever mode it has here — `mode: 'escrow'`
+   * answers carry every region's rights.
+   *
+   * @example
+   * ```ts
+   * const a = await eu.accountView('alice');
+   * if (a.mode === 'escrow') console.log(a.rights); // { 'eu-west-1': 60, 'us-east-1': 40 }
+   * ```
+   */
+  accountView(account: string, mode?: 'plain' | 'escrow'): Promise<AnyAccountSummary> {
+    return this.request<AnyAccountSummary>('GET', `/accounts/${seg(account)}${mode === undefined ? '' : `?mode=${mode}`}`);
+  }
+
+  /** `GET /accounts/{id}?mode=escrow`: an escrow account's balance and rights per region. */
+  escrowAccount(account: string): Promise<EscrowSummary> {
+    return this.request<EscrowSummary>('GET', `/accounts/${seg(account)}?mode=escrow`);
+  }
+
+  /** `GET /accounts/{id}/history?mode=escrow`, every page: an escrow account's statement. */
+  async escrowHistory(account: string): Promise<EscrowHistory> {
+    const pages = await this.allPages((cursor) => this.request<EscrowHistory>('GET', `/accounts/${seg(account)}/history${query({ mode: 'escrow', cursor })}`));
+    const first = pages[0];
+    if (first === undefined) throw new Error('no statement page');
+    const { next: _next, ...rest } = first;
+    return { ...rest, events: pages.flatMap((p) => p.events) };
+  }
+
+  /** `GET /accounts/{id}/rebalancing`, one page: an escrow account's transfers and rights requests, newest first. */
+  rebalancing(account: string, page: PageOptions = {}): Promise<RebalancingHistory> {
+    return this.request<RebalancingHistory>('GET', `/accounts/${seg(account)}/rebalancing${query(page)}`);
   }
 
   /**

@@ -18,8 +18,16 @@ import type * as Service from '../app/region-service.ts';
 import type { MeshEvent, StoredEvent } from '../domain/types.ts';
 
 export type {
-  AccountHistory,
+  AccountCreation,
   AccountHistoryEntry,
+  EscrowBounceView,
+  EscrowHistory,
+  EscrowHistoryEntry,
+  EscrowListing,
+  EscrowRegionView,
+  EscrowSummary,
+  RebalancingEntry,
+  RebalancingHistory,
   AccountList,
   AccountListing,
   HeadsPage,
@@ -52,8 +60,14 @@ export type HistoryEntry = Tolerant<StoredEvent, 'receipt'>;
 /** `GET /kv/{key}/history`: the key's events in total order. */
 export type KeyHistory = Omit<Service.KeyHistory, 'events'> & { readonly events: readonly HistoryEntry[] };
 
-/** `GET /accounts/{id}`: balance, bounced withdrawals and reversed decisions. */
-export type AccountSummary = Tolerant<Service.AccountSummary, 'deposited' | 'withdrawn' | 'heads' | 'mode' | 'bouncedCount' | 'version'>;
+/** `GET /accounts/{id}` of a plain account: balance, bounced withdrawals and reversed decisions. */
+export type AccountSummary = Tolerant<Service.AccountSummary, 'deposited' | 'withdrawn' | 'heads' | 'mode' | 'modes' | 'bouncedCount' | 'version'>;
+
+/** `GET /accounts/{id}`: a plain account's summary, or an escrow account's (`mode: 'escrow'`). */
+export type AnyAccountSummary = AccountSummary | Service.EscrowSummary;
+
+/** `GET /accounts/{id}/history` of a plain account; `mode` is new, so an older region may leave it out. */
+export type AccountHistory = Tolerant<Service.AccountHistory, 'mode'>;
 
 /** `GET /events/{id}`: the event, this region's receipt, and what it knows of the ancestry. */
 export type EventDetail = Tolerant<Service.EventDetail, 'receipt' | 'parents' | 'trail'>;

@@ -26,6 +26,8 @@ export interface RightsShortfall {
   readonly elsewhere: string;
   /** The other regions holding rights, and how much, in this region's view. */
   readonly holders: Readonly<Record<string, string>>;
+  /** The want this refusal asked for (`escrow-request`), when it stored one; absent when a request already stood or none could help. */
+  readonly requested?: string;
 }
 
 /**

@@ -9,16 +9,20 @@
  * passed its sender's check, so the same holds). The merged history holds all of these and maybe
  * more transfers in, so its rights are at least this.
  *
+ * A store that keeps only the replay's snapshot (not the events) gets the same bound from the
+ * snapshot alone, with no gap detection: {@link provableRights}.
+ *
  * @example
  * ```ts
- * import { hasGap, spendableRights } from './escrow-spendable.ts';
+ * import { hasGap, provableRights, spendableRights } from './escrow-spendable.ts';
  * const spendable = hasGap(events) ? spendableRights('acct-1', events, 'eu-west-1') : undefined;
  * checkEscrowWithdraw(state, 'eu-west-1', 50, spendable);
+ * checkEscrowWithdraw(state, 'eu-west-1', 50, provableRights(state, 'eu-west-1')); // from a snapshot
  * ```
  */
 import type { EscrowTransferPayload } from './escrow-event.ts';
 import { isEscrowKind } from './escrow-event.ts';
-import type { EscrowFold } from './escrow.ts';
+import type { EscrowFold, EscrowState } from './escrow.ts';
 import { ESCROW_FOLD, rightsOf } from './escrow.ts';
 import { sortedUnique } from './event.ts';
 import type { MeshEvent } from './types.ts';
@@ -93,4 +97,34 @@ export function spendableRights(account: string, events: Iterable<MeshEvent>, re
     else if (transfer !== undefined) rights -= BigInt(transfer.amount);
   }
   return rights;
+}
+
+/**
+ * The rights of `region` that hold in every causally closed history containing the view that
+ * `state` is the replay of, computed from the replay alone: no events, no gap detection. It is
+ * what a region checks a debit against when it keeps only the fold's snapshot (the event store).
+ *
+ * The replay and the face-value count of {@link spendableRights} differ only by the debits the
+ * replay bounced: face = rights − the region's own bounced debits + the bounced transfers into it
+ * (the state lists every bounce, with a transfer's `to`). Without a gap, in a mesh where every
+ * region checks, nothing bounces and both are the replay's rights. With a gap the replay may
+ * overstate (one of the region's own debits bounced) or understate (a transfer into it bounced).
+ * So the minimum of the two is sound either way — below the replay's rights, which bound every
+ * gap-free view, and below the face value, which bounds every view — and exact whenever the view
+ * has no gap. Below {@link spendableRights} only while a transfer into the region waits, bounced,
+ * for a gap to fill.
+ *
+ * @example
+ * ```ts
+ * provableRights(escrowState('acct-1', view), 'eu-west-1'); // ≤ spendableRights('acct-1', view, 'eu-west-1')
+ * ```
+ */
+export function provableRights(state: EscrowState, region: string): bigint {
+  const replay = rightsOf(state, region);
+  let face = replay;
+  for (const b of state.bounced) {
+    if (b.origin === region) face -= BigInt(b.amount);
+    if (b.kind === 'escrow-transfer' && b.to === region) face += BigInt(b.amount);
+  }
+  return face < replay ? face : replay;
 }

@@ -114,6 +114,7 @@ export interface EscrowRegion {
  * @example
  * ```ts
  * const b: EscrowBounce = { id, kind: 'escrow-withdraw', origin: 'eu-west-1', amount: '50', rightsBefore: '30', reason: 'insufficient-rights' };
+ * const t: EscrowBounce = { id, kind: 'escrow-transfer', origin: 'us-east-1', amount: '40', to: 'eu-west-1', rightsBefore: '10', reason: 'insufficient-rights' };
  * ```
  */
 export interface EscrowBounce {
@@ -121,6 +122,8 @@ export interface EscrowBounce {
   readonly kind: 'escrow-withdraw' | 'escrow-transfer';
   readonly origin: string;
   readonly amount: string;
+  /** A transfer's destination (absent for a withdrawal): so a reader can count it at face value (`provableRights`). */
+  readonly to?: string;
   /** The origin's rights just before it in the replay. */
   readonly rightsBefore: string;
   readonly reason: 'insufficient-rights';
@@ -365,7 +368,8 @@ function spent(prev: EscrowSpend, w: number, a: bigint): EscrowSpend {
 }
 
 function bounce(s: EscrowState, e: MeshEvent, a: bigint, r: EscrowRegion): EscrowState {
-  const b: EscrowBounce = { id: e.id, kind: e.kind as EscrowBounce['kind'], origin: e.origin, amount: String(a), rightsBefore: r.rights, reason: 'insufficient-rights' };
+  const to = e.kind === 'escrow-transfer' ? { to: (e.payload as unknown as EscrowTransferPayload).to } : {};
+  const b: EscrowBounce = { id: e.id, kind: e.kind as EscrowBounce['kind'], origin: e.origin, amount: String(a), ...to, rightsBefore: r.rights, reason: 'insufficient-rights' };
   return { ...s, bounced: [...s.bounced, b] };
 }
 

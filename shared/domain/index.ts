@@ -24,5 +24,6 @@ export * from './escrow-errors.ts';
 export * from './escrow.ts';
 export * from './escrow-spendable.ts';
 export * from './escrow-demand.ts';
+export * from './escrow-statement.ts';
 export * from './rebalance.ts';
 export * from './account-mode.ts';

@@ -15,12 +15,17 @@ export interface LinkState {
   readonly to: string;
   /** Whether messages from `from` are delivered into `to`. */
   readonly enabled: boolean;
-  /** Messages waiting in the link's queue. */
+  /** Messages waiting in the link's queue to be received (SQS `ApproximateNumberOfMessages`); in-flight ones not included. */
   readonly backlog?: number;
-  /** Messages received but not yet deleted. */
+  /** Messages received but not yet deleted (`ApproximateNumberOfMessagesNotVisible`): being delivered, or failed and waiting for their retry. */
   readonly inFlight?: number;
   /** Messages in the link's dead-letter queue. */
   readonly dlq?: number;
+  /**
+   * When delivery was last switched on or off (ms since the epoch), where known: locally the last
+   * `setLink` of this run; in AWS the event source mapping's `LastModified`.
+   */
+  readonly changedAt?: number;
 }
 
 export interface LinkControl {

@@ -7,6 +7,7 @@
  * Screenshots land in $GUI_SHOTS (default /tmp/ecm-gui-e2e); the README's come from such a run.
  */
 import { mkdirSync } from 'node:fs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { startMesh } from '../../local/cloud.ts';
 import type { Mesh } from '../../local/cloud.ts';
 import { MeshClient } from '../../shared/client/mesh-client.ts';
 import type { JsonValue } from '../../shared/domain/types.ts';
+import { setEvent } from '../support/factories.ts';
 import { meshTestOptions } from '../support/mesh-test-options.ts';
 
 const CHROMIUM = {
@@ -38,7 +40,8 @@ beforeAll(async () => {
   await buildGui();
   // Repair off: a region that has not received a head keeps not having it until a link heals.
   mesh = await startMesh({ ...meshTestOptions(), basePort: 0, meshName: `e2e${run}`, repairIntervalMs: 0 });
-  clients = new Map(mesh.regions.map((r) => [r.region, new MeshClient({ baseUrl: r.url })]));
+  // A generous timeout: on a loaded machine a write can take seconds, and a timed-out write is no answer.
+  clients = new Map(mesh.regions.map((r) => [r.region, new MeshClient({ baseUrl: r.url, timeoutMs: 60_000 })]));
   [us, eu, ap] = mesh.regions.map((r) => r.region) as [string, string, string];
   browser = await chromium.launch({ ...CHROMIUM, headless: true });
   mkdirSync(SHOTS, { recursive: true });
@@ -194,14 +197,18 @@ describe('resolving conflicts in the GUI', () => {
     const row = page.locator('#merge-table tr[data-field="(whole value)"]');
     await row.waitFor({ timeout: 20_000 });
     const diffs = await row.locator('.diff').evaluateAll((els) => els.map((el) => [Array.from(el.querySelectorAll('del')).map((d) => d.textContent), Array.from(el.querySelectorAll('ins')).map((i) => i.textContent)]));
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/kv/${key}/resolve`));
     await page.getByRole('button', { name: `Keep head B (from ${eu}) as it is` }).click();
     await page.locator('#resolve-feedback.ok', { hasText: 'Kept head B' }).waitFor({ timeout: 15_000 });
+    // By the version the region showed: it covers every head there, those beyond a page too.
+    const body = (await sent).postDataJSON() as { value: unknown; version?: unknown; heads?: unknown };
 
     // Assess
     expect(diffs).toEqual([
       [['red'], ['blue']],
       [['left'], ['right']],
     ]);
+    expect(body).toEqual({ value: 'the red door on the right', version: expect.any(Number) });
     for (const region of [us, eu, ap]) {
       await eventually(async () => {
         const view = await client(region).get(key);
@@ -341,6 +348,7 @@ describe('seeing trails and replication', () => {
     await expect.poll(async () => Number(await link.locator('[data-now]').first().textContent()), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(4500);
     const during = await state.textContent();
+    const badgeDuring = await link.locator('[data-sync]').getAttribute('data-sync');
     await page.locator('#replication-section').screenshot({ path: `${SHOTS}/gui-replication.png` });
     await page.getByRole('button', { name: `Heal ${us} to ${eu}` }).click();
 
@@ -348,7 +356,10 @@ describe('seeing trails and replication', () => {
     await expect.poll(() => state.getAttribute('data-state'), { timeout: 30_000 }).toBe('in-sync');
     await expect.poll(() => link.locator('[data-now]').nth(1).textContent(), { timeout: 30_000 }).toBe('0 ms');
     expect(during).toContain(`partitioned from ${us}`);
-    expect(during).toMatch(/\d+ events? queued/);
+    // How far behind, from the API's staleMs: it grows from the cut while events wait.
+    expect(during).toMatch(/\d+ events? queued, up to [\d.]+ (ms|s|min)[\d s]* behind\); repair still active through /);
+    expect(badgeDuring).toBe('partitioned');
+    await expect.poll(() => link.locator('[data-sync]').getAttribute('data-sync'), { timeout: 30_000 }).toBe('in-sync');
     const charted = await link.locator('svg.spark path.line').evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
     // Both charts drew the rise and the fall: a point above the bottom (0) line, and the newest back on it.
     for (const d of charted) {
@@ -472,6 +483,168 @@ describe('the page itself', () => {
     await fresh.keyboard.press('Enter');
     expect(await fresh.evaluate(() => document.activeElement?.id)).toBe('main');
     await fresh.close();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** Tests that first write 100+ events one after another: on a loaded machine that alone can take a minute. */
+const LONG_TEST_MS = 300_000;
+
+describe('following the API: pages, contention and refusals', () => {
+  it('lists keys and accounts by prefix page by page, with each account\'s balance', async () => {
+    // Prepare: 55 keys (the finder reads 50 per page) and two accounts under one prefix.
+    const prefix = `pg-${run}-`;
+    for (let i = 0; i < 55; i += 11) await Promise.all(Array.from({ length: 11 }, (_, j) => client(us).put(`${prefix}${String(i + j).padStart(2, '0')}`, i + j)));
+    await client(us).deposit(`${prefix}alice`, 30);
+    await client(us).deposit(`${prefix}bob`, 5);
+    const page = await openGui();
+    const keys = page.locator('#key-list').getByRole('button', { name: /^Open key / });
+
+    // Act: the first page of every region's listing.
+    await page.getByLabel('Find keys starting with').fill(prefix);
+    await page.getByRole('button', { name: 'List keys' }).click();
+    await expect.poll(() => keys.count(), { timeout: 30_000 }).toBe(50);
+    const first = await page.locator('#key-list [role="status"]').textContent();
+    await page.getByRole('button', { name: 'More keys' }).click();
+
+    // Assess: the second page follows each region's cursor, and the list is complete.
+    await expect.poll(() => keys.count(), { timeout: 30_000 }).toBe(55);
+    expect(first).toBe(`50 keys starting with “${prefix}” so far:`);
+    expect(await page.locator('#key-list [role="status"]').textContent()).toBe(`55 keys starting with “${prefix}”:`);
+    expect(await page.getByRole('button', { name: 'More keys' }).count()).toBe(0);
+    await page.getByLabel('Find accounts starting with').fill(prefix);
+    await page.getByRole('button', { name: 'List accounts' }).click();
+    await expect.poll(() => page.locator('#account-list li').allTextContents(), { timeout: 30_000 }).toEqual([
+      expect.stringContaining(`${prefix}alice ${us}: balance 30`),
+      expect.stringContaining(`${prefix}bob ${us}: balance 5`),
+    ]);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, LONG_TEST_MS);
+
+  it('reads a long history newest first, and older events when asked', async () => {
+    // Prepare: 103 events on one key (a history page holds 100).
+    const key = `long-${run}`;
+    for (let i = 0; i < 103; i++) await client(us).put(key, i);
+    await eventually(async () => expect((await client(ap).get(key)).value).toBe(102));
+    const page = await openGui(`#key=${key}`);
+    const caption = page.locator('#history-table caption');
+
+    // Act
+    await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toBe(`History of ${key}: the newest 100 events in total order`);
+    const newest = await page.locator('#history-table tbody tr').last().textContent();
+    await page.getByRole('button', { name: 'Show older events' }).click();
+
+    // Assess: the newest events come first; the oldest three only once asked for.
+    await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toBe(`History of ${key}: 103 events in total order`);
+    expect(newest).toContain('102');
+    expect(await page.locator('#history-table tbody tr').count()).toBe(103);
+    expect(await page.getByRole('button', { name: 'Show older events' }).count()).toBe(0);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, LONG_TEST_MS);
+
+  it('reads a long statement page by page, from the first event on', async () => {
+    // Prepare: 101 deposits on one account (a statement page holds 100).
+    const account = `saver-${run}`;
+    for (let i = 0; i < 101; i++) await client(us).deposit(account, 1);
+    await eventually(async () => expect((await client(eu).account(account)).balance).toBe(101));
+    const page = await openGui(`#account=${account}`);
+    const caption = page.locator(`#account-view table[data-region="${us}"] caption`);
+
+    // Act
+    await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toBe('Statement: the first 100 events');
+    await page.locator(`#statement-more-${us}`).click();
+
+    // Assess: the balance is the account's all along; the statement is whole once asked for.
+    await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toBe('Statement (101 events)');
+    expect(await page.locator(`#account-view article[data-region="${us}"] .balance strong`).textContent()).toBe('101');
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, LONG_TEST_MS);
+
+  it('reads the conflicts page by page ("Show more conflicts"), counting each region\'s heads', async () => {
+    // Prepare: 21 keys in conflict (a conflicts page holds 20), named to sort before every other key.
+    const keys = Array.from({ length: 21 }, (_, i) => `0c-${run}-${String(i).padStart(2, '0')}`);
+    await setBoth(us, eu, false);
+    for (const k of keys) await Promise.all([client(us).put(k, `us ${k}`), client(eu).put(k, `eu ${k}`)]);
+    await setBoth(us, eu, true);
+    await eventually(async () => {
+      for (const r of [us, eu, ap]) expect((await client(r).conflicts()).conflicts.filter((c) => c.key.startsWith(`0c-${run}`)), r).toHaveLength(21);
+    });
+    const page = await openGui();
+    const mine = page.locator(`#conflicts-table tr[data-key^="0c-${run}"]`);
+
+    // Act
+    await expect.poll(() => mine.count(), { timeout: 30_000 }).toBe(20);
+    const caption = await page.locator('#conflicts-table caption').textContent();
+    const counts = await mine.first().locator('td').first().textContent();
+    await page.locator('#conflicts-more').click();
+
+    // Assess
+    await expect.poll(() => mine.count(), { timeout: 30_000 }).toBe(21);
+    expect(caption).toBe('20 keys in conflict so far');
+    expect(counts).toBe(`${us}: 2 heads${eu}: 2 heads${ap}: 2 heads`);
+    // Resolve them, so the later tests see a mesh without these conflicts.
+    for (const k of keys) await client(us).resolve(k, 'merged', (await client(us).get(k)).heads);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, LONG_TEST_MS);
+
+  it('says a 503 contended stored nothing and when to try again, beside the write', async () => {
+    // Prepare: eu-west-1 answers this key's write with 503 contended and Retry-After, through its
+    // own gateway's CORS headers (the page is on us-east-1's origin, so it reads only what they expose).
+    const key = `busy-${run}`;
+    await client(us).put(key, 1);
+    await headsEverywhere(key, 1);
+    const euUrl = mesh.regions.find((r) => r.region === eu)?.url ?? '';
+    const page = await openGui(`#key=${key}`);
+    await page.route(`${euUrl}/kv/${key}`, async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      const real = await route.fetch({ url: `${euUrl}/status`, method: 'GET' });
+      await route.fulfill({
+        status: 503,
+        headers: { ...real.headers(), 'content-type': 'application/json', 'retry-after': '2' },
+        body: JSON.stringify({ error: { code: 'contended', message: `${key} kept colliding with other writers` } }),
+      });
+    });
+    await page.locator('#write-form').waitFor({ state: 'visible', timeout: 30_000 });
+
+    // Act
+    await page.getByLabel('Value to write (JSON)').fill('2');
+    await page.locator('#write-region').selectOption(eu);
+    await page.locator('#write-button').click();
+
+    // Assess
+    await expect.poll(() => page.locator('#write-feedback').textContent(), { timeout: 30_000 }).toContain(
+      `Busy (503 contended): ${key} kept colliding with other writers. Nothing was stored; try again in 2.0 s.`,
+    );
+    expect((await client(eu).get(key)).value).toBe(1);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows what a region refused from its peers (an event on a link whose source is not its origin)', async () => {
+    // Prepare: on the us-east-1 -> eu-west-1 queue, an event that claims to come from ap-southeast-2.
+    const forged = setEvent(`forged-${run}`, 'not from us-east-1', { origin: ap });
+    await mesh.sqsClient(eu).send(
+      new SendMessageCommand({
+        QueueUrl: mesh.queue(us, eu).url,
+        MessageBody: JSON.stringify(forged),
+        MessageAttributes: { sender: { DataType: 'String', StringValue: us }, origin: { DataType: 'String', StringValue: ap } },
+      }),
+    );
+    await eventually(async () => expect((await client(eu).status()).refused?.['untrusted-origin'] ?? 0).toBeGreaterThan(0));
+
+    // Act
+    const page = await openGui();
+    const refused = page.locator(`#region-state-${eu} [data-refused]`);
+
+    // Assess
+    await expect.poll(() => refused.textContent(), { timeout: 30_000 }).toMatch(/^refused \d+ events? from peers and repair \(untrusted-origin \d+\)$/);
+    expect(await page.locator(`#region-state-${us} [data-refused]`).count()).toBe(0);
+    await expect(client(eu).get(`forged-${run}`)).rejects.toMatchObject({ status: 404 });
+    await page.close();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES as HANDLER_ROUTES } from '../../functions/api.ts';
 import { API_ROUTES, routeKey } from '../../infra/api-routes.ts';
 import type { ApiRoute } from '../../infra/api-routes.ts';
 import { CALLER_ROLES, callerPolicyDocument, invokeArn } from '../../infra/caller-policies.ts';
@@ -103,6 +104,17 @@ describe.each(REGIONS)('region %s', (region) => {
     for (const role of ['data-reader', 'data-writer'] as const) {
       expect(granted.get(role)!.filter((a) => operator.includes(a))).toEqual([]);
     }
+  });
+});
+
+describe('API Gateway routes', () => {
+  it('are exactly the routes the handlers serve: a route missing here would answer 404 in AWS only', () => {
+    // Prepare: the handler's patterns (`:key`) as API Gateway paths (`{key}`).
+    const served = HANDLER_ROUTES.map((r) => `${r.method} /${r.pattern.map((p) => (p.startsWith(':') ? `{${p.slice(1)}}` : p)).join('/')}`).sort();
+    // Act
+    const routed = API_ROUTES.map(routeKey).sort();
+    // Assess
+    expect(routed).toEqual(served);
   });
 });
 

@@ -112,7 +112,8 @@ describe(`3 -> 4 regions (adding ${NEW})`, () => {
       const changed = Object.entries(d().changed).map(([id, c]) => `${c.type} ${id.replace(/[0-9A-F]{8}$/, '')}: ${c.keys.join(',')}`).sort();
       expect(changed).toEqual([
         ...['Admin', 'Api', 'Ingest', 'Repair', 'Replicator'].map((fn) => `AWS::IAM::Policy ${fn}RoleDefaultPolicy: PolicyDocument`),
-        ...['Admin', 'Api', 'Ingest', 'Repair', 'Replicator'].map((fn) => `AWS::Lambda::Function ${fn}Function: Environment`),
+        // The rebalancer knows the peers too (its rights requests and transfers name regions).
+        ...['Admin', 'Api', 'Ingest', 'Rebalance', 'Repair', 'Replicator'].map((fn) => `AWS::Lambda::Function ${fn}Function: Environment`),
         'AWS::ApiGatewayV2::Stage HttpApiDefaultStage: RouteSettings',
       ].sort());
     });

@@ -43,3 +43,18 @@ export const unsignedEventArb: fc.Arbitrary<UnsignedEvent> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), key: keyArb, payload: fc.constant(null), hlc: hlcArb, origin: originArb, parents: parentsArb }),
   fc.record({ kind: fc.constantFrom('deposit' as const, 'withdraw' as const), key: keyArb, payload: amountArb, hlc: hlcArb, origin: originArb, parents: parentsArb }),
 );
+
+/**
+ * One character of a hostile string: the characters SQS refuses (U+FFFE, U+FFFF, lone surrogates,
+ * C0 controls) often, and any UTF-16 code unit or astral code point otherwise.
+ */
+export const hostileCharArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('\uffff', '\ufffe', '\ud800', '\udbff', '\udc00', '\udfff', '\u0000', '\u0008', '\u000b', '\u000c', '\u001f', '\t', '\n', '\r', '"', '\\', '\u2028'),
+  fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)),
+  fc.integer({ min: 0x10000, max: 0x10ffff }).map((n) => String.fromCodePoint(n)),
+);
+
+/** JSON values whose strings (and object keys) are made of {@link hostileCharArb}, as JSON.parse would produce them. */
+export const hostileJsonArb: fc.Arbitrary<JsonValue> = fc
+  .jsonValue({ maxDepth: 3, stringUnit: hostileCharArb })
+  .map((v) => JSON.parse(JSON.stringify(v)) as JsonValue);

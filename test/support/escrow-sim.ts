@@ -21,7 +21,7 @@
 import fc from 'fast-check';
 import { nextWant } from '../../shared/domain/escrow-demand.ts';
 import { InsufficientRightsError } from '../../shared/domain/escrow-errors.ts';
-import { hasGap, spendableRights } from '../../shared/domain/escrow-spendable.ts';
+import { hasGap, provableRights, spendableRights } from '../../shared/domain/escrow-spendable.ts';
 import type { EscrowState } from '../../shared/domain/escrow.ts';
 import { checkEscrowTransfer, checkEscrowWithdraw, escrowFold, escrowState, rightsOf } from '../../shared/domain/escrow.ts';
 import { createEvent } from '../../shared/domain/event.ts';
@@ -42,16 +42,18 @@ export const SIM_FOLD = escrowFold({ spendWindowMs: 1000 });
 export const SIM_BAND = { bandPercent: 5, minBand: 3 } as const;
 
 /**
- * How a region checks a debit. `honest`: its own provable rights. `spends-balance`: the whole
- * balance, i.e. it may spend rights other regions hold (broken). `ignores-gaps`: the rights of
- * its replay even when its view has a gap (broken, subtly).
+ * How a region checks a debit. `honest`: its own provable rights from its events
+ * (`spendableRights` when its view has a gap). `snapshot`: `provableRights` of its replay alone,
+ * as the service does on the store's snapshot (no events, no gap detection). `spends-balance`:
+ * the whole balance, i.e. it may spend rights other regions hold (broken). `ignores-gaps`: the
+ * rights of its replay even when its view has a gap (broken, subtly).
  *
  * @example
  * ```ts
  * runEscrowScenario(s, { checking: 'spends-balance' });
  * ```
  */
-export type Checking = 'honest' | 'spends-balance' | 'ignores-gaps';
+export type Checking = 'honest' | 'snapshot' | 'spends-balance' | 'ignores-gaps';
 
 /** A rebalancing policy, so a broken one can be plugged in. @example `const p: Planner = planTransfers` */
 export type Planner = (state: EscrowState, region: string, params: RebalanceParams) => PlannedTransfer[];
@@ -256,7 +258,7 @@ export class EscrowMesh {
         if (to === r) break;
         const amount = Math.ceil((Math.max(Number(this.believed(r)), 1) * op.share) / 100);
         if (!this.debitAllowed(r, amount)) break;
-        this.debit(r, 'escrow-transfer', this.checking === 'honest' ? checkEscrowTransfer(this.state(r), r.name, to.name, amount, this.spendable(r)) : { to: to.name, amount });
+        this.debit(r, 'escrow-transfer', this.checks() ? checkEscrowTransfer(this.state(r), r.name, to.name, amount, this.spendable(r)) : { to: to.name, amount });
         break;
       }
       case 'request':
@@ -361,7 +363,7 @@ export class EscrowMesh {
   private withdraw(r: SimRegion, share: number, ask: boolean, fixed = false): void {
     const amount = fixed ? share : Math.ceil((Math.max(Number(this.believed(r)), 1) * share) / 100);
     if (this.debitAllowed(r, amount)) {
-      this.debit(r, 'escrow-withdraw', this.checking === 'honest' ? checkEscrowWithdraw(this.state(r), r.name, amount, this.spendable(r)) : amount);
+      this.debit(r, 'escrow-withdraw', this.checks() ? checkEscrowWithdraw(this.state(r), r.name, amount, this.spendable(r)) : amount);
       return;
     }
     this.refusals.push({ region: r.name, amount });
@@ -376,8 +378,13 @@ export class EscrowMesh {
     return this.spendable(r) ?? rightsOf(this.state(r), r.name);
   }
 
+  /** Whether regions run the real checks (`checkEscrowWithdraw`/`checkEscrowTransfer`). */
+  private checks(): boolean {
+    return this.checking === 'honest' || this.checking === 'snapshot';
+  }
+
   private debitAllowed(r: SimRegion, amount: number): boolean {
-    if (this.checking !== 'honest') return this.believed(r) >= BigInt(amount);
+    if (!this.checks()) return this.believed(r) >= BigInt(amount);
     try {
       checkEscrowWithdraw(this.state(r), r.name, amount, this.spendable(r));
       return true;
@@ -397,6 +404,7 @@ export class EscrowMesh {
 
   private spendable(r: SimRegion): bigint | undefined {
     if (this.checking === 'ignores-gaps') return undefined;
+    if (this.checking === 'snapshot') return (r.spendable ??= provableRights(this.state(r), r.name));
     // Without a gap it is the replay's rights (a property checks that): skip the second replay.
     r.gap ??= hasGap(r.known.values());
     r.spendable ??= r.gap ? spendableRights(ESCROW_SIM_ACCOUNT, r.known.values(), r.name, SIM_FOLD) : rightsOf(this.state(r), r.name);

@@ -15,13 +15,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountFold, computeHeads, compareEvents, digestOf, bucketOf, DEFAULT_BUCKETS, eventSortKey, foldAll, verifyEvent } from '../../shared/domain/index.ts';
+import { ESCROW_FOLD, accountFold, computeHeads, compareEvents, digestOf, bucketOf, DEFAULT_BUCKETS, eventSortKey, foldAll, verifyEvent } from '../../shared/domain/index.ts';
 import type { MeshEvent, ReceiptVia } from '../../shared/domain/types.ts';
 import type { EventStore } from '../../shared/ports/event-store.ts';
 import { HeadsMovedError } from '../../shared/ports/heads-moved-error.ts';
-import { accountStream, registerStream } from '../../shared/ports/stream.ts';
+import { accountStream, escrowStream, registerStream } from '../../shared/ports/stream.ts';
 import type { StreamId } from '../../shared/ports/stream.ts';
-import { deposit, setEvent, resolveEvent, withdraw } from './factories.ts';
+import { deposit, escrowDeposit, escrowOpen, escrowTransfer, escrowWithdraw, setEvent, resolveEvent, withdraw } from './factories.ts';
 import { allEventsOf, headIdsOf } from './store-reads.ts';
 
 export interface ContractOptions {
@@ -245,6 +245,62 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       expect(state.snapshot?.state).toEqual(expected.state);
       expect(state.snapshot?.count).toBe(40);
       expect(state.snapshot?.position).toBe(expected.position);
+    });
+
+    it("keeps an escrow account's snapshot equal to the escrow fold of all its events: a gap bounces a transfer, filling it replays", async () => {
+      // Prepare: 30 escrow events over three origins; ap-southeast-2 hands rights on as it gets
+      // them, so a transfer that arrives before the deposits funding it bounces until they come.
+      const acct = `escrow-${randomUUID()}`;
+      const open = escrowOpen(acct, { wall: 999, origin: 'us-east-1' });
+      const events: MeshEvent[] = [open];
+      for (let i = 0; i < 29; i++) {
+        const wall = 1_000 + i;
+        const prev = events.at(-1) as MeshEvent;
+        const e = i % 3 === 0 ? escrowDeposit(acct, 20, { wall, origin: 'ap-southeast-2', parents: [prev] })
+          : i % 3 === 1 ? escrowTransfer(acct, 'eu-west-1', 15, { wall, origin: 'ap-southeast-2', parents: [prev] })
+          : escrowWithdraw(acct, 10, { wall, origin: 'eu-west-1', parents: [prev] });
+        events.push(e);
+      }
+      const arrivals = [...events].reverse();
+      // Act: newest first, so early batches hold children without their parents.
+      for (let i = 0; i < 6; i += 3) await batch(arrivals.slice(i, i + 3));
+      const gapped = await store.stateOf(escrowStream(acct));
+      for (let i = 6; i < arrivals.length; i += 3) await batch(arrivals.slice(i, i + 3));
+      // Assess
+      expect(gapped.snapshot?.fold).toBe(ESCROW_FOLD.name);
+      expect(gapped.snapshot?.state).toEqual(foldAll(ESCROW_FOLD, arrivals.slice(0, 6)).state);
+      expect((gapped.snapshot?.state as { bounced: unknown[] }).bounced.length).toBeGreaterThan(0);
+      const state = await store.stateOf(escrowStream(acct));
+      const expected = foldAll(ESCROW_FOLD, events);
+      expect(state.snapshot?.state).toEqual(expected.state);
+      expect((state.snapshot?.state as { bounced: unknown[] }).bounced).toEqual([]);
+      expect(state.snapshot?.count).toBe(30);
+      expect(state.heads).toEqual([eventSortKey(events.at(-1) as MeshEvent)]);
+    });
+
+    it('keeps escrow and plain accounts of the same id apart, and lists escrow accounts by prefix in pages', async () => {
+      // Prepare: a plain and an escrow account of each of 4 ids under a fresh prefix.
+      const prefix = `e${randomUUID().slice(0, 8)}-`;
+      const names = Array.from({ length: 4 }, (_, i) => `${prefix}${i}`);
+      for (const n of names) await batch([deposit(n, 5), escrowDeposit(n, 7, { origin: 'eu-west-1' })]);
+      // Act
+      const seen: string[] = [];
+      await eventually(settle, async () => {
+        seen.length = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await store.streams(escrowStream(prefix), { limit: 3, ...(cursor === undefined ? {} : { cursor }) });
+          seen.push(...page.items.map((x) => x.stream));
+          cursor = page.next;
+        } while (cursor !== undefined);
+        // Assess
+        expect(seen).toEqual(names.map((n) => escrowStream(n)).sort());
+      });
+      const [plain, escrow] = await Promise.all([store.stateOf(accountStream(names[0] as string)), store.stateOf(escrowStream(names[0] as string))]);
+      expect(plain.version).toBe(1);
+      expect(escrow.version).toBe(1);
+      expect((plain.snapshot?.state as { balance: number }).balance).toBe(5);
+      expect((escrow.snapshot?.state as { balance: string }).balance).toBe('7');
     });
 
     it('lists a stream in conflict while it has more than one head, and not after a resolve', async () => {

@@ -26,7 +26,12 @@ import { dataTable } from './table.ts';
 interface RegionAccount {
   readonly summary: AccountSummary;
   readonly statement: readonly AccountHistory['events'][number][];
+  /** False when the statement has more pages than were read. */
+  readonly complete: boolean;
 }
+
+/** Statement pages (100 events each, from the first) read per region; "Show more" adds one. */
+const STATEMENT_PAGE = 100;
 
 export interface AccountPanel {
   open(account: string): Promise<void>;
@@ -41,6 +46,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
   const view = root.querySelector('#account-view') as HTMLElement;
   const money = createMoneyForm(root.querySelector('#money-panel') as HTMLElement, app, () => account);
   let account: string | undefined;
+  let statementPages = 1;
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -50,6 +56,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
 
   async function open(name: string): Promise<void> {
     if (name !== account) {
+      statementPages = 1;
       money.reset();
       view.replaceChildren();
       delete view.dataset['signature'];
@@ -64,8 +71,11 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
     if (account === undefined) return;
     const name = account;
     const answers = await everyRegion(app.regions, async (_r, c): Promise<RegionAccount> => {
-      const [summary, statement] = await Promise.all([c.account(name), allPages<AccountHistory['events'][number]>(c, `/accounts/${encodeURIComponent(name)}/history`, 'events')]);
-      return { summary, statement: statement.items };
+      const [summary, statement] = await Promise.all([
+        c.account(name),
+        allPages<AccountHistory['events'][number]>(c, `/accounts/${encodeURIComponent(name)}/history`, 'events', statementPages, STATEMENT_PAGE),
+      ]);
+      return { summary, statement: statement.items, complete: statement.complete };
     });
     if (name !== account) return;
     renderIfChanged(view, { name, answers: answers.map((a) => (a.ok ? { r: a.region, v: a.value } : { r: a.region, e: describeFailure(a.error).text })) }, () =>
@@ -87,7 +97,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
             (r) => [`${r.amount} accepted by ${r.acceptedBy} on its own view; merged balance was ${r.balanceBefore}`, causeText(a.value.statement, r.event.id)],
             'reversed',
           ),
-          statementTable(a.region, a.value.statement),
+          statementTable(a.region, a.value.statement, a.value.complete),
         ];
     return h('article', { class: 'card', role: 'listitem', 'aria-labelledby': `account-${a.region}-title`, 'data-region': a.region }, title, body);
   }
@@ -107,10 +117,10 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
    * The region's statement: one row per money event in total order, what the replay did, the
    * balance after. The amount opens the event's trail and shows its stamp as a tooltip.
    */
-  function statementTable(region: string, lines: RegionAccount['statement']): Child {
+  function statementTable(region: string, lines: RegionAccount['statement'], complete: boolean): Child {
     if (lines.length === 0) return h('p', { class: 'hint' }, 'Statement: no deposits or withdrawals');
-    return dataTable({
-      caption: `Statement (${plural(lines.length, 'event')})`,
+    const table = dataTable({
+      caption: complete ? `Statement (${plural(lines.length, 'event')})` : `Statement: the first ${plural(lines.length, 'event')}`,
       props: { 'data-region': region },
       className: 'compact statement',
       columns: [{ label: 'Amount', num: true }, { label: 'Origin' }, { label: 'Outcome' }, { label: 'Balance', num: true }],
@@ -128,6 +138,9 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
         ],
       })),
     });
+    if (complete) return table;
+    const more = h('button', { type: 'button', class: 'secondary', id: `statement-more-${region}`, onclick: () => ((statementPages++), void refresh()) }, 'Show more of the statement');
+    return [table, h('p', { class: 'actions' }, more)];
   }
 
   function list<T extends { event: { id: string } }>(title: string, items: readonly T[], describe: (item: T) => Child, cls: string): Child {

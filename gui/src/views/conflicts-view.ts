@@ -25,14 +25,15 @@ import { dataTable } from './table.ts';
  * section.replaceChildren(...[renderConflicts(lists, app, now)].flat());
  * ```
  */
-export function renderConflicts(lists: ReadonlyArray<ConflictListAnswer & { error?: unknown }>, app: App, now: number): Child {
+export function renderConflicts(lists: ReadonlyArray<ConflictListAnswer & { error?: unknown }>, app: App, now: number, more?: () => void): Child {
   const rows = conflictRows(lists, now);
   const failed = lists.filter((l) => !l.ok);
   const note = failed.length ? h('p', { class: 'warn' }, failed.map((l) => `${l.region}: ${describeFailure(l.error).text}`).join('; ')) : null;
   if (rows.length === 0) return [h('p', { id: 'no-conflicts' }, failed.length ? 'No conflicts in the regions that answered.' : 'No conflicts in any region.'), note];
+  const paged = lists.filter((l) => l.ok && l.value?.next !== undefined).map((l) => l.region);
   return [
     dataTable({
-      caption: `${plural(rows.length, 'key')} in conflict`,
+      caption: `${plural(rows.length, 'key')} in conflict${paged.length ? ' so far' : ''}`,
       props: { id: 'conflicts-table' },
       columns: [{ label: 'Key', rowHeader: true }, { label: 'Heads per region' }, { label: 'Head values' }, { label: 'For' }, { label: 'Action' }],
       rows: rows.map((row) => ({
@@ -58,6 +59,14 @@ export function renderConflicts(lists: ReadonlyArray<ConflictListAnswer & { erro
         ],
       })),
     }),
+    paged.length && more
+      ? h(
+          'p',
+          { class: 'actions' },
+          h('span', { class: 'hint' }, `${paged.join(', ')} ${paged.length === 1 ? 'has' : 'have'} more keys in conflict.`),
+          h('button', { type: 'button', id: 'conflicts-more', class: 'secondary', onclick: more }, 'Show more conflicts'),
+        )
+      : null,
     note,
   ];
 }

@@ -15,13 +15,13 @@ import type { KeyView } from '../../../shared/client/types.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import { MeshHttpError } from '../../../shared/client/errors.ts';
 import type { App } from '../app.ts';
-import { allPages, everyRegion } from '../api.ts';
+import { allPages, everyRegion, withEveryHead } from '../api.ts';
 import type { Answer } from '../api.ts';
 import { commonAncestor, headsOf } from '../ancestry.ts';
 import { busy, feedback, h, renderIfChanged, replace } from '../dom.ts';
 import type { Child } from '../dom.ts';
 import { describeFailure } from '../failure.ts';
-import { eventValue, formatHlc, formatJson, formatTime, formatVia, plural, shortId } from '../format.ts';
+import { compareEvents, eventValue, formatHlc, formatJson, formatTime, formatVia, plural, shortId } from '../format.ts';
 import { mergeHistories } from '../history.ts';
 import type { MergedEvent } from '../history.ts';
 import type { HistoryEntry } from '../../../shared/client/types.ts';
@@ -33,8 +33,12 @@ import { createValueEditor } from './value-editor.ts';
 interface RegionKey {
   readonly view: KeyView | null;
   readonly history: readonly HistoryEntry[];
+  /** False when older events remain than the pages read. */
   readonly complete: boolean;
 }
+
+/** History pages (100 events each, newest first) read per region; "Show older events" adds one. */
+const HISTORY_PAGE = 100;
 
 export interface KeyPanel {
   open(key: string): Promise<void>;
@@ -52,6 +56,7 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
   const merge = createMergePanel(root.querySelector('#merge-panel') as HTMLElement, app);
   const writer = createWriter(writePanel, app, () => key);
   let key: string | undefined;
+  let historyPages = 1;
   let results: Answer<RegionKey>[] = [];
 
   form.addEventListener('submit', (e) => {
@@ -63,6 +68,7 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
   async function open(k: string): Promise<void> {
     if (k !== key) {
       // Another key: nothing typed, picked or said about the last one carries over.
+      historyPages = 1;
       merge.reset();
       writer.reset();
       view.replaceChildren();
@@ -81,16 +87,27 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
     const k = key;
     const answers = await everyRegion(app.regions, async (_r, client): Promise<RegionKey> => {
       const [got, history] = await Promise.all([
-        client.get(k).catch((error: unknown) => (error instanceof MeshHttpError && error.status === 404 && error.code !== 'route-not-found' ? null : Promise.reject(error))),
-        allPages<HistoryEntry>(client, `/kv/${encodeURIComponent(k)}/history`, 'events'),
+        client
+          .get(k)
+          .then((v) => withEveryHead(client, v))
+          .catch((error: unknown) => (error instanceof MeshHttpError && error.status === 404 && error.code !== 'route-not-found' ? null : Promise.reject(error))),
+        // Newest first: the heads and their recent ancestors are what a conflict needs.
+        allPages<HistoryEntry>(client, `/kv/${encodeURIComponent(k)}/history?order=desc`, 'events', historyPages, HISTORY_PAGE),
       ]);
       return { view: got, history: history.items, complete: history.complete };
     });
     if (k !== key) return;
     results = answers;
     const merged = mergeHistories(results.flatMap((r) => (r.ok ? [{ region: r.region, events: r.value.history.map((x) => ({ event: x.event, ...(x.receipt ? { receipt: x.receipt } : {}) })) }] : [])));
-    const heads = headsOf(merged.map((m) => m.event));
-    const regionHeads = results.map((r) => ({ region: r.region, heads: r.ok && r.value.view ? r.value.view.heads.map((e) => e.id) : undefined }));
+    // The heads of everything known: the histories read and every region's heads (a head older than
+    // the pages read still counts, and one that another region's event names as parent does not).
+    const known = new Map(merged.map((m) => [m.event.id, m.event]));
+    for (const r of results) if (r.ok && r.value.view) for (const e of r.value.view.heads) if (!known.has(e.id)) known.set(e.id, e);
+    const heads = headsOf([...known.values()]);
+    const regionHeads = results.map((r) => {
+      const v = r.ok ? r.value.view : null;
+      return { region: r.region, heads: v ? v.heads.map((e) => e.id) : undefined, ...(v?.version === undefined ? {} : { version: v.version }) };
+    });
     renderIfChanged(view, { k, results: results.map((r) => (r.ok ? { r: r.region, v: r.value.view } : { r: r.region, e: describeFailure(r.error).text })), heads: heads.map((e) => e.id) }, () =>
       renderCards(k, heads),
     );
@@ -99,7 +116,8 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
         ? { key: k, heads, winner: heads.length - 1, ancestor: commonAncestor(heads.map((e) => e.id), merged.map((m) => m.event)), regions: regionHeads }
         : undefined,
     );
-    renderIfChanged(historyView, { k, merged: merged.map((m) => [m.event.id, Object.keys(m.receipts)]), down: results.map((r) => r.ok) }, () => historyTable(k, merged));
+    const older = results.some((r) => r.ok && !r.value.complete);
+    renderIfChanged(historyView, { k, merged: merged.map((m) => [m.event.id, Object.keys(m.receipts)]), down: results.map((r) => r.ok), older }, () => historyTable(k, merged, older));
   }
 
   function renderCards(k: string, heads: readonly MeshEvent[]): Child {
@@ -158,10 +176,10 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
     ];
   }
 
-  function historyTable(k: string, rows: readonly MergedEvent[]): Child {
+  function historyTable(k: string, rows: readonly MergedEvent[], older: boolean): Child {
     if (rows.length === 0) return null;
-    return dataTable({
-      caption: `History of ${k}: ${plural(rows.length, 'event')} in total order`,
+    const table = dataTable({
+      caption: older ? `History of ${k}: the newest ${plural(rows.length, 'event')} in total order` : `History of ${k}: ${plural(rows.length, 'event')} in total order`,
       props: { id: 'history-table' },
       className: 'compact',
       columns: [{ label: 'Event' }, { label: 'Kind' }, { label: 'Origin' }, { label: 'HLC' }, { label: 'Value' }, { label: 'Parents' }, { label: 'Received' }],
@@ -179,6 +197,9 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
             results.map((r) => {
               const receipt = receipts[r.region];
               if (!r.ok) return h('li', {}, `${r.region}: ?`);
+              // Older than the pages read from that region: not known either way.
+              const oldest = r.value.complete ? undefined : r.value.history.at(-1)?.event;
+              if (!(r.region in receipts) && oldest !== undefined && compareEvents(e, oldest) < 0) return h('li', { class: 'hint' }, `${r.region}: not read`);
               if (!(r.region in receipts)) return h('li', {}, `${r.region}: `, h('span', { class: 'badge bad' }, 'not yet'));
               return h('li', {}, `${r.region}: ${receipt ? `${formatTime(receipt.receivedAt)} ${formatVia(receipt.via)}` : 'held'}`);
             }),
@@ -186,6 +207,9 @@ export function createKeyView(root: HTMLElement, app: App): KeyPanel {
         ],
       })),
     });
+    if (!older) return table;
+    const more = h('button', { type: 'button', class: 'secondary', id: 'history-older', onclick: () => ((historyPages++), void refresh()) }, 'Show older events');
+    return [table, h('p', { class: 'actions' }, more)];
   }
 
   function eventLink(id: string): Child {

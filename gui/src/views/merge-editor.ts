@@ -350,17 +350,19 @@ export function createMergePanel(root: HTMLElement, app: App): MergePanel {
   async function write(
     ctx: ConflictContext,
     region: string,
-    send: (client: NonNullable<ReturnType<App['client']>>, heads: string[]) => Promise<{ event: MeshEvent }>,
+    send: (client: NonNullable<ReturnType<App['client']>>, on: string[] | { version: number }) => Promise<{ event: MeshEvent }>,
     done: string,
   ): Promise<void> {
     const client = app.client(region);
-    const heads = ctx.regions.find((r) => r.region === region)?.heads;
-    if (client === undefined || heads === undefined) {
+    const shown = ctx.regions.find((r) => r.region === region);
+    if (client === undefined || shown?.heads === undefined) {
       fb.fail(`${region} has no view of ${ctx.key} to resolve.`);
       return;
     }
     try {
-      const { event } = await send(client, [...heads]);
+      // By the version shown: it names every head the region had then, those beyond a page too,
+      // and the region refuses it (409 stale-heads) if anything arrived since.
+      const { event } = await send(client, shown.version === undefined ? [...shown.heads] : { version: shown.version });
       const complete = planResolve(ctx.heads.map((e) => e.id), ctx.regions, region).complete;
       fb.ok(`${done} in ${region} (event ${shortId(event.id)}). ${complete ? 'It ends the conflict in every region once it has replicated.' : 'Heads it did not see remain.'}`);
     } catch (error) {

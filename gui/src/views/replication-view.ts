@@ -74,6 +74,7 @@ export function createReplicationView(root: HTMLElement, app: App): ReplicationV
             { class: `state ${st.kind}`, role: 'listitem', id: `region-state-${st.region}`, 'data-state': st.kind },
             h('h3', {}, st.region, ' ', h('span', { class: `badge ${st.kind === 'in-sync' ? 'ok' : st.kind === 'behind' ? 'conflict' : 'bad'}` }, word(st.kind))),
             h('p', {}, st.text),
+            st.refused === undefined ? null : h('p', { class: 'warn', 'data-refused': '' }, st.refused),
           ),
         ),
       ),
@@ -111,7 +112,7 @@ export function createReplicationView(root: HTMLElement, app: App): ReplicationV
     const outcome = outcomes.get(`${from}->${to}`);
     const cells: Child[] = [
       h('span', { class: 'nowrap' }, from, ' → ', to),
-      state === undefined ? h('span', { class: 'badge muted' }, 'unknown') : state.enabled ? h('span', { class: 'badge ok' }, 'up') : h('span', { class: 'badge bad' }, 'partitioned'),
+      linkBadge(state),
       chartCell(`Events waiting on ${from} → ${to}`, samples.map((x) => ({ t: x.t, v: x.pending })), now?.pending === undefined ? '–' : String(now.pending)),
       chartCell(`Lag of ${from} → ${to}`, samples.map((x) => ({ t: x.t, v: x.ageMs })), lagNow(now), LAG_DEFINITION),
       state?.lag === undefined ? '–' : h('span', { title: `stored ${new Date(state.lag.at).toISOString()}; ${state.lag.events} events delivered so far; clock skew included` }, formatDuration(state.lag.lastMs)),
@@ -140,6 +141,14 @@ export function createReplicationView(root: HTMLElement, app: App): ReplicationV
   }
 
   return { render };
+}
+
+/** The link's state: off (partitioned), else the API's `sync` (in sync / behind) where it reports one. */
+function linkBadge(state: LinkRow['state']): HTMLElement {
+  if (state === undefined) return h('span', { class: 'badge muted' }, 'unknown');
+  if (!state.enabled) return h('span', { class: 'badge bad', 'data-sync': 'partitioned' }, 'partitioned');
+  if (state.sync === 'behind') return h('span', { class: 'badge conflict', 'data-sync': 'behind' }, 'up, behind');
+  return h('span', { class: 'badge ok', 'data-sync': state.sync ?? 'up' }, state.sync === 'in-sync' ? 'up, in sync' : 'up');
 }
 
 function word(kind: string): string {

@@ -152,7 +152,7 @@ describe('local mesh: bad requests', () => {
     expect((await call(url[A] ?? '', 'GET', `/kv/${k}`)).status).toBe(404);
     const account = await call(url[A] ?? '', 'GET', `/accounts/${acct}`);
     expect(account.body.balance ?? 0).toBe(0);
-    expect(await call(url[A] ?? '', 'GET', `/accounts/${acct}/history`)).toEqual({ status: 200, body: { account: acct, balance: 0, region: A, events: [] } });
+    expect(await call(url[A] ?? '', 'GET', `/accounts/${acct}/history`)).toEqual({ status: 200, body: { account: acct, mode: 'plain', balance: 0, region: A, events: [] } });
     await new Promise((r) => setTimeout(r, 300));
     expect(await Promise.all(REGIONS.map(eventCount))).toEqual(before);
     expect((await linkState(A, B)).enabled).toBe(true);

@@ -65,15 +65,31 @@ describe('formatters', () => {
     expect(text).toMatch(/set\s+"blue"\s+eu-west-1 \+40ms\s+-\s+a{64}$/m);
   });
 
-  it('shows an inbound link’s lag in the LAG column', () => {
+  it('shows an inbound link’s last batch lag apart from how far behind it is now', () => {
     const lag = { lastMs: 250, at: 1_000_250, originAt: 1_000_000, events: 42 };
-    const text = formatStatus({ region: 'us-east-1', peers: ['eu-west-1'], links: [{ from: 'eu-west-1', to: 'us-east-1', enabled: true, backlog: 0, lag }] });
-    expect(text).toMatch(/^eu-west-1\s+us-east-1\s+up\s+0\s+-\s+-\s+250ms$/m);
+    const text = formatStatus({ region: 'us-east-1', peers: ['eu-west-1'], links: [{ from: 'eu-west-1', to: 'us-east-1', enabled: true, backlog: 0, inFlight: 0, lag, waiting: 0, staleMs: 0, sync: 'in-sync' }] });
+    expect(text).toMatch(/^eu-west-1\s+us-east-1\s+up\s+0\s+0\s+-\s+0ms\s+250ms$/m);
+  });
+
+  it('says where the region stands as a receiver, and what it refused', () => {
+    // Prepare
+    const text = formatStatus({
+      region: 'us-east-1',
+      peers: ['eu-west-1', 'ap-southeast-2'],
+      links: [{ from: 'eu-west-1', to: 'us-east-1', enabled: false, backlog: 3, inFlight: 0, dlq: 0, waiting: 3, staleMs: 9500, sync: 'partitioned' }],
+      inbound: { sync: 'partitioned', waiting: 3, dlq: 0, partitionedFrom: ['eu-west-1'], repairThrough: ['ap-southeast-2'], staleMs: 9500 },
+      refused: { 'clock-skew': 2, 'untrusted-origin': 0 },
+    });
+
+    // Assess
+    expect(text).toMatch(/^inbound\s+partitioned from eu-west-1 \(3 waiting, up to 9500ms behind\); repair still active through ap-southeast-2$/m);
+    expect(text).toMatch(/^refused\s+2 clock-skew$/m);
+    expect(text).toMatch(/^eu-west-1\s+us-east-1\s+PARTITIONED\s+3\s+0\s+0\s+9500ms\s+-$/m);
   });
 
   it('shows link states with PARTITIONED spelled out', () => {
     const text = formatStatus({ region: 'us-east-1', peers: ['eu-west-1'], events: 7, links: [{ from: 'eu-west-1', to: 'us-east-1', enabled: false, backlog: 3 }] });
     expect(text).toMatch(/^events\s+7$/m);
-    expect(text).toMatch(/^eu-west-1\s+us-east-1\s+PARTITIONED\s+3\s+-\s+-\s+-$/m);
+    expect(text).toMatch(/^eu-west-1\s+us-east-1\s+PARTITIONED\s+3\s+-\s+-\s+-\s+-$/m);
   });
 });

@@ -149,6 +149,26 @@ describe('mesh gui relay', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('relays a 503 contended with its Retry-After, so the page can say when to try again', async () => {
+    // Prepare
+    const busy = await listen(
+      createServer((_req, res) => void res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '3' }).end(JSON.stringify({ error: { code: 'contended', message: 'busy' } }))),
+      0,
+      '127.0.0.1',
+    );
+    started.push(busy);
+    const gui = await startGuiServer({ regions: [{ region: 'us-east-1', url: busy.url }], guiDir: GUI_DIR });
+    started.push(gui);
+
+    // Act
+    const answer = await fetch(`${gui.url}/r/us-east-1/kv/colour`, { method: 'PUT', headers: { origin: gui.url, 'content-type': 'application/json' }, body: '{"value":1}' });
+
+    // Assess
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('3');
+    expect(await answer.json()).toEqual({ error: { code: 'contended', message: 'busy' } });
+  });
+
   it('starts from `mesh gui --sigv4 --url REGION=URL`, signing with the credentials the signer is built with', async () => {
     // Prepare
     const region = await startSignedRegion('ap-southeast-2');

@@ -124,24 +124,52 @@ describe('mesh writes and links', () => {
 
     // Assess
     expect(code).toBe(0);
+    // It asks where each link's destination is (this region lists no mesh), then switches both here.
     expect(region.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['GET', '/local/mesh', undefined],
       ['PUT', '/admin/links/us-east-1/eu-west-1', { enabled: false }],
       ['PUT', '/admin/links/eu-west-1/us-east-1', { enabled: false }],
     ]);
     expect(out).toBe('us-east-1 -> eu-west-1: PARTITIONED\neu-west-1 -> us-east-1: PARTITIONED');
   });
 
-  it('heals every link among the region and its peers with heal --all', async () => {
-    // Act
-    const { code, region } = await run(
-      (req) => (req.path === '/status' ? { status: 200, body: { region: 'a', peers: ['b', 'c'], links: [] } } : { status: 200, body: {} }),
+  it('heal --all heals the links into a region that lists no mesh there, and names the links it left to the others', async () => {
+    // Act: a deployed region (no /local/mesh) switches only links into itself (others answer 421).
+    const { code, region, out } = await run(
+      (req) => (req.path === '/status' ? { status: 200, body: { region: 'a', peers: ['b', 'c'], links: [] } } : req.path === '/local/mesh' ? { status: 404, body: { error: { code: 'route-not-found', message: 'no' } } } : { status: 200, body: {} }),
       'heal', '--all',
     );
 
     // Assess
     expect(code).toBe(0);
-    expect(region.requests.slice(1).map((r) => r.path)).toEqual([
-      '/admin/links/a/b', '/admin/links/a/c', '/admin/links/b/a', '/admin/links/b/c', '/admin/links/c/a', '/admin/links/c/b',
+    expect(region.requests.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual(['/admin/links/b/a', '/admin/links/c/a']);
+    expect(out).toContain('not healed here: a -> b, a -> c, b -> c, c -> b (a link is switched in its destination');
+  });
+
+  it('switches each link in its destination region when the mesh lists every region\'s URL (heal --all, partition)', async () => {
+    // Prepare: a local mesh of a and b; a lists both.
+    const b = await startRegion(() => ({ status: 200, body: {} }));
+    let aUrl = '';
+    const a = await startRegion((req) =>
+      req.path === '/status'
+        ? { status: 200, body: { region: 'a', peers: ['b'], links: [] } }
+        : req.path === '/local/mesh'
+          ? { status: 200, body: { meshName: 'm', regions: [{ region: 'a', url: aUrl }, { region: 'b', url: b.url }] } }
+          : { status: 200, body: {} },
+    );
+    aUrl = a.url;
+    const io: CliIo = { env: { MESH_URL: a.url }, out: () => undefined, err: () => undefined };
+
+    // Act
+    const healed = await runCli(['heal', '--all'], io);
+    const cut = await runCli(['partition', 'b', 'a'], io);
+
+    // Assess: a -> b went to b; b -> a to a.
+    expect([healed, cut]).toEqual([0, 0]);
+    expect(b.requests.map((r) => [r.method, r.path, r.body])).toEqual([['PUT', '/admin/links/a/b', { enabled: true }]]);
+    expect(a.requests.filter((r) => r.method === 'PUT').map((r) => [r.path, r.body])).toEqual([
+      ['/admin/links/b/a', { enabled: true }],
+      ['/admin/links/b/a', { enabled: false }],
     ]);
   });
 
@@ -263,5 +291,65 @@ describe('mesh aims where it is told, or says why it cannot', () => {
     expect(refused.region.requests).toEqual([]);
     expect(asText.code).toBe(0);
     expect(asText.region.requests.map((r) => r.body)).toEqual([{ value: '{"a":1, b:2}' }]);
+  });
+});
+
+describe('mesh and a region that is contended', () => {
+  it('waits the Retry-After of a 503 contended and tries again, saying so, then writes once', async () => {
+    // Prepare: the first two writes are refused as contended (nothing stored), the third lands.
+    let answered = 0;
+    const region = await startRegion(() =>
+      ++answered <= 2
+        ? { status: 503, body: { error: { code: 'contended', message: 'colour kept colliding with other writers' } }, headers: { 'retry-after': '2' } }
+        : { status: 201, body: { event: event('e', { key: 'colour', payload: 'red' }) } },
+    );
+    const waits: number[] = [];
+    const err: string[] = [];
+
+    // Act
+    const code = await runCli(['put', 'colour', '"red"'], { env: { MESH_URL: region.url }, out: () => undefined, err: (t) => err.push(t), sleep: async (ms) => void waits.push(ms) });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(waits).toEqual([2000, 2000]);
+    expect(region.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+    expect(err[0]).toBe('mesh: 503 contended: colour kept colliding with other writers; nothing stored, trying again in 2.0 s (try 2 of 3)');
+  });
+
+  it('gives up after its tries with the region\'s message and exit 1, and never retries another 5xx', async () => {
+    // Prepare
+    const contended = await startRegion(() => ({ status: 503, body: { error: { code: 'contended', message: 'busy' } }, headers: { 'retry-after': '60' } }));
+    const failing = await startRegion(() => ({ status: 503, body: { error: { code: 'unavailable', message: 'down' } } }));
+    const waits: number[] = [];
+    const err: string[] = [];
+    const io = (url: string): CliIo => ({ env: { MESH_URL: url }, out: () => undefined, err: (t) => err.push(t), sleep: async (ms) => void waits.push(ms) });
+
+    // Act
+    const gaveUp = await runCli(['put', 'colour', '1'], io(contended.url));
+    const failed = await runCli(['put', 'colour', '1'], io(failing.url));
+
+    // Assess: a 60 s Retry-After is waited 10 s at most; an unknown 5xx may have stored: no retry.
+    expect([gaveUp, failed]).toEqual([1, 1]);
+    expect(waits).toEqual([10_000, 10_000]);
+    expect(contended.requests).toHaveLength(3);
+    expect(failing.requests).toHaveLength(1);
+    expect(err.at(-2)).toBe('mesh: 503 contended: busy');
+    expect(err.at(-1)).toBe('mesh: 503 unavailable: down');
+  });
+
+  it('resolves by the version GET answers, so heads beyond the view\'s page are covered too', async () => {
+    // Prepare
+    const resolution = event('c', { kind: 'resolve', payload: 'green', parents: [red.id, blue.id] });
+    const paged: KeyView = { ...conflicted, headCount: 140, version: 311, headsNext: 'next' };
+
+    // Act
+    const { code, region } = await run((req) => (req.method === 'GET' ? { status: 200, body: paged } : { status: 201, body: { event: resolution } }), 'resolve', 'colour', '"green"');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(region.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['GET', '/kv/colour', undefined],
+      ['POST', '/kv/colour/resolve', { value: 'green', version: 311 }],
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import { MemoryLinkControl } from '../../../shared/adapters/memory-link-control.
 import { RegionService } from '../../../shared/app/region-service.ts';
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import { BASE_WALL, ManualClock, setEvent } from '../../support/factories.ts';
+import { apiRequest } from '../../support/api-request.ts';
 
 const REGION = 'eu-west-1';
 const PEERS = ['us-east-1', 'ap-southeast-2'];
@@ -22,35 +23,10 @@ function setup() {
   const service = new RegionService({ region: REGION, peers: PEERS, store, links: new MemoryLinkControl([REGION, ...PEERS]), clock });
   const api = makeApiHandler({ service }, { logger: silent });
   const call = async (method: string, path: string, body?: unknown, extra: Partial<APIGatewayProxyEventV2> = {}) => {
-    const res = (await api(request(method, path, body, extra))) as APIGatewayProxyStructuredResultV2;
+    const res = (await api(apiRequest(method, path, body, extra))) as APIGatewayProxyStructuredResultV2;
     return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(String(res.body)) as Record<string, unknown> };
   };
   return { store, service, call };
-}
-
-function request(method: string, path: string, body?: unknown, extra: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'test',
-      domainName: 'test',
-      domainPrefix: 'test',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    isBase64Encoded: false,
-    ...extra,
-  };
 }
 
 describe('api routes', () => {
@@ -135,7 +111,7 @@ describe('api routes', () => {
       ['withdraw', 'applied', 70, REGION],
     ]);
     expect(none.status).toBe(200);
-    expect(none.body).toEqual({ account: 'nobody', balance: 0, region: REGION, events: [] });
+    expect(none.body).toEqual({ account: 'nobody', mode: 'plain', balance: 0, region: REGION, events: [] });
   });
 
   it('GET /events/{id} answers the event, its receipt and parents; 404 when unknown', async () => {
@@ -159,7 +135,7 @@ describe('api routes', () => {
     const status = await call('GET', '/status');
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ region: REGION, peers: PEERS, events: 1 });
-    expect(status.body['links']).toContainEqual({ from: 'us-east-1', to: 'eu-west-1', enabled: false });
+    expect(status.body['links']).toContainEqual({ from: 'us-east-1', to: 'eu-west-1', enabled: false, sync: 'partitioned' });
     expect((status.body['digest'] as { buckets: number }).buckets).toBe(64);
   });
 
@@ -167,7 +143,7 @@ describe('api routes', () => {
     const { call } = setup();
     const put = await call('PUT', '/prod/kv/a%3Ab', Buffer.from(JSON.stringify({ value: 'v' })).toString('base64'), {
       isBase64Encoded: true,
-      requestContext: { ...request('PUT', '/').requestContext, stage: 'prod' },
+      requestContext: { ...apiRequest('PUT', '/').requestContext, stage: 'prod' },
     });
     expect(put.status).toBe(201);
     expect((await call('GET', '/kv/a:b')).body).toMatchObject({ key: 'a:b', value: 'v' });
@@ -211,6 +187,37 @@ describe('api refusals', () => {
   });
 
   it.each([
+    ['text/plain (what a page sends cross-origin without a preflight)', 'text/plain;charset=UTF-8'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['no content type', undefined],
+    ['a JSON look-alike', 'application/jsonp'],
+    ['JSON in another charset', 'application/json; charset=iso-8859-1'],
+  ])('refuses a body sent as %s with 415, storing nothing', async (_what, type) => {
+    // Prepare
+    const { call, store } = setup();
+    const headers = type === undefined ? {} : { 'content-type': type };
+
+    // Act
+    const res = await call('POST', '/accounts/a/deposit', { amount: 5 }, { headers });
+
+    // Assess
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual({ error: { code: 'unsupported-media-type', message: expect.any(String) } });
+    expect(await store.count()).toBe(0);
+  });
+
+  it('takes application/json whatever its case and a UTF-8 charset', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const res = await call('PUT', '/kv/k', { value: 1 }, { headers: { 'Content-Type': 'Application/JSON; charset="UTF-8"' } });
+
+    // Assess
+    expect(res.status).toBe(201);
+  });
+
+  it.each([
     ['POST', '/kv/k', 'DELETE, GET, PUT'],
     ['GET', '/accounts/a/deposit', 'POST'],
     ['POST', '/accounts/a/history', 'GET'],
@@ -226,7 +233,7 @@ describe('api refusals', () => {
   it('answers 500 with the error shape, not a stack, when something unexpected breaks', async () => {
     const broken = { put: async () => { throw new Error('db down'); } } as unknown as RegionService;
     const api = makeApiHandler({ service: broken }, { logger: silent });
-    const res = (await api(request('PUT', '/kv/k', { value: 1 }))) as APIGatewayProxyStructuredResultV2;
+    const res = (await api(apiRequest('PUT', '/kv/k', { value: 1 }))) as APIGatewayProxyStructuredResultV2;
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(String(res.body))).toEqual({ error: { code: 'internal', message: 'internal error' } });
   });

@@ -5,7 +5,7 @@
  * what each answered then).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeApiHandler } from '../../../functions/api.ts';
 import { MemoryEventStore } from '../../../shared/adapters/memory-event-store.ts';
@@ -15,6 +15,7 @@ import { formatHlc, MAX_HLC_COUNTER, MAX_HLC_WALL } from '../../../shared/domain
 import type { MeshEvent } from '../../../shared/domain/types.ts';
 import { HeadsMovedError } from '../../../shared/ports/heads-moved-error.ts';
 import { deposit, setEvent } from '../../support/factories.ts';
+import { apiRequest } from '../../support/api-request.ts';
 
 const REGION = 'us-east-1';
 const PEERS = ['eu-west-1', 'ap-southeast-2'];
@@ -26,7 +27,7 @@ function setup() {
   const service = new RegionService({ region: REGION, peers: PEERS, store, links: new MemoryLinkControl([REGION, ...PEERS]) });
   const api = makeApiHandler({ service }, { logger: silent });
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = (await api(request(method, path, body))) as APIGatewayProxyStructuredResultV2;
+    const res = (await api(apiRequest(method, path, body))) as APIGatewayProxyStructuredResultV2;
     return { status: res.statusCode ?? 0, headers: res.headers ?? {}, body: JSON.parse(String(res.body)) as Record<string, unknown>, bytes: String(res.body).length };
   };
   /** Ingests as a peer or repair would; answers the refusal instead of throwing it. */
@@ -38,32 +39,6 @@ function setup() {
     }
   };
   return { service, call, ingest };
-}
-
-function request(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
-  const [rawPath, rawQueryString = ''] = path.split('?');
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: rawPath ?? path,
-    rawQueryString,
-    ...(rawQueryString === '' ? {} : { queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)) }),
-    headers: { 'content-type': 'application/json' },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'test',
-      domainName: 'test',
-      domainPrefix: 'test',
-      http: { method, path: rawPath ?? path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    isBase64Encoded: false,
-  };
 }
 
 describe('finding 1: a single event must not halt every write', () => {
@@ -189,7 +164,7 @@ describe('finding 4 at the API: the answer a contended client gets', () => {
     const api = makeApiHandler({ service }, { logger: silent });
 
     // Act
-    const res = (await api(request('PUT', '/kv/k', { value: 1 }))) as APIGatewayProxyStructuredResultV2;
+    const res = (await api(apiRequest('PUT', '/kv/k', { value: 1 }))) as APIGatewayProxyStructuredResultV2;
 
     // Assess
     expect(res.statusCode).toBe(503);

@@ -30,3 +30,10 @@ describe('conflictRows', () => {
     expect(conflictRows([{ region: 'us', ok: true, value: { conflicts: [{ key: 'k', heads: [a.id, b.id] }] } }], now)[0]).toMatchObject({ heads: [], ageMs: undefined, ageFrom: undefined });
   });
 });
+
+describe('conflictRows with listings that carry only the newest heads', () => {
+  it('counts a region\'s heads by its headCount, not by the heads the listing carries', () => {
+    const rows = conflictRows([{ region: 'us', ok: true, value: { conflicts: [{ key: 'k', heads: [b, c], headCount: 140 }], next: 'cursor' } }], BASE_WALL);
+    expect(rows[0]?.counts).toEqual({ us: 140 });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareDigests, linkRows, regionStates, ReplicationSeries } from '../../../gui/src/replication.ts';
+import { compareDigests, linkRows, refusedText, regionStates, ReplicationSeries, waitingOn } from '../../../gui/src/replication.ts';
 import type { LinkState, StatusAnswer } from '../../../gui/src/replication.ts';
 
 const digest = (...counts: number[]) => ({ buckets: counts.length, entries: counts.map((count) => ({ count, sum: String(count * 7) })) });
@@ -40,9 +40,9 @@ describe('ReplicationSeries', () => {
     ]);
   });
 
-  it('uses the age the API reports when it reports one, and keeps only the newest samples', () => {
+  it('uses the staleMs the API reports when it reports one, and keeps only the newest samples', () => {
     const series = new ReplicationSeries(2);
-    for (const t of [1, 2, 3]) series.add(t, [{ from: 'a', to: 'b', state: { from: 'a', to: 'b', enabled: true, backlog: 3, oldestAgeMs: 700 + t, lag: { lastMs: 50, at: 0, originAt: 0, events: 1 } } }]);
+    for (const t of [1, 2, 3]) series.add(t, [{ from: 'a', to: 'b', state: { from: 'a', to: 'b', enabled: true, backlog: 3, staleMs: 700 + t, lag: { lastMs: 50, at: 0, originAt: 0, events: 1 } } }]);
     expect(series.samples('a', 'b').map((s) => [s.t, s.ageMs, s.estimated, s.lastBatchMs])).toEqual([
       [2, 702, false, 50],
       [3, 703, false, 50],
@@ -115,6 +115,39 @@ describe('regionStates of a region that joined the mesh', () => {
     expect(of(joining('repair', 'catching-up'))?.text).toBe('catching up: backfill from a copied, anti-entropy running');
     // Done: judged by its links and digest like any region (here still short of a's events).
     expect(of(joining('repair', 'done'))?.text).toBe('behind by ≥ 1 event that a holds (repair pulls them)');
+  });
+});
+
+describe('waitingOn', () => {
+  it('takes the API\'s waiting when it reports one, else backlog and in flight once each', () => {
+    expect(waitingOn({ from: 'a', to: 'b', enabled: true, backlog: 2, inFlight: 1, waiting: 3 })).toBe(3);
+    expect(waitingOn({ from: 'a', to: 'b', enabled: true, backlog: 2, inFlight: 1 })).toBe(3);
+    expect(waitingOn({ from: 'a', to: 'b', enabled: true })).toBeUndefined();
+    expect(waitingOn(undefined)).toBeUndefined();
+  });
+});
+
+describe('regionStates with the API\'s staleMs and refused counts', () => {
+  it('says how far behind a partitioned region is, and what it refused from peers', () => {
+    // Prepare
+    const links: LinkState[] = [
+      { from: 'a', to: 'b', enabled: false, backlog: 3, inFlight: 1, waiting: 4, staleMs: 65_000, sync: 'partitioned' },
+      { from: 'c', to: 'b', enabled: true, backlog: 0, inFlight: 0, waiting: 0, staleMs: 0, sync: 'in-sync' },
+    ];
+    const b: StatusAnswer = { region: 'b', ok: true, value: { region: 'b', peers: ['a', 'c'], links, digest: digest(1, 1), events: 2, refused: { 'untrusted-origin': 1, 'clock-skew': 2 } } };
+
+    // Act
+    const statuses = [status('a', []), b, status('c', [])];
+    const state = regionStates(statuses, linkRows(statuses))[1];
+
+    // Assess
+    expect(state?.text).toBe('partitioned from a (4 events queued, up to 1 min 5 s behind); repair still active through c');
+    expect(state?.refused).toBe('refused 3 events from peers and repair (clock-skew 2, untrusted-origin 1)');
+  });
+
+  it('says nothing of refusals when none were counted', () => {
+    expect(refusedText(undefined)).toBeUndefined();
+    expect(refusedText({ 'clock-skew': 0 })).toBeUndefined();
   });
 });
 

@@ -23,6 +23,7 @@ interface Sent {
 function fakeAws(options: { busyUpdates?: number; missing?: string; depths?: Record<string, string> } = {}) {
   const sent: Sent[] = [];
   const state = new Map<string, string>(); // uuid -> State
+  const modified = new Map<string, Date>(); // uuid -> LastModified
   let busy = options.busyUpdates ?? 0;
   const uuidOf = (arn: string) => `uuid:${arn}`;
   const clients: LinkControlClients = {
@@ -33,7 +34,8 @@ function fakeAws(options: { busyUpdates?: number; missing?: string; depths?: Rec
           const arn = command.input.EventSourceArn!;
           if (arn === options.missing) return { EventSourceMappings: [] };
           const uuid = uuidOf(arn);
-          return { EventSourceMappings: [{ UUID: uuid, EventSourceArn: arn, FunctionArn: command.input.FunctionName, State: state.get(uuid) ?? 'Enabled' }] };
+          const lastModified = modified.get(uuid);
+          return { EventSourceMappings: [{ UUID: uuid, EventSourceArn: arn, FunctionArn: command.input.FunctionName, State: state.get(uuid) ?? 'Enabled', ...(lastModified ? { LastModified: lastModified } : {}) }] };
         }
         if (command instanceof UpdateEventSourceMappingCommand) {
           if (busy > 0) {
@@ -41,6 +43,7 @@ function fakeAws(options: { busyUpdates?: number; missing?: string; depths?: Rec
             throw new ResourceInUseException({ message: 'busy', $metadata: {} });
           }
           state.set(command.input.UUID!, command.input.Enabled ? 'Enabling' : 'Disabling');
+          modified.set(command.input.UUID!, new Date(1_732_600_000_000));
           return {};
         }
         throw new Error(`unexpected ${command.constructor.name}`);
@@ -167,7 +170,8 @@ describe('LambdaLinkControl.links', () => {
     const all = await links.links();
     // Assess
     expect(all).toHaveLength(6);
-    expect(all).toContainEqual({ from: 'us-east-1', to: 'eu-west-1', enabled: false, backlog: 42, inFlight: 2, dlq: 1 });
+    // The switched mapping's LastModified says when it was cut.
+    expect(all).toContainEqual({ from: 'us-east-1', to: 'eu-west-1', enabled: false, backlog: 42, inFlight: 2, dlq: 1, changedAt: 1_732_600_000_000 });
     expect(all).toContainEqual({ from: 'eu-west-1', to: 'us-east-1', enabled: true, backlog: 7, inFlight: 2, dlq: 1 });
     expect(all.filter((l) => l.enabled)).toHaveLength(5);
   });

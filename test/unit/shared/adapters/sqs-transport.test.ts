@@ -5,6 +5,8 @@
 import type { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { SqsTransport } from '../../../../shared/adapters/sqs-transport.ts';
+import { forbiddenCharacter } from '../../../../shared/adapters/sqs-message-body.ts';
+import { parseEvent } from '../../../../shared/domain/event.ts';
 import { createClients } from '../../../../shared/adapters/clients.ts';
 import type { MeshEvent } from '../../../../shared/domain/types.ts';
 import { setEvent } from '../../../support/factories.ts';
@@ -80,6 +82,38 @@ describe('SqsTransport', () => {
       expect(bytes).toBeLessThanOrEqual(256 * 1024);
     }
     expect(calls.flatMap((c) => c.Entries ?? [])).toHaveLength(10);
+  });
+
+  it('sends a value SQS could not carry raw (U+FFFF, U+FFFE, a lone surrogate) as a body it accepts, decoding to the same event', async () => {
+    // Prepare
+    const { sqs, calls } = fakeSqs(() => ({}));
+    const t = new SqsTransport({ sqs, region: 'us-east-1', queueUrls: { 'eu-west-1': URL } });
+    const event = setEvent('k', { s: 'a\uffff\ufffe\ud800' });
+
+    // Act
+    await t.send('eu-west-1', [event]);
+
+    // Assess
+    const body = calls[0]?.Entries?.[0]?.MessageBody ?? '';
+    expect(forbiddenCharacter(body)).toBeUndefined();
+    expect(parseEvent(JSON.parse(body))).toEqual(event);
+  });
+
+  it('counts the escaped body against the 256 KiB batch limit', async () => {
+    // Prepare: each value is ~60 KB of canonical UTF-8 but ~120 KB once U+FFFF is escaped.
+    const { sqs, calls } = fakeSqs(() => ({}));
+    const t = new SqsTransport({ sqs, region: 'us-east-1', queueUrls: { 'eu-west-1': URL } });
+    const big = Array.from({ length: 6 }, (_, i) => setEvent(`k${i}`, '\uffff'.repeat(20_000)));
+
+    // Act
+    await t.send('eu-west-1', big);
+
+    // Assess
+    for (const c of calls) {
+      const bytes = (c.Entries ?? []).reduce((n, e) => n + Buffer.byteLength(e.MessageBody ?? ''), 0);
+      expect(bytes).toBeLessThanOrEqual(256 * 1024);
+    }
+    expect(calls.map((c) => c.Entries?.length)).toEqual([2, 2, 2]);
   });
 
   it('returns the ids SQS refused, and every id of a batch whose call failed', async () => {

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../../../shared/adapters/memory-event-store.ts';
 import { LocalWriter } from '../../../../shared/app/local-writer.ts';
 import { ContendedError, HybridClock, InsufficientFundsError, LIMITS, eventSortKey, idOfPosition } from '../../../../shared/domain/index.ts';
-import type { AccountState } from '../../../../shared/domain/index.ts';
+import type { AccountState, EscrowState } from '../../../../shared/domain/index.ts';
 import { HeadsMovedError } from '../../../../shared/ports/heads-moved-error.ts';
-import { BASE_WALL, ManualClock, setEvent } from '../../../support/factories.ts';
+import { BASE_WALL, ManualClock, escrowDeposit, setEvent } from '../../../support/factories.ts';
 import { appendOne } from '../../../support/store-reads.ts';
 
 function setup(budgetMs = 5_000) {
@@ -91,6 +91,40 @@ describe('LocalWriter', () => {
     const state = await store.stateOf('R#k');
     expect(state.heads.map(idOfPosition)).toEqual([events.at(-1)?.id]);
     expect(state.heads).toEqual([eventSortKey(events.at(-1) as never)]);
+  });
+
+  it('covers many heads of an escrow account with escrow-open links, so its one debit names every head and moves money once', async () => {
+    // Prepare: 70 concurrent escrow deposits of this region (more heads than one event may name).
+    const { store, writer } = setup();
+    const roots = Array.from({ length: 70 }, (_, i) => escrowDeposit('e', 10, { origin: 'us-east-1', counter: i }));
+    for (const r of roots) await appendOne(store, r, { type: 'local' });
+
+    // Act
+    const { events } = await writer.write('E#e', () => ({ kind: 'escrow-transfer', key: 'e', payload: { to: 'eu-west-1', amount: 5 } }));
+
+    // Assess: one transfer, last, after an escrow-open (a no-op in the fold) that names the first 64 heads.
+    expect(events.map((e) => e.kind)).toEqual(['escrow-open', 'escrow-transfer']);
+    const covered = new Set(events.flatMap((e) => e.parents));
+    for (const r of roots) expect(covered.has(r.id)).toBe(true);
+    for (const e of events) expect(e.parents.length).toBeLessThanOrEqual(LIMITS.maxParents);
+    expect(events[1]?.parents).toContain(events[0]?.id);
+    const state = await store.stateOf('E#e');
+    expect(state.heads.map(idOfPosition)).toEqual([events[1]?.id]);
+    expect((state.snapshot?.state as EscrowState).transferred).toBe('5');
+  });
+
+  it('writes an escrow debit over few heads as one event naming all of them', async () => {
+    // Prepare
+    const { store, writer } = setup();
+    const roots = [escrowDeposit('e', 10, { origin: 'eu-west-1' }), escrowDeposit('e', 20, { origin: 'ap-southeast-2' })];
+    for (const r of roots) await appendOne(store, r, { type: 'peer', peer: r.origin });
+
+    // Act
+    const { events } = await writer.write('E#e', () => ({ kind: 'escrow-withdraw', key: 'e', payload: 5 }));
+
+    // Assess
+    expect(events).toHaveLength(1);
+    expect(events[0]?.parents).toEqual(roots.map((r) => r.id).sort());
   });
 
   it('passes an unexpected store failure to every queued write instead of hanging', async () => {

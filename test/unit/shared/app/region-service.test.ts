@@ -5,8 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../../../shared/adapters/memory-event-store.ts';
 import { MemoryLinkControl } from '../../../../shared/adapters/memory-link-control.ts';
+import type { LinkControl } from '../../../../shared/ports/link-control.ts';
 import { PoisonMessageError } from '../../../../shared/app/poison-message-error.ts';
 import { RegionService } from '../../../../shared/app/region-service.ts';
+import type { AccountHistory, AccountSummary } from '../../../../shared/app/region-service.ts';
 import {
   InsufficientFundsError,
   NotFoundError,
@@ -165,7 +167,7 @@ describe('RegionService accounts', () => {
     expect(await service.account('alice')).toMatchObject({ account: 'alice', balance: 40, bounced: [], reversed: [], region: REGION });
     // The summary leaves the applied list to the statement (GET /accounts/{id}/history).
     expect(Object.keys(await service.account('alice')).sort()).toEqual(
-      ['account', 'balance', 'bounced', 'bouncedCount', 'deposited', 'heads', 'mode', 'region', 'reversed', 'version', 'withdrawn'],
+      ['account', 'balance', 'bounced', 'bouncedCount', 'deposited', 'heads', 'mode', 'modes', 'region', 'reversed', 'version', 'withdrawn'],
     );
   });
 
@@ -186,7 +188,7 @@ describe('RegionService accounts', () => {
     // A peer accepted its own withdrawal of 80 on the same deposit, stamped later: it bounces.
     const remote = withdraw('carol', 80, { parents: [d.event], origin: 'eu-west-1', wall: BASE_WALL + 10_000 });
     await service.ingest(remote, peer);
-    const acct = await service.account('carol');
+    const acct = (await service.account('carol')) as AccountSummary;
     expect(acct.balance).toBe(20);
     expect(acct.bounced.map((b) => b.event.id)).toEqual([remote.id]);
     expect(acct.reversed).toMatchObject([{ acceptedBy: 'eu-west-1', amount: 80, balanceBefore: 20 }]);
@@ -209,7 +211,7 @@ describe('RegionService accounts', () => {
     await service.put('carol', 'a register of the same name is not money');
 
     // Act
-    const history = await service.accountHistory('carol');
+    const history = (await service.accountHistory('carol')) as AccountHistory;
 
     // Assess
     expect(history).toMatchObject({ account: 'carol', balance: 20, region: REGION });
@@ -226,7 +228,7 @@ describe('RegionService accounts', () => {
 
   it('accountHistory of an account with no event is empty, balance 0; a bad id is refused', async () => {
     const { service } = setup();
-    expect(await service.accountHistory('nobody')).toEqual({ account: 'nobody', balance: 0, region: REGION, events: [] });
+    expect(await service.accountHistory('nobody')).toEqual({ account: 'nobody', mode: 'plain', balance: 0, region: REGION, events: [] });
     await expect(service.accountHistory('a/b')).rejects.toMatchObject({ code: 'invalid-key', status: 400 });
     await expect(service.accountHistory(undefined)).rejects.toBeInstanceOf(ValidationError);
   });
@@ -298,7 +300,35 @@ describe('RegionService events, ingest and status', () => {
     expect(status).toMatchObject({ region: REGION, peers: PEERS, events: 2 });
     expect(status.digest).toEqual(digestOf([a.event.id, d.event.id]));
     expect(status.links).toHaveLength(6);
-    expect(status.links).toContainEqual({ from: 'eu-west-1', to: REGION, enabled: false });
+    expect(status.links).toContainEqual({ from: 'eu-west-1', to: REGION, enabled: false, sync: 'partitioned' });
+    expect(status.inbound).toEqual({ sync: 'partitioned', waiting: 0, dlq: 0, partitionedFrom: ['eu-west-1'], repairThrough: ['ap-southeast-2'] });
+  });
+
+  it('status says how far behind each link into this region is now, and sums it up in inbound', async () => {
+    // Prepare: a link control that reports queue depths; eu-west-1 cut at +2 s with 4 events waiting.
+    const { service, clock, store } = setup();
+    const links: LinkControl = {
+      setLink: async () => Promise.reject(new Error('not here')),
+      links: async () => [
+        { from: 'eu-west-1', to: REGION, enabled: false, backlog: 4, inFlight: 0, dlq: 0, changedAt: BASE_WALL + 2_000 },
+        { from: 'ap-southeast-2', to: REGION, enabled: true, backlog: 0, inFlight: 0, dlq: 0 },
+        { from: REGION, to: 'eu-west-1', enabled: true, backlog: 7, inFlight: 0, dlq: 0 },
+      ],
+    };
+    const withDepths = new RegionService({ region: REGION, peers: PEERS, store, links, clock });
+    clock.advance(1_000);
+    await service.recordDelivery('eu-west-1', [setEvent('k', 1, { origin: 'eu-west-1', wall: BASE_WALL + 500 })]);
+    clock.advance(9_000);
+
+    // Act
+    const status = await withDepths.status();
+
+    // Assess: stale from the cut (the later of it and the last delivered event), 8 s by now.
+    expect(status.links.find((l) => l.from === 'eu-west-1')).toMatchObject({ waiting: 4, staleMs: 8_000, sync: 'partitioned', lag: { lastMs: 500 } });
+    expect(status.links.find((l) => l.from === 'ap-southeast-2')).toMatchObject({ waiting: 0, staleMs: 0, sync: 'in-sync' });
+    // An outbound link is the destination's to judge: it carries only what the link control says.
+    expect(status.links.find((l) => l.to === 'eu-west-1')).toEqual({ from: REGION, to: 'eu-west-1', enabled: true, backlog: 7, inFlight: 0, dlq: 0 });
+    expect(status.inbound).toEqual({ sync: 'partitioned', waiting: 4, dlq: 0, partitionedFrom: ['eu-west-1'], repairThrough: ['ap-southeast-2'], staleMs: 8_000 });
   });
 
   it('status shows the lag of the last delivery on links into this region, from the scripted clock', async () => {
@@ -320,6 +350,7 @@ describe('RegionService events, ingest and status', () => {
       to: REGION,
       enabled: false,
       lag: { lastMs: 300, at: BASE_WALL + 1_000, originAt: BASE_WALL + 700, events: 2 },
+      sync: 'partitioned',
     });
     // Only inbound links carry a lag, and only once something was delivered over them.
     expect(status.links.find((l) => l.from === REGION && l.to === 'eu-west-1')?.lag).toBeUndefined();

@@ -23,6 +23,7 @@ describe('MeshClient routes', () => {
     await client.get('colour');
     await client.history('colour');
     await client.resolve('colour', 'green', ['a', event('b')]);
+    await client.resolve('colour', 'green', { version: 7 });
     await client.deposit('alice', 100);
     await client.withdraw('alice', 30);
     await client.account('alice');
@@ -39,6 +40,7 @@ describe('MeshClient routes', () => {
       ['GET', '/kv/colour', undefined],
       ['GET', '/kv/colour/history', undefined],
       ['POST', '/kv/colour/resolve', { value: 'green', heads: ['a', event('b').id] }],
+      ['POST', '/kv/colour/resolve', { value: 'green', version: 7 }],
       ['POST', '/accounts/alice/deposit', { amount: 100 }],
       ['POST', '/accounts/alice/withdraw', { amount: 30 }],
       ['GET', '/accounts/alice', undefined],

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { accountModes, modesOf } from '../../../../shared/domain/account-mode.ts';
 import { accountView } from '../../../../shared/domain/bank.ts';
 import type { EscrowTransferPayload } from '../../../../shared/domain/escrow-event.ts';
-import { causalCore, hasGap, spendableRights } from '../../../../shared/domain/escrow-spendable.ts';
+import { causalCore, hasGap, provableRights, spendableRights } from '../../../../shared/domain/escrow-spendable.ts';
 import type { EscrowState } from '../../../../shared/domain/escrow.ts';
 import { escrowState, regionOf, rightsOf } from '../../../../shared/domain/escrow.ts';
 import { sortedUnique } from '../../../../shared/domain/event.ts';
@@ -205,6 +205,55 @@ describe('escrow accounts under arbitrary concurrent histories', () => {
       RUNS,
     );
     expect(seen.gapped).toBeGreaterThan(100);
+  }, SLOW);
+
+  it('regions that check on their replay alone (provableRights, what the store keeps) never get an accepted debit bounced, gaps included', () => {
+    const seen = { acceptedOnAGap: 0 };
+    fc.assert(
+      fc.property(escrowScenarioArb, fc.nat(), (scenario, pick) => {
+        // Prepare
+        const mesh = runEscrowScenario(scenario, { checking: 'snapshot' });
+        const universe = mesh.universe();
+        seen.acceptedOnAGap += [...mesh.accepted.values()].filter((a) => a.gap).length;
+
+        // Act
+        const closed = [universe, ...mesh.names.map((_n, i) => causalCore(mesh.known(i))), causalCore(universe.filter((_e, i) => ((pick >>> i % 31) & 1) === 1))];
+
+        // Assess
+        for (const set of closed) expect(fold(set).bounced).toEqual([]);
+      }),
+      RUNS,
+    );
+    expect(seen.acceptedOnAGap).toBeGreaterThan(50);
+  }, SLOW);
+
+  it('provableRights of a replay never exceeds spendableRights of its events, and equals the replay\'s rights without a gap', () => {
+    const seen = { gapped: 0, below: 0 };
+    fc.assert(
+      fc.property(escrowScenarioArb, fc.nat(), (scenario, pick) => {
+        // Prepare: every region's view and an arbitrary subset (usually with gaps).
+        const mesh = runEscrowScenario(scenario);
+        const views = [...mesh.names.map((_n, i) => mesh.known(i)), mesh.universe().filter((_e, i) => ((pick >>> i % 31) & 1) === 1)];
+
+        for (const view of views) {
+          for (const name of mesh.names) {
+            // Act
+            const state = fold(view);
+            const provable = provableRights(state, name);
+            const spendable = spendableRights(A, view, name, SIM_FOLD);
+
+            // Assess
+            expect(provable).toBeLessThanOrEqual(spendable);
+            if (hasGap(view)) seen.gapped++;
+            else expect(provable).toBe(rightsOf(state, name));
+            if (provable < spendable) seen.below++;
+          }
+        }
+      }),
+      RUNS,
+    );
+    expect(seen.gapped).toBeGreaterThan(100);
+    expect(seen.below).toBeGreaterThan(0);
   }, SLOW);
 
   it('plain and escrow accounts of the same id never interfere: neither stream changes how the other reads, whatever arrives', () => {

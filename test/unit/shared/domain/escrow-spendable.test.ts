@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escrowState, rightsOf } from '../../../../shared/domain/escrow.ts';
-import { causalCore, hasGap, spendableRights } from '../../../../shared/domain/escrow-spendable.ts';
+import { causalCore, hasGap, provableRights, spendableRights } from '../../../../shared/domain/escrow-spendable.ts';
 import { escrowDeposit, escrowTransfer, escrowWithdraw, setEvent } from '../../../support/factories.ts';
 
 const US = 'us-east-1';
@@ -96,5 +96,48 @@ describe('spendableRights', () => {
     expect(escrowState('acct', view).bounced.map((b) => b.id)).toEqual([give.id, spent.id]);
     expect(s).toBe(25n);
     expect(rightsOf(escrowState('acct', [d, ...view]), US)).toBe(25n);
+  });
+});
+
+describe('provableRights', () => {
+  it('without a gap is the replay\'s rights', () => {
+    // Prepare
+    const { all } = gapHistory();
+    const s = escrowState('acct', all);
+
+    // Act / Assess
+    for (const r of [US, EU, AP, 'sa-east-1']) expect(provableRights(s, r)).toBe(rightsOf(s, r));
+  });
+
+  it('with a gap that makes the replay overstate, counts the bounced own debits: the same figure as spendableRights', () => {
+    // Prepare: the gapped view of the relay above, whose replay bounces t and then y.
+    const { dEu, dUs, t, z, y } = gapHistory();
+    const view = [dEu, dUs, t, z, y];
+
+    // Act
+    const p = provableRights(escrowState('acct', view), US);
+
+    // Assess
+    expect(rightsOf(escrowState('acct', view), US)).toBe(10n);
+    expect(p).toBe(0n);
+    expect(p).toBe(spendableRights('acct', view, US));
+  });
+
+  it('with a gap that makes the replay understate, keeps the replay\'s (lower) figure until the gap fills', () => {
+    // Prepare: the gift into us-east-1 bounces in this view's replay (its funding deposit is missing).
+    const d = escrowDeposit('acct', 50, { origin: AP, wall: 10 });
+    const give = escrowTransfer('acct', US, 30, { origin: AP, parents: [d], wall: 11 });
+    const own = escrowDeposit('acct', 5, { origin: US, wall: 12 });
+    const view = [give, own];
+
+    // Act
+    const gapped = provableRights(escrowState('acct', view), US);
+    const filled = provableRights(escrowState('acct', [d, ...view]), US);
+
+    // Assess: 5 now (the 30 at face value would be 35), all 35 once the deposit arrives.
+    expect(escrowState('acct', view).bounced).toEqual([expect.objectContaining({ id: give.id, to: US })]);
+    expect(spendableRights('acct', view, US)).toBe(35n);
+    expect(gapped).toBe(5n);
+    expect(filled).toBe(35n);
   });
 });

@@ -103,7 +103,7 @@ describe('escrowState', () => {
     // Assess
     expect(rightsByRegion(s)).toEqual({ [US]: '10' });
     expect(s.transferred).toBe('0');
-    expect(s.bounced).toEqual([{ id: t.id, kind: 'escrow-transfer', origin: US, amount: '40', rightsBefore: '10', reason: 'insufficient-rights' }]);
+    expect(s.bounced).toEqual([{ id: t.id, kind: 'escrow-transfer', origin: US, amount: '40', to: EU, rightsBefore: '10', reason: 'insufficient-rights' }]);
   });
 
   it("a request sets its origin's want; its latest request replaces the earlier ones, 0 withdraws it", () => {
