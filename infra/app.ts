@@ -6,7 +6,8 @@
  * (`retain` | `destroy`, default `retain`), `repair` (default: deployed when
  * functions/repair.ts exists), `retiredRegions` (comma list of regions removed from the mesh whose
  * events remain; default none), `alarmTopicName` (an existing SNS topic in every region for the
- * alarms; default: each stack creates one).
+ * alarms; default: each stack creates one), `backfillRate` (events/s a joining region's backfill
+ * reads from a peer at most; default no cap).
  *
  * @example
  * ```sh
@@ -31,6 +32,7 @@ const config = resolveMeshConfig(
     repair: context('repair'),
     retiredRegions: context('retiredRegions'),
     alarmTopicName: context('alarmTopicName'),
+    backfillRate: context('backfillRate'),
   },
   { ...(account === undefined ? {} : { account }), repair: handlerExists('repair') },
 );

@@ -47,6 +47,12 @@ export interface MeshConfig {
    * notifies. @default undefined: each stack creates `<meshName>-alarms-<region>`
    */
   readonly alarmTopicName?: string;
+  /**
+   * Events per second a joining region's backfill reads from a peer at most (its function's
+   * `MESH_BACKFILL_RATE`), to spare the peers' read capacity. @default undefined: no cap (one
+   * page of 100 events at a time)
+   */
+  readonly backfillRate?: number;
 }
 
 /** Raw inputs, as CDK context or test code gives them (strings from `-c`, arrays from cdk.json). */
@@ -58,6 +64,7 @@ export interface MeshConfigInput {
   readonly repair?: unknown;
   readonly retiredRegions?: unknown;
   readonly alarmTopicName?: unknown;
+  readonly backfillRate?: unknown;
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -93,6 +100,13 @@ function parseRemovalPolicy(raw: unknown): RemovalPolicy {
       // No 'snapshot': CloudFormation cannot snapshot DynamoDB tables or log groups.
       throw new Error(`removalPolicy must be retain or destroy (got '${String(raw)}')`);
   }
+}
+
+function parseBackfillRate(raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const n = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`backfillRate must be a positive integer of events per second (got '${String(raw)}')`);
+  return n;
 }
 
 function parseBoolean(raw: unknown, name: string, fallback: boolean): boolean {
@@ -143,7 +157,7 @@ function validateRegions(regions: readonly string[], meshName: string): void {
 
 /**
  * Validates raw inputs and fills the defaults.
- * @param input context values (`regions`, `meshName`, `account`, `removalPolicy`, `repair`, `retiredRegions`, `alarmTopicName`)
+ * @param input context values (`regions`, `meshName`, `account`, `removalPolicy`, `repair`, `retiredRegions`, `alarmTopicName`, `backfillRate`)
  * @param defaults values used when the input leaves them out (the app passes the environment's)
  * @example resolveMeshConfig({ regions: 'us-east-1,eu-west-1', removalPolicy: 'destroy' }, { account: '123456789012' });
  */
@@ -167,6 +181,7 @@ export function resolveMeshConfig(
   if (alarmTopicName !== undefined && !TOPIC_NAME_PATTERN.test(alarmTopicName)) {
     throw new Error(`invalid alarmTopicName '${alarmTopicName}' (an SNS topic name: letters, digits, '-' and '_', at most 256)`);
   }
+  const backfillRate = parseBackfillRate(input.backfillRate);
   return {
     meshName,
     regions,
@@ -175,5 +190,6 @@ export function resolveMeshConfig(
     repair: parseBoolean(input.repair, 'repair', defaults.repair ?? true),
     retiredRegions,
     ...(alarmTopicName === undefined ? {} : { alarmTopicName }),
+    ...(backfillRate === undefined ? {} : { backfillRate }),
   };
 }

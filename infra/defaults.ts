@@ -83,6 +83,8 @@ export const MESH_DEFAULTS = {
     repair: Duration.minutes(5),
     /** A tick stops between accounts 10 s before this (functions/rebalance.ts) and the next carries on. */
     rebalance: Duration.seconds(60),
+    /** Lambda's limit: a run starts no page in its last 15 s, saves its position, and the next run continues. */
+    backfill: Duration.minutes(15),
   },
   alarm: {
     /** Replication lag (age of the oldest stream record / inbound message) that pages someone. */
@@ -95,6 +97,14 @@ export const MESH_DEFAULTS = {
   },
   repair: {
     schedule: Duration.minutes(10),
+  },
+  backfill: {
+    /**
+     * As long as a run may last, so runs seldom overlap (if they do, the one behind stops at its
+     * next page: the saved position only moves forward). A region with no backfill recorded
+     * answers a run with one Query.
+     */
+    schedule: Duration.minutes(15),
   },
   rebalance: {
     /** EventBridge's shortest rate; rights also move at once when a refused withdrawal's request replicates and a peer's next tick sees it. */

@@ -68,6 +68,11 @@ export function reviewedFindings(stack: RegionStack): ReviewedFinding[] {
       reason: `${XRAY_AND_LIST} and lambda:ListEventSourceMappings, which the escrow rebalancer needs to hold back transfers to peers whose link from this region is cut.`,
     },
     {
+      scope: stack.backfill.role,
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${XRAY_AND_LIST} and lambda:ListEventSourceMappings, which the backfill's final anti-entropy run needs to skip peers whose link into this region is cut.`,
+    },
+    {
       scope: stack.replicationFailures,
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter target: the on-failure destination of the replicator stream mapping. Anything it cannot keep is healed by repair (anti-entropy), so a DLQ of a DLQ adds nothing.',

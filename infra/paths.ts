@@ -19,7 +19,7 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const LOCK_FILE = join(REPO_ROOT, 'package-lock.json');
 
 /** The handlers the stacks deploy, one file each under `functions/`. */
-export type HandlerName = 'api' | 'admin' | 'replicator' | 'ingest' | 'repair' | 'rebalance';
+export type HandlerName = 'api' | 'admin' | 'replicator' | 'ingest' | 'repair' | 'rebalance' | 'backfill';
 
 /**
  * Absolute path of a handler's source file.

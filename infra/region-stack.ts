@@ -24,7 +24,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../shared/adapters/dynamo-schema.ts';
-import { ENV } from '../shared/config/env.ts';
+import { ENV, OPTIONAL_ENV } from '../shared/config/env.ts';
 import { ingestFunctionName, links, replicatorRoleName, tableName } from '../shared/config/naming.ts';
 import { MeshArns } from './arns.ts';
 import type { MeshConfig } from './config.ts';
@@ -80,6 +80,8 @@ export class RegionStack extends Stack {
   readonly repair: MeshFunction | undefined;
   /** The escrow rebalancer, run every minute by an EventBridge rule. */
   readonly rebalancer: MeshFunction;
+  /** A joining region's bulk backfill from its peers, invoked with `{"from":[peer]}` and continued by a schedule. */
+  readonly backfill: MeshFunction;
   /** Inbound links by peer region. */
   readonly inbound: ReadonlyMap<string, InboundLink>;
   readonly replicationFailures: Queue;
@@ -182,6 +184,7 @@ export class RegionStack extends Stack {
 
     this.repair = config.repair ? this.createRepair(common, arns, entry('repair')) : undefined;
     this.rebalancer = this.createRebalancer(common, entry('rebalance'));
+    this.backfill = this.createBackfill(common, arns, entry('backfill'), config.backfillRate);
 
     this.httpApi = new RegionalApi(this, 'HttpApi', {
       handler: this.api.function,
@@ -270,6 +273,38 @@ export class RegionStack extends Stack {
       targets: [new LambdaFunction(repair.function, { retryAttempts: 2 })],
     });
     return repair;
+  }
+
+  /**
+   * The bulk backfill of a region that joins a running mesh (docs/deploy.md): an operator invokes
+   * it once with `{"from":["<peer>"]}`, which records the backfill in this region's table; the
+   * schedule then continues it, run after run, until it is done, and afterwards finds nothing
+   * to do (one Query). It reads peers' tables like repair, and its final anti-entropy run honours
+   * a cut link, so it lists mappings too.
+   */
+  private createBackfill(common: { environment: Record<string, string> }, arns: MeshArns, entryPath: string, rate: number | undefined): MeshFunction {
+    const fn = new MeshFunction(this, 'Backfill', {
+      ...common,
+      environment: { ...common.environment, ...(rate === undefined ? {} : { [OPTIONAL_ENV.backfillRate]: String(rate) }) },
+      entry: entryPath,
+      description: `Backfill: copies every event of a peer into ${this.meshRegion} when it joins the mesh, then runs anti-entropy`,
+      timeout: MESH_DEFAULTS.timeouts.backfill,
+    });
+    fn.grantTable(this.events.table.tableArn, TABLE_ACCESS.backfill);
+    for (const peer of this.peers) fn.grantTable(arns.table(peer), TABLE_ACCESS.backfillPeers);
+    fn.allow(new PolicyStatement({
+      sid: 'ReadLinkState',
+      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
+      actions: ['lambda:ListEventSourceMappings'],
+      resources: ['*'],
+    }));
+    new Rule(this, 'BackfillSchedule', {
+      description: `Continues a recorded backfill into ${this.meshRegion} (nothing recorded: one Query)`,
+      schedule: Schedule.rate(MESH_DEFAULTS.backfill.schedule),
+      // A failed or cut-short run is continued by the next one from the saved position: no retries.
+      targets: [new LambdaFunction(fn.function, { retryAttempts: 0 })],
+    });
+    return fn;
   }
 
   /**

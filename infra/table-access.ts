@@ -90,6 +90,21 @@ export const TABLE_ACCESS = {
     // idsInBucket: Query byBucket.
     indexes: { [BY_BUCKET]: ['Query'] },
   },
+  /** A joining region's bulk backfill (functions/backfill.ts), on this region's table: repair's, plus its progress records. */
+  backfill: {
+    // backfills: Query of the BACKFILL records; saveBackfill: a conditional Put; a copied page: as
+    // ingest's appendBatch; the anti-entropy run after the copy: as repair.
+    table: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+    updates: [ITEM_KEYS.digestPkPrefix, ITEM_KEYS.statsPk],
+    indexes: { [BY_BUCKET]: ['Query'] },
+  },
+  /** The backfill, on each peer's table: reads only. */
+  backfillPeers: {
+    // eventsInBucket: Query of the (KEYS_ONLY) bucket index + BatchGet of the page's items; the
+    // anti-entropy run: repair's peer reads (digest cells: Query; get: Query byId + GetItem).
+    table: ['GetItem', 'BatchGetItem', 'Query'],
+    indexes: { [BY_BUCKET]: ['Query'], [BY_ID]: ['Query'] },
+  },
   /** Anti-entropy, on each peer's table: reads only. */
   repairPeers: {
     // digest: Query of the peer's digest cells; get: the event item after the byId hit (KEYS_ONLY index).

@@ -111,9 +111,10 @@ describe(`3 -> 4 regions (adding ${NEW})`, () => {
     it('updates in place only what must know the new peer: environments, role policies, the /status throttle', () => {
       const changed = Object.entries(d().changed).map(([id, c]) => `${c.type} ${id.replace(/[0-9A-F]{8}$/, '')}: ${c.keys.join(',')}`).sort();
       expect(changed).toEqual([
-        ...['Admin', 'Api', 'Ingest', 'Repair', 'Replicator'].map((fn) => `AWS::IAM::Policy ${fn}RoleDefaultPolicy: PolicyDocument`),
+        // The backfill reads the new peer's table, as repair does.
+        ...['Admin', 'Api', 'Backfill', 'Ingest', 'Repair', 'Replicator'].map((fn) => `AWS::IAM::Policy ${fn}RoleDefaultPolicy: PolicyDocument`),
         // The rebalancer knows the peers too (its rights requests and transfers name regions).
-        ...['Admin', 'Api', 'Ingest', 'Rebalance', 'Repair', 'Replicator'].map((fn) => `AWS::Lambda::Function ${fn}Function: Environment`),
+        ...['Admin', 'Api', 'Backfill', 'Ingest', 'Rebalance', 'Repair', 'Replicator'].map((fn) => `AWS::Lambda::Function ${fn}Function: Environment`),
         'AWS::ApiGatewayV2::Stage HttpApiDefaultStage: RouteSettings',
       ].sort());
     });

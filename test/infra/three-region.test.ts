@@ -45,7 +45,7 @@ describe('esbuild bundling (real, local, no Docker)', () => {
 
   it('writes one ESM bundle with a source map per function', () => {
     const all = bundles();
-    expect(all.map((b) => b.id.replace(/Function[0-9A-F]{8}$/, '')).sort()).toEqual(['Admin', 'Api', 'Ingest', 'Rebalance', 'Repair', 'Replicator']);
+    expect(all.map((b) => b.id.replace(/Function[0-9A-F]{8}$/, '')).sort()).toEqual(['Admin', 'Api', 'Backfill', 'Ingest', 'Rebalance', 'Repair', 'Replicator']);
     for (const b of all) {
       expect(existsSync(b.file), `${b.id}: ${b.file}`).toBe(true);
       expect(existsSync(`${b.file}.map`), `${b.id}: source map`).toBe(true);

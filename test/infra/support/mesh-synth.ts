@@ -33,6 +33,7 @@ export interface SynthOptions {
   readonly removalPolicy?: string;
   readonly retiredRegions?: readonly string[];
   readonly alarmTopicName?: string;
+  readonly backfillRate?: number;
 }
 
 export interface SynthesizedMesh {
@@ -61,6 +62,7 @@ export function synthMesh(options: SynthOptions): SynthesizedMesh {
     removalPolicy: options.removalPolicy,
     retiredRegions: options.retiredRegions?.join(','),
     alarmTopicName: options.alarmTopicName,
+    backfillRate: options.backfillRate,
   });
   // The real repair handler when it exists (then it is bundled and inspected too), else the fixture.
   const stacks = buildMesh(app, config, handlerExists('repair') ? {} : { entries: { repair: REPAIR_FIXTURE } });
