@@ -121,8 +121,9 @@ export async function runRegionCommand(argv: readonly string[], io: CliIo): Prom
       return 0;
     }
     if (action === 'remove') {
-      const removed = await client.request<{ region: string; drainedMs: number; pulledByRepair: number; regions: string[]; retired: string[] }>('DELETE', `/admin/regions/${encodeURIComponent(name as string)}`);
-      print(removed, `${removed.region} retired: drained in ${removed.drainedMs} ms, ${removed.pulledByRepair} events pulled by repair\nmesh: ${removed.regions.join(', ')} (retired: ${removed.retired.join(', ')})`);
+      const removed = await client.request<{ region: string; drainedMs: number; pulledByRepair: number; handedOver?: { accounts: number; moved: number }; regions: string[]; retired: string[] }>('DELETE', `/admin/regions/${encodeURIComponent(name as string)}`);
+      print(removed, `${removed.region} retired: drained in ${removed.drainedMs} ms, ${removed.pulledByRepair} events pulled by repair` +
+        `${removed.handedOver !== undefined && removed.handedOver.accounts > 0 ? `, escrow rights of ${removed.handedOver.accounts} account(s) (${removed.handedOver.moved}) handed over` : ''}\nmesh: ${removed.regions.join(', ')} (retired: ${removed.retired.join(', ')})`);
       return 0;
     }
     const from = values.from?.split(',').map((s) => s.trim()).filter((s) => s !== '');

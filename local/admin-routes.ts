@@ -5,7 +5,7 @@
  * | route | body | answers |
  * |---|---|---|
  * | `POST /admin/regions` | `{"name": "ap-northeast-1", "from"?: ["us-east-1"], "rate"?: 500}` | 201 `{"region","url","backfill":{"state":"catching-up","from":[…]}}` once it serves |
- * | `DELETE /admin/regions/{name}` | | 200 `{"region","drainedMs","pulledByRepair","regions","retired"}` once it is drained and stopped |
+ * | `DELETE /admin/regions/{name}` | | 200 `{"region","drainedMs","pulledByRepair","handedOver","regions","retired"}` once it is drained and stopped |
  *
  * Refusals are `{"error":{"code","message"}}`: 400 `bad-request`/`invalid-json`/`invalid-region`,
  * 404 `region-not-found`, 405, 409 `region-exists`/`region-retired`/`last-region`/`link-disabled`,

@@ -186,6 +186,8 @@ export interface RemovedRegion {
   readonly drainedMs: number;
   /** Events the other regions still had to pull from it by repair after its queues drained (normally 0). */
   readonly pulledByRepair: number;
+  /** Escrow rights it held, sent to the remaining regions before the drain (none is stranded in its table). */
+  readonly handedOver: { readonly accounts: number; readonly moved: number };
   /** The mesh now, and every region retired so far. */
   readonly regions: readonly string[];
   readonly retired: readonly string[];
@@ -242,7 +244,7 @@ function accountOf(arn: string): string {
 
 /** A removal's answer without its gateway stop (internal to the admin route). */
 function withoutStop(r: RemovedRegion & { stopGateway: unknown }): RemovedRegion {
-  return { region: r.region, drainedMs: r.drainedMs, pulledByRepair: r.pulledByRepair, regions: r.regions, retired: r.retired };
+  return { region: r.region, drainedMs: r.drainedMs, pulledByRepair: r.pulledByRepair, handedOver: r.handedOver, regions: r.regions, retired: r.retired };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -545,6 +547,12 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       const started = Date.now();
       // 1. No more writes; every write it acknowledged is in its table once the ones in hand are answered.
       await rt.retire();
+      // 1b. Its escrow rights go to the regions that stay (to whichever wants them most): a right
+      // left in a retired table could never be spent. The transfers drain with everything else.
+      const handed = await rt.deps.service.handOverRights(others);
+      if (handed.errors.length > 0) {
+        throw new MeshError('drain-incomplete', 503, `${name} could not hand over the escrow rights of ${handed.errors.length} account(s) (e.g. ${handed.errors[0]?.account}: ${handed.errors[0]?.error}); it keeps refusing writes, retry the removal`);
+      }
       // 2. Its table stops growing: nothing more is delivered into it.
       for (const from of rt.inboundFrom) await rt.removeInbound(from);
       // 3. Drain: its stream reaches its outbound queues, its queues reach every other region.
@@ -585,7 +593,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       const stopGateway = (): Promise<void> => rt.stopGateway();
       if (!keepGateway) await stopGateway();
       log(`${name} retired after ${drainedMs} ms of drain (${pulledByRepair} pulled by repair)`);
-      return { region: name, drainedMs, pulledByRepair, regions: [...current], retired: [...retired], stopGateway };
+      return { region: name, drainedMs, pulledByRepair, handedOver: { accounts: handed.transfers, moved: handed.moved }, regions: [...current], retired: [...retired], stopGateway };
     });
 
     const routes = adminRoutes({

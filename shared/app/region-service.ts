@@ -39,7 +39,7 @@ import type {
   WriteResult,
 } from './answers.ts';
 import { EscrowAccounts } from './escrow.ts';
-import type { RebalancePolicy } from './escrow.ts';
+import type { HandOverReport, RebalancePolicy } from './escrow.ts';
 import { eventDetail } from './event-detail.ts';
 import { Ingestor } from './ingest.ts';
 import type { IngestItem, IngestOutcome } from './ingest.ts';
@@ -188,6 +188,11 @@ export class RegionService {
   /** One rebalancer tick over every escrow account held here (the schedule's job); stops at `deadline` (epoch ms). */
   rebalance(options: { readonly deadline?: number } = {}): Promise<TickReport> {
     return this.escrow.tick(options);
+  }
+
+  /** Before this region retires: every escrow right it holds sent to one of `to` (see `EscrowAccounts.handOver`). */
+  handOverRights(to: readonly string[]): Promise<HandOverReport> {
+    return this.escrow.handOver(to);
   }
 
   /** `GET /accounts?prefix=`. */

@@ -6,7 +6,7 @@ import { MeshError, NotFoundError } from '../../../shared/domain/index.ts';
 /** Ops that record what they were asked and answer as the local cloud would. */
 function fakeOps(fail?: Error) {
   const calls: Array<{ op: 'add' | 'remove'; name: string; options?: AddRegionOptions; via?: string }> = [];
-  const removed: RemovedRegion = { region: 'us-east-1', drainedMs: 12, pulledByRepair: 0, regions: ['eu-west-1'], retired: ['us-east-1'] };
+  const removed: RemovedRegion = { region: 'us-east-1', drainedMs: 12, pulledByRepair: 0, handedOver: { accounts: 0, moved: 0 }, regions: ['eu-west-1'], retired: ['us-east-1'] };
   const ops: MembershipOps = {
     add: async (name, options) => {
       calls.push({ op: 'add', name, options });
@@ -40,7 +40,7 @@ describe('admin routes of the local cloud', () => {
     const routes = adminRoutes(ops);
     const viaOther = await routes(request('DELETE', '/admin/regions/us-east-1'), 'eu-west-1');
     const viaItself = await routes(request('DELETE', '/admin/regions/us-east-1'), 'us-east-1');
-    expect(viaOther).toEqual({ status: 200, body: { region: 'us-east-1', drainedMs: 12, pulledByRepair: 0, regions: ['eu-west-1'], retired: ['us-east-1'] } });
+    expect(viaOther).toEqual({ status: 200, body: { region: 'us-east-1', drainedMs: 12, pulledByRepair: 0, handedOver: { accounts: 0, moved: 0 }, regions: ['eu-west-1'], retired: ['us-east-1'] } });
     expect(viaItself?.after).toBeTypeOf('function');
     expect(calls.map((c) => c.via)).toEqual(['eu-west-1', 'us-east-1']);
   });
