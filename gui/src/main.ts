@@ -17,7 +17,7 @@ import { clientFor, everyRegion } from './api.ts';
 import { renderIfChanged, replace } from './dom.ts';
 import { describeFailure } from './failure.ts';
 import { formatHash, parseHash } from './hash-state.ts';
-import { discoverRegions } from './regions.ts';
+import { discoverRegions, meshRegions, sameRegions } from './regions.ts';
 import type { Region } from './regions.ts';
 import { LAG_DEFINITION, linkRows, ReplicationSeries } from './replication.ts';
 import type { StatusAnswer } from './replication.ts';
@@ -98,8 +98,21 @@ async function conflictPages(client: MeshClient, pages: number): Promise<Conflic
   return { region, conflicts, ...(cursor === undefined ? {} : { next: cursor }) };
 }
 
+/** Whether the regions came from the local cloud's `/local/mesh`, which can change while it runs. */
+let regionsFromMesh = false;
+
+/** Takes in a region that joined the local mesh, and lets a retired one go. */
+async function followMembership(): Promise<void> {
+  if (!regionsFromMesh) return;
+  const now = await meshRegions(window.location.origin, (url) => clientFor(url).request('GET', '/local/mesh'));
+  if (now === undefined || sameRegions(now, regions)) return;
+  regions = now;
+  replace($('#served-by'), `Regions: ${regions.map((r) => r.region).join(', ')}`);
+}
+
 /** One round of requests: every region's status and conflicts, and the open key, trail and account. */
 async function refreshRound(): Promise<void> {
+  await followMembership();
   const [statuses, conflicts] = await Promise.all([
     everyRegion(regions, (_r, c) => c.status()),
     everyRegion(regions, (_r, c) => conflictPages(c, conflictPagesWanted)),
@@ -167,6 +180,7 @@ async function start(): Promise<void> {
   const feedback = $('#page-feedback');
   try {
     regions = await discoverRegions(window.location, (url) => clientFor(url).status(), (url) => clientFor(url).request('GET', '/local/mesh'));
+    regionsFromMesh = !new URLSearchParams(window.location.search).has('regions') && (await meshRegions(window.location.origin, (url) => clientFor(url).request('GET', '/local/mesh'))) !== undefined;
   } catch (error) {
     feedback.className = 'feedback bad';
     replace(feedback, `Could not find the regions: ${describeFailure(error).text}. Pass them as ?regions=us-east-1=http://127.0.0.1:3001,…`);

@@ -61,6 +61,37 @@ export function localPeerUrl(origin: string, self: string, peer: string): string
 }
 
 /**
+ * The regions the `/local/mesh` document of `origin` lists now, or undefined when it lists none
+ * (absent behind API Gateway: a 404 or a 403). The GUI asks again on every refresh, so a region
+ * that joins a running local mesh appears, and a retired one goes.
+ *
+ * @example
+ * ```ts
+ * await meshRegions('http://127.0.0.1:3001', (url) => fetch(`${url}/local/mesh`).then((r) => r.json()));
+ * // [{ region: 'us-east-1', url: 'http://127.0.0.1:3001' }, …]
+ * ```
+ */
+export async function meshRegions(origin: string, fetchMesh: (url: string) => Promise<unknown>): Promise<Region[] | undefined> {
+  const mesh = (await fetchMesh(origin).catch(() => undefined)) as { regions?: unknown } | undefined;
+  const listed = Array.isArray(mesh?.regions)
+    ? (mesh.regions as unknown[]).filter((r): r is { region: string; url: string } => typeof (r as Region)?.region === 'string' && typeof (r as Region)?.url === 'string')
+    : [];
+  return listed.length > 0 ? listed.map((r) => ({ region: r.region, url: r.url.replace(/\/+$/, '') })) : undefined;
+}
+
+/**
+ * Whether two region lists name the same regions at the same URLs, in the same order.
+ *
+ * @example
+ * ```ts
+ * sameRegions([{ region: 'a', url: 'http://h:1' }], [{ region: 'a', url: 'http://h:1' }]); // true
+ * ```
+ */
+export function sameRegions(a: readonly Region[], b: readonly Region[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.region === b[i]?.region && r.url === b[i]?.url);
+}
+
+/**
  * The regions to show (see the module comment for the order of sources).
  *
  * @example
@@ -77,12 +108,8 @@ export async function discoverRegions(
   if (param) return parseRegionsParam(param);
   const origin = location.origin;
   if (fetchMesh) {
-    // Absent behind API Gateway (a 404 or a 403): fall through to /status.
-    const mesh = (await fetchMesh(origin).catch(() => undefined)) as { regions?: unknown } | undefined;
-    const listed = Array.isArray(mesh?.regions)
-      ? (mesh.regions as unknown[]).filter((r): r is { region: string; url: string } => typeof (r as Region)?.region === 'string' && typeof (r as Region)?.url === 'string')
-      : [];
-    if (listed.length > 0) return listed.map((r) => ({ region: r.region, url: r.url.replace(/\/+$/, '') }));
+    const listed = await meshRegions(origin, fetchMesh);
+    if (listed !== undefined) return listed;
   }
   const status = await fetchStatus(origin);
   return [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoverRegions, localPeerUrl, parseRegionsParam } from '../../../gui/src/regions.ts';
+import { discoverRegions, localPeerUrl, meshRegions, parseRegionsParam, sameRegions } from '../../../gui/src/regions.ts';
 
 describe('regions', () => {
   it('parses the regions query parameter', () => {
@@ -35,5 +35,32 @@ describe('regions', () => {
       { region: 'x', url: 'http://127.0.0.1:5001' },
       { region: 'y', url: undefined },
     ]);
+  });
+});
+
+describe('meshRegions and sameRegions: following a local mesh that grows and shrinks', () => {
+  it('reads the regions /local/mesh lists now, and tells a changed list from the same one', async () => {
+    // Prepare: the document before and after a region joined and one was retired.
+    const docs = [
+      { regions: [{ region: 'a', url: 'http://h:1/' }, { region: 'b', url: 'http://h:2' }] },
+      { regions: [{ region: 'b', url: 'http://h:2' }, { region: 'c', url: 'http://h:4' }], retired: ['a'] },
+    ];
+    let at = 0;
+    const fetchMesh = async () => docs[at];
+    // Act
+    const before = await meshRegions('http://h:1', fetchMesh);
+    at = 1;
+    const after = await meshRegions('http://h:1', fetchMesh);
+    // Assess
+    expect(before).toEqual([{ region: 'a', url: 'http://h:1' }, { region: 'b', url: 'http://h:2' }]);
+    expect(after).toEqual([{ region: 'b', url: 'http://h:2' }, { region: 'c', url: 'http://h:4' }]);
+    expect(sameRegions(before ?? [], after ?? [])).toBe(false);
+    expect(sameRegions(after ?? [], [{ region: 'b', url: 'http://h:2' }, { region: 'c', url: 'http://h:4' }])).toBe(true);
+    expect(sameRegions(after ?? [], [{ region: 'b', url: 'http://h:2' }, { region: 'c', url: 'http://h:5' }])).toBe(false);
+  });
+
+  it('answers undefined where there is no such document (behind API Gateway) or it lists nothing usable', async () => {
+    expect(await meshRegions('http://h:1', async () => { throw new Error('404'); })).toBeUndefined();
+    expect(await meshRegions('http://h:1', async () => ({ regions: [{ region: 7 }] }))).toBeUndefined();
   });
 });
