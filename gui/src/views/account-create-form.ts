@@ -19,18 +19,25 @@ import { shortId } from '../format.ts';
 /** The API's account ids (as the "Show account" field checks them). */
 const ACCOUNT_PATTERN = '[A-Za-z0-9._:~@+\\-]{1,256}';
 
+/** The form's handle. */
+export interface AccountForm {
+  /** Lists the regions to open in, once the page has found them (the form is built before). */
+  follow(): void;
+}
+
 /**
  * Builds the form into `root`.
  *
  * @example
  * ```ts
- * createAccountForm(panel, app); // a form: account, mode (plain / escrow), region, "Create account"
+ * const form = createAccountForm(panel, app); // a form: account, mode (plain / escrow), region, "Create account"
+ * form.follow(); // after the regions are known
  * ```
  */
-export function createAccountForm(root: HTMLElement, app: App): void {
+export function createAccountForm(root: HTMLElement, app: App): AccountForm {
   const fb = feedback('create-feedback');
   const name = h('input', { id: 'create-account-input', name: 'account', type: 'text', required: true, autocomplete: 'off', spellcheck: 'false', pattern: ACCOUNT_PATTERN, title: 'letters, digits and . _ : ~ @ + - (up to 256)' });
-  const region = h('select', { id: 'create-region', name: 'region' }, app.regions.map((r) => h('option', { value: r.region }, r.region)));
+  const region = h('select', { id: 'create-region', name: 'region' });
   const choice = (mode: 'plain' | 'escrow', label: string, hint: string, checked: boolean): HTMLElement =>
     h(
       'div',
@@ -41,8 +48,7 @@ export function createAccountForm(root: HTMLElement, app: App): void {
     );
   const form = h(
     'form',
-    { id: 'account-create-form', class: 'panel', 'aria-labelledby': 'account-create-heading' },
-    h('h3', { id: 'account-create-heading' }, 'Open a new account'),
+    { id: 'account-create-form', 'aria-label': 'Open a new account' },
     h('label', { for: 'create-account-input' }, 'New account'),
     name,
     h(
@@ -52,12 +58,13 @@ export function createAccountForm(root: HTMLElement, app: App): void {
       choice('escrow', 'Escrow', 'never reversed: each region spends only the rights it holds, and may have to ask for more', true),
       choice('plain', 'Plain', 'always accepted where the region\'s view covers it; may be reversed once concurrent withdrawals merge', false),
     ),
-    h('label', { for: 'create-region' }, 'In region'),
+    h('label', { for: 'create-region' }, 'Open in region'),
     region,
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create account')),
     fb.el,
   );
-  root.append(form);
+  // Folded by default: most visits read accounts; the form is one click away.
+  root.append(h('details', { id: 'account-create', class: 'panel' }, h('summary', {}, 'Open a new account (plain or escrow)'), form));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     fb.clear();
@@ -69,6 +76,7 @@ export function createAccountForm(root: HTMLElement, app: App): void {
     void busy((e as SubmitEvent).submitter as HTMLButtonElement | null, async () => {
       try {
         const answer = await client.createAccount(account, mode);
+        name.value = '';
         if (answer.created) fb.ok(`Opened escrow account ${account} in ${region.value} (event ${shortId(answer.event.id)}); its rights start in the region of each deposit.`);
         else if (answer.account.mode === 'escrow') fb.note(`${account} is already an escrow account in ${answer.region}: nothing was written.`);
         else fb.note(`${account} is a plain account: its first deposit creates it, so nothing was written yet.`);
@@ -78,4 +86,9 @@ export function createAccountForm(root: HTMLElement, app: App): void {
       }
     });
   });
+  return {
+    follow() {
+      if (region.options.length === 0) for (const r of app.regions) region.append(h('option', { value: r.region }, r.region));
+    },
+  };
 }

@@ -64,7 +64,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
   const input = root.querySelector('#account-input') as HTMLInputElement;
   const view = root.querySelector('#account-view') as HTMLElement;
   const money = createMoneyForm(root.querySelector('#money-panel') as HTMLElement, app, () => account, () => mode);
-  createAccountForm(root.querySelector('#account-create-panel') as HTMLElement, app);
+  const creation = createAccountForm(root.querySelector('#account-create-panel') as HTMLElement, app);
   let account: string | undefined;
   let mode: ModeAcrossRegions = { mode: undefined, conflict: false };
   let statementPages = 1;
@@ -92,6 +92,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
   }
 
   async function refresh(): Promise<void> {
+    creation.follow();
     if (account === undefined) return;
     const name = account;
     const path = `/accounts/${encodeURIComponent(name)}`;
