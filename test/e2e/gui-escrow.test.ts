@@ -144,7 +144,7 @@ describe('an escrow account in the GUI', () => {
     await history.locator('tbody tr[data-kind="transfer"] button.link').click();
     await page.locator('#trail-graph g.node').first().waitFor({ timeout: SLOW });
     expect(await unnamedControls(page)).toEqual([]);
-    await page.locator('#accounts-section').screenshot({ path: `${SHOTS}/gui-escrow.png` });
+    await page.locator('#account-view').screenshot({ path: `${SHOTS}/gui-escrow.png` });
     await page.close();
 
     // The API agrees with what the page showed.

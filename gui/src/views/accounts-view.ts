@@ -25,7 +25,7 @@ import { modeAcrossRegions, rightsShortfall, shortfallFacts } from '../escrow.ts
 import type { ModeAcrossRegions } from '../escrow.ts';
 import { describeFailure } from '../failure.ts';
 import { formatHlc, plural, shortId } from '../format.ts';
-import { ESCROW_MEANING, escrowCard } from './escrow-card.ts';
+import { escrowCard } from './escrow-card.ts';
 import type { EscrowAnswer } from './escrow-card.ts';
 import { createAccountForm } from './account-create-form.ts';
 import { eventLink } from './event-link.ts';
@@ -48,6 +48,9 @@ const STATEMENT_PAGE = 100;
 
 /** Rebalancing history pages (100 entries each, newest first) read per region; "Show more" adds one. */
 const REBALANCING_PAGE = 100;
+
+/** What an escrow account means, beside its mode. */
+const ESCROW_MEANING = 'withdrawals are never reversed; each region spends only the rights it holds';
 
 /** What a plain account means, beside its mode. */
 const PLAIN_MEANING = 'every region accepts what its own view covers; a withdrawal may be reversed once concurrent ones merge';

@@ -1,5 +1,5 @@
 /**
- * One region's card of an escrow account: its mode, the balance as the sum of every region's
+ * One region's card of an escrow account (the title's badge says the mode): the balance as the sum of every region's
  * rights, what this region may spend now, a table (with bars) of who holds how much and who asks
  * for more, any debit its replay could not cover, and its rebalancing history (transfers and
  * rights requests, newest first). Every region answers for itself: until they converge, cards
@@ -35,9 +35,6 @@ export interface EscrowCardOptions {
   readonly more: () => void;
 }
 
-/** The sentence beside the mode badge: what choosing escrow means. */
-export const ESCROW_MEANING = 'withdrawals are never reversed; each region spends only the rights it holds';
-
 /**
  * The card's body (the caller gives the title).
  *
@@ -50,7 +47,6 @@ export function escrowCard(a: EscrowAnswer, options: EscrowCardOptions): Child {
   const s = a.summary;
   const picture = rightsPicture(s);
   return [
-    h('p', { class: 'mode' }, h('span', { class: 'label' }, 'Mode '), h('strong', {}, 'escrow'), `: ${ESCROW_MEANING}.`),
     s.modes.includes('plain') ? h('p', { class: 'warn' }, `A plain account of this id exists here too (a mode conflict): every write must name its mode.`) : null,
     h('p', { class: 'balance' }, h('span', { class: 'label' }, 'Balance '), h('strong', {}, String(s.balance)), h('span', { class: 'label' }, ' = the sum of every region\'s rights')),
     picture.balanced ? null : h('p', { class: 'warn' }, `The rights add up to ${picture.sum} here, not the balance: ${s.region}'s view has a gap, which fills as events arrive.`),
