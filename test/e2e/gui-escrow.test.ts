@@ -7,18 +7,12 @@
  *
  * Screenshots land in $GUI_SHOTS (default /tmp/ecm-gui-e2e).
  */
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGui } from '../../gui/build.ts';
-import { startMesh } from '../../local/cloud.ts';
 import type { Mesh } from '../../local/cloud.ts';
 import { MeshClient } from '../../shared/client/mesh-client.ts';
-import { CHROMIUM, eventually, openGuiPage, PHONE, unnamedControls } from '../support/gui-browser.ts';
-import { meshTestOptions } from '../support/mesh-test-options.ts';
+import { eventually, openGuiPage, PHONE, SHOTS, startGuiRig, stopGuiRig, unnamedControls } from '../support/gui-browser.ts';
 
-const SHOTS = process.env['GUI_SHOTS'] ?? '/tmp/ecm-gui-e2e';
 /** Replication and page refreshes on a loaded two-core machine: generous, but a stuck page still fails. */
 const SLOW = 90_000;
 
@@ -30,18 +24,12 @@ const pageErrors: string[] = [];
 const run = Date.now().toString(36);
 
 beforeAll(async () => {
-  await buildGui();
   // Rebalancer off: the only rights that move are the ones the test transfers.
-  mesh = await startMesh({ ...meshTestOptions(), basePort: 0, meshName: `e2eescrow${run}`, repairIntervalMs: 0, rebalanceIntervalMs: 0 });
+  ({ mesh, browser } = await startGuiRig({ meshName: `e2eescrow${run}`, repairIntervalMs: 0, rebalanceIntervalMs: 0 }));
   [us, eu] = mesh.regions.map((r) => r.region) as [string, string];
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  mkdirSync(SHOTS, { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mesh?.stop();
-});
+afterAll(() => stopGuiRig({ mesh, browser }));
 
 function client(region: string): MeshClient {
   const r = mesh.regions.find((x) => x.region === region);

@@ -6,21 +6,15 @@
  *
  * Screenshots land in $GUI_SHOTS (default /tmp/ecm-gui-e2e); the README's come from such a run.
  */
-import { mkdirSync } from 'node:fs';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGui } from '../../gui/build.ts';
-import { startMesh } from '../../local/cloud.ts';
 import type { Mesh } from '../../local/cloud.ts';
 import { MeshClient } from '../../shared/client/mesh-client.ts';
 import type { JsonValue } from '../../shared/domain/types.ts';
 import { setEvent } from '../support/factories.ts';
-import { CHROMIUM, DESKTOP, PHONE, eventually, openGuiPage, unnamedControls } from '../support/gui-browser.ts';
-import { meshTestOptions } from '../support/mesh-test-options.ts';
+import { DESKTOP, PHONE, SHOTS, eventually, openGuiPage, startGuiRig, stopGuiRig, unnamedControls } from '../support/gui-browser.ts';
 
-const SHOTS = process.env['GUI_SHOTS'] ?? '/tmp/ecm-gui-e2e';
 
 let mesh: Mesh;
 let browser: Browser;
@@ -32,20 +26,14 @@ const pageErrors: string[] = [];
 const run = Date.now().toString(36);
 
 beforeAll(async () => {
-  await buildGui();
   // Repair off: a region that has not received a head keeps not having it until a link heals.
-  mesh = await startMesh({ ...meshTestOptions(), basePort: 0, meshName: `e2e${run}`, repairIntervalMs: 0 });
+  ({ mesh, browser } = await startGuiRig({ meshName: `e2e${run}`, repairIntervalMs: 0 }));
   // A generous timeout: on a loaded machine a write can take seconds, and a timed-out write is no answer.
   clients = new Map(mesh.regions.map((r) => [r.region, new MeshClient({ baseUrl: r.url, timeoutMs: 60_000 })]));
   [us, eu, ap] = mesh.regions.map((r) => r.region) as [string, string, string];
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  mkdirSync(SHOTS, { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mesh?.stop();
-});
+afterAll(() => stopGuiRig({ mesh, browser }));
 
 function client(region: string): MeshClient {
   const c = clients.get(region);

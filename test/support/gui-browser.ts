@@ -11,13 +11,63 @@
  * await eventually(async () => expect((await client.account('alice')).balance).toBe(100));
  * ```
  */
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { buildGui } from '../../gui/build.ts';
+import { startMesh } from '../../local/cloud.ts';
+import type { Mesh, MeshOptions } from '../../local/cloud.ts';
+import { meshTestOptions } from './mesh-test-options.ts';
 
 /** Launch options of Debian's Chromium for headless tests on a shared, offline machine. */
 export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run', '--disable-sync'],
 };
+
+/** Where the browser tests put their screenshots (the README's come from such a run). */
+export const SHOTS = process.env['GUI_SHOTS'] ?? '/tmp/ecm-gui-e2e';
+
+/** A local mesh serving a freshly built GUI, and a browser to look at it with. */
+export interface GuiRig {
+  readonly mesh: Mesh;
+  readonly browser: Browser;
+}
+
+/**
+ * Builds the GUI, starts a local mesh on free ports (the test's options over the environment's
+ * endpoints) and launches Chromium; {@link stopGuiRig} stops both.
+ *
+ * @example
+ * ```ts
+ * const { mesh, browser } = await startGuiRig({ meshName: `e2e${run}`, repairIntervalMs: 0 });
+ * ```
+ */
+export async function startGuiRig(options: MeshOptions): Promise<GuiRig> {
+  await buildGui();
+  const mesh = await startMesh({ ...meshTestOptions(), basePort: 0, ...options });
+  try {
+    const browser = await chromium.launch({ ...CHROMIUM, headless: true });
+    mkdirSync(SHOTS, { recursive: true });
+    return { mesh, browser };
+  } catch (error) {
+    await mesh.stop();
+    throw error;
+  }
+}
+
+/**
+ * Closes the browser and stops the mesh (Java included), whichever of them started.
+ *
+ * @example
+ * ```ts
+ * afterAll(() => stopGuiRig(rig));
+ * ```
+ */
+export async function stopGuiRig(rig: Partial<GuiRig> | undefined): Promise<void> {
+  await rig?.browser?.close();
+  await rig?.mesh?.stop();
+}
 
 /** The widths the GUI is tested at. */
 export const DESKTOP = { width: 1280, height: 900 };
