@@ -145,7 +145,7 @@ describe('an escrow account in the GUI', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('fits a phone width; a plain account keeps its plain card, and the create form says what each mode choice did', { timeout: 300_000 }, async () => {
+  it('fits a phone width; a plain account keeps its plain card, and the create form says what each mode choice did, and an id no region holds claims no mode', { timeout: 300_000 }, async () => {
     // Prepare: a plain account made by its first deposit.
     const account = `plain-${run}`;
     await client(us).deposit(account, 5);
@@ -160,6 +160,11 @@ describe('an escrow account in the GUI', () => {
     expect(await usCard.locator('.balance strong').textContent()).toBe('5');
     expect(await usCard.locator('table.statement').count()).toBe(1);
     expect(await page.locator('#transfer-fields').isHidden()).toBe(true);
+
+    // An id no region holds: no card claims a mode for it.
+    await page.evaluate((id) => (window.location.hash = `#account=${id}`), `nobody-${run}`);
+    await page.locator('#account-mode[data-mode="none"]').waitFor({ timeout: SLOW });
+    await expect.poll(() => page.locator('#account-view h3 .badge').allTextContents(), { timeout: SLOW }).toEqual(['not here yet', 'not here yet', 'not here yet']);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
     // Choosing plain writes nothing; escrow for an id that is plain here is refused, and says why.

@@ -129,7 +129,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
   }
 
   function card(a: Answer<RegionAccount>): Child {
-    const modeBadge = a.ok ? h('span', { class: `badge ${a.value.mode === 'escrow' ? 'ok' : 'muted'}`, 'data-mode': a.value.mode }, a.value.mode) : null;
+    const modeBadge = a.ok ? badge(a.value) : null;
     const title = h('h3', { id: `account-${a.region}-title` }, a.region, modeBadge);
     const body: Child = !a.ok
       ? h('p', { class: 'warn' }, describeFailure(a.error).text)
@@ -137,6 +137,16 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
         ? escrowCard(a.value, { app, more: () => ((rebalancingPages++), void refresh()) })
         : plainCard(a.region, a.value);
     return h('article', { class: 'card', role: 'listitem', 'aria-labelledby': `account-${a.region}-title`, 'data-region': a.region }, title, body);
+  }
+
+  /**
+   * The card's mode: what the region holds the account as, or that it holds nothing of it yet (it
+   * then answers an empty plain account, which an escrow account's opening has not reached).
+   */
+  function badge(v: RegionAccount): Child {
+    const held = v.summary.modes === undefined || v.summary.modes.length > 0;
+    if (!held) return h('span', { class: 'badge muted', 'data-mode': 'none' }, 'not here yet');
+    return h('span', { class: `badge ${v.mode === 'escrow' ? 'ok' : 'muted'}`, 'data-mode': v.mode }, v.mode);
   }
 
   function plainCard(region: string, v: PlainAnswer): Child {
