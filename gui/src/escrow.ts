@@ -133,7 +133,8 @@ export function rightsShortfall(error: unknown): RightsShortfall | undefined {
 }
 
 /**
- * A refusal's figures as label / value pairs, for a definition list beside the message.
+ * A refusal's figures as label / value pairs, for a definition list beside the message; `action`
+ * is what was refused (a transfer is refused for want of rights too, and asks for none).
  *
  * @example
  * ```ts
@@ -141,14 +142,15 @@ export function rightsShortfall(error: unknown): RightsShortfall | undefined {
  * // [['Asked to withdraw', '50'], ['eu-west-1 holds rights to', '0'], ['Balance', '100'], ['Held by other regions', '100 (us-east-1: 100)'], …]
  * ```
  */
-export function shortfallFacts(s: RightsShortfall): [string, string][] {
+export function shortfallFacts(s: RightsShortfall, action: 'withdraw' | 'transfer' = 'withdraw'): [string, string][] {
   const facts: [string, string][] = [
-    ['Asked to withdraw', String(s.amount)],
+    [action === 'withdraw' ? 'Asked to withdraw' : 'Asked to transfer', String(s.amount)],
     [`${s.region} holds rights to`, String(s.rights)],
     ['Balance (sum of every region\'s rights)', String(s.balance)],
     ['Held by other regions', s.elsewhere > 0 ? `${s.elsewhere}${s.holders.length === 0 ? '' : ` (${s.holders.map(([r, n]) => `${r}: ${n}`).join(', ')})`}` : 'none'],
   ];
   if (s.balance < s.amount) facts.push(['So', `the balance itself is below ${s.amount}: no region can cover it`]);
+  else if (action === 'transfer') facts.push(['So', `transfer from a region that holds the rights`]);
   else facts.push(['So', `withdraw where the rights are, transfer rights to ${s.region}, or retry once its peers send them`]);
   if (s.requested !== undefined) facts.push([`${s.region} asked its peers for`, String(s.requested)]);
   return facts;

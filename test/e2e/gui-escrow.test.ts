@@ -128,6 +128,11 @@ describe('an escrow account in the GUI', () => {
     ]);
     expect(await history.locator('caption').textContent()).toBe('Rebalancing (2 entries, newest first)');
     expect(await card(page, eu).locator('.spendable strong').textContent()).toBe('10');
+    // A transfer beyond eu-west-1's rights is refused the same way, and says it was a transfer.
+    await money(page, 'Transfer rights', 50, eu, us);
+    await page.locator('#money-feedback.bad', { hasText: 'Transfer refused: Refused (409 insufficient-rights)' }).waitFor({ timeout: SLOW });
+    expect(await facts.getAttribute('aria-label')).toBe('Why the transfer was refused');
+    expect(await facts.locator('dt').first().textContent()).toBe('Asked to transfer');
     // Each history entry opens its event's trail.
     await history.locator('tbody tr[data-kind="transfer"] button.link').click();
     await page.locator('#trail-graph g.node').first().waitFor({ timeout: SLOW });

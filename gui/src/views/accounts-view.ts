@@ -241,7 +241,7 @@ function createMoneyForm(root: HTMLElement, app: App, accountOf: () => string | 
     h('div', { class: 'actions' }, h('button', { type: 'submit', name: 'kind', value: 'transfer', class: 'secondary', 'aria-describedby': 'money-to-hint' }, 'Transfer rights')),
   );
   // The figures of a refusal for want of rights, beside the message that announces it.
-  const shortfall = h('dl', { id: 'money-shortfall', class: 'facts', hidden: true, 'aria-label': 'Why the withdrawal was refused' });
+  const shortfall = h('dl', { id: 'money-shortfall', class: 'facts', hidden: true });
   const form = h(
     'form',
     { id: 'money-form', class: 'panel', hidden: true, 'aria-labelledby': 'money-heading' },
@@ -288,7 +288,9 @@ function createMoneyForm(root: HTMLElement, app: App, accountOf: () => string | 
         fb.fail(`${verb} refused: ${describeFailure(error).text}`);
         const short = rightsShortfall(error);
         if (short !== undefined) {
-          shortfall.replaceChildren(...shortfallFacts(short).flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]));
+          const action = kind === 'transfer' ? 'transfer' : 'withdraw';
+          shortfall.setAttribute('aria-label', `Why the ${action === 'transfer' ? 'transfer' : 'withdrawal'} was refused`);
+          shortfall.replaceChildren(...shortfallFacts(short, action).flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]));
           shortfall.hidden = false;
         }
       }

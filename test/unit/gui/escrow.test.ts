@@ -104,6 +104,13 @@ describe('shortfallFacts', () => {
     ]);
   });
 
+  it('names a refused transfer as a transfer, and sends it to where the rights are', () => {
+    const short = rightsShortfall(new MeshHttpError(409, 'insufficient-rights', '…', undefined, SHORTFALL));
+    const facts = short === undefined ? [] : shortfallFacts(short, 'transfer');
+    expect(facts[0]).toEqual(['Asked to transfer', '50']);
+    expect(facts).toContainEqual(['So', 'transfer from a region that holds the rights']);
+  });
+
   it('says no region can cover more than the balance', () => {
     const short = rightsShortfall(new MeshHttpError(409, 'insufficient-rights', '…', undefined, { region: 'a', amount: 500, rights: 100, balance: 100, elsewhere: 0, holders: {} }));
     const facts = short === undefined ? [] : shortfallFacts(short);
