@@ -14,6 +14,7 @@
  */
 import { MeshHttpError } from '../../shared/client/errors.ts';
 import type { EscrowSummary, RebalancingEntry } from '../../shared/client/types.ts';
+import type { MeshEvent } from '../../shared/domain/types.ts';
 
 /** One region's line of the rights table. */
 export interface RightsRow {
@@ -169,6 +170,48 @@ export function describeRebalancing(e: Pick<RebalancingEntry, 'kind' | 'from' | 
   if (e.kind === 'transfer') return `${e.from} sent ${figure(e.amount)} to ${e.to ?? '?'}`;
   const want = figure(e.want);
   return want > 0 ? `${e.from} asked for ${want}` : `${e.from} asked for none (its request is withdrawn)`;
+}
+
+/**
+ * An escrow statement line's event as a sentence: an opening, a deposit or withdrawal with its
+ * sign, or the transfer or request as {@link describeRebalancing} says it.
+ *
+ * @example
+ * ```ts
+ * describeEscrowEvent({ kind: 'escrow-deposit', origin: 'us-east-1', payload: 100 }); // '+100 deposited in us-east-1'
+ * describeEscrowEvent({ kind: 'escrow-transfer', origin: 'us-east-1', payload: { to: 'eu-west-1', amount: 40 } }); // 'us-east-1 sent 40 to eu-west-1'
+ * ```
+ */
+export function describeEscrowEvent(e: Pick<MeshEvent, 'kind' | 'origin' | 'payload'>): string {
+  const p = typeof e.payload === 'object' && e.payload !== null && !Array.isArray(e.payload) ? (e.payload as Record<string, unknown>) : {};
+  switch (e.kind) {
+    case 'escrow-open':
+      return `opened in ${e.origin}`;
+    case 'escrow-deposit':
+      return `+${figure(e.payload)} deposited in ${e.origin}`;
+    case 'escrow-withdraw':
+      return `−${figure(e.payload)} withdrawn in ${e.origin}`;
+    case 'escrow-transfer':
+      return describeRebalancing({ kind: 'transfer', from: e.origin, to: typeof p['to'] === 'string' ? p['to'] : undefined, amount: figure(p['amount']) });
+    case 'escrow-request':
+      return describeRebalancing({ kind: 'request', from: e.origin, want: figure(p['want']) });
+    default:
+      return `${e.kind} from ${e.origin}`;
+  }
+}
+
+/**
+ * The rights a statement line lists after it (those of the regions its event touched), by region
+ * name, zeros included (a region emptied by the event says so), or "none".
+ *
+ * @example
+ * ```ts
+ * formatRights({ 'us-east-1': 60, 'eu-west-1': 0 }); // 'eu-west-1 0 · us-east-1 60'
+ * ```
+ */
+export function formatRights(rights: Readonly<Record<string, number>>): string {
+  const listed = Object.entries(rights ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return listed.length === 0 ? 'none' : listed.map(([r, n]) => `${r} ${figure(n)}`).join(' · ');
 }
 
 /** The mode of an account across regions that may disagree until they converge. */

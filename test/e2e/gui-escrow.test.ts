@@ -3,7 +3,7 @@
  * person uses it: open an escrow account, deposit in one region and see its rights there, be
  * refused a withdrawal in another region (with the figures: what it holds, the balance, who holds
  * the rest), transfer rights to it, withdraw there once the transfer has arrived, and read the
- * rebalancing history. The scheduled rebalancer is off, so every right moves by the page's hand.
+ * rebalancing history and the statement. The scheduled rebalancer is off, so every right moves by the page's hand.
  *
  * Screenshots land in $GUI_SHOTS (default /tmp/ecm-gui-e2e).
  */
@@ -128,6 +128,19 @@ describe('an escrow account in the GUI', () => {
     ]);
     expect(await history.locator('caption').textContent()).toBe('Rebalancing (2 entries, newest first)');
     expect(await card(page, eu).locator('.spendable strong').textContent()).toBe('10');
+    // The statement: every event in total order, with the balance and the rights after it.
+    const statement = card(page, eu).locator('table[data-table="statement"] tbody tr');
+    await expect.poll(() => statement.locator('td[data-label="What"]').allTextContents(), { timeout: SLOW }).toEqual([
+      `opened in ${us}`,
+      `+100 deposited in ${us}`,
+      `${eu} asked for 30`,
+      `${us} sent 40 to ${eu}`,
+      `−30 withdrawn in ${eu}`,
+    ]);
+    // Each line lists the rights of the regions its event touched: the transfer both, the withdrawal its origin.
+    expect(await statement.nth(3).locator('td[data-label="Rights after"]').textContent()).toBe(`${eu} 40 · ${us} 60`);
+    expect(await statement.last().locator('td[data-label="Rights after"]').textContent()).toBe(`${eu} 10`);
+    expect(await statement.last().locator('td[data-label="Balance"]').textContent()).toBe('70');
     // A transfer beyond eu-west-1's rights is refused the same way, and says it was a transfer.
     await money(page, 'Transfer rights', 50, eu, us);
     await page.locator('#money-feedback.bad', { hasText: 'Transfer refused: Refused (409 insufficient-rights)' }).waitFor({ timeout: SLOW });

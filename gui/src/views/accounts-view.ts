@@ -13,7 +13,7 @@
  * await accounts.open('alice');
  * ```
  */
-import type { AccountHistory, AccountSummary, RebalancingEntry } from '../../../shared/client/types.ts';
+import type { AccountHistory, AccountSummary, EscrowHistoryEntry, RebalancingEntry } from '../../../shared/client/types.ts';
 import type { App } from '../app.ts';
 import { allPages, everyRegion } from '../api.ts';
 import type { Answer } from '../api.ts';
@@ -103,8 +103,11 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
       // The summary says the mode this region holds the account in; its lists follow that mode.
       const summary = await c.accountView(name);
       if (summary.mode === 'escrow') {
-        const history = await allPages<RebalancingEntry>(c, `${path}/rebalancing`, 'entries', rebalancingPages, REBALANCING_PAGE);
-        return { mode: 'escrow', summary, rebalancing: history.items, complete: history.complete };
+        const [history, statement] = await Promise.all([
+          allPages<RebalancingEntry>(c, `${path}/rebalancing`, 'entries', rebalancingPages, REBALANCING_PAGE),
+          allPages<EscrowHistoryEntry>(c, `${path}/history?mode=escrow`, 'events', statementPages, STATEMENT_PAGE),
+        ]);
+        return { mode: 'escrow', summary, rebalancing: history.items, complete: history.complete, statement: statement.items, statementComplete: statement.complete };
       }
       const statement = await allPages<AccountHistory['events'][number]>(c, `${path}/history`, 'events', statementPages, STATEMENT_PAGE);
       return { mode: 'plain', summary, statement: statement.items, complete: statement.complete };
@@ -134,7 +137,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
     const body: Child = !a.ok
       ? h('p', { class: 'warn' }, describeFailure(a.error).text)
       : a.value.mode === 'escrow'
-        ? escrowCard(a.value, { app, more: () => ((rebalancingPages++), void refresh()) })
+        ? escrowCard(a.value, { app, more: () => ((rebalancingPages++), void refresh()), moreStatement: () => ((statementPages++), void refresh()) })
         : plainCard(a.region, a.value);
     return h('article', { class: 'card', role: 'listitem', 'aria-labelledby': `account-${a.region}-title`, 'data-region': a.region }, title, body);
   }

@@ -2,7 +2,7 @@
  * One region's card of an escrow account (the title's badge says the mode): the balance as the sum of every region's
  * rights, what this region may spend now, a table (with bars) of who holds how much and who asks
  * for more, any debit its replay could not cover, and its rebalancing history (transfers and
- * rights requests, newest first). Every region answers for itself: until they converge, cards
+ * rights requests, newest first) and statement. Every region answers for itself: until they converge, cards
  * may disagree.
  *
  * @example
@@ -11,11 +11,11 @@
  * card.append(...[escrowCard({ summary, rebalancing: entries, complete: true }, { app, more: () => {} })].flat());
  * ```
  */
-import type { EscrowSummary, RebalancingEntry } from '../../../shared/client/types.ts';
+import type { EscrowHistoryEntry, EscrowSummary, RebalancingEntry } from '../../../shared/client/types.ts';
 import type { App } from '../app.ts';
 import { h } from '../dom.ts';
 import type { Child } from '../dom.ts';
-import { describeRebalancing, formatShare, rightsPicture } from '../escrow.ts';
+import { describeEscrowEvent, describeRebalancing, formatRights, formatShare, rightsPicture } from '../escrow.ts';
 import { formatHlc } from '../format.ts';
 import { eventLink } from './event-link.ts';
 import { dataTable } from './table.ts';
@@ -27,12 +27,18 @@ export interface EscrowAnswer {
   readonly rebalancing: readonly RebalancingEntry[];
   /** False when the history has more pages than were read. */
   readonly complete: boolean;
+  /** Its statement: every event in total order, applied or not covered, with the balance and rights after. */
+  readonly statement: readonly EscrowHistoryEntry[];
+  /** False when the statement has more pages than were read. */
+  readonly statementComplete: boolean;
 }
 
 export interface EscrowCardOptions {
   readonly app: App;
   /** Reads one more page of the rebalancing history. */
   readonly more: () => void;
+  /** Reads one more page of the statement. */
+  readonly moreStatement: () => void;
 }
 
 /**
@@ -70,6 +76,7 @@ export function escrowCard(a: EscrowAnswer, options: EscrowCardOptions): Child {
     wantsLine(picture.rows),
     bouncedList(s, options.app),
     rebalancingTable(s.region, a, options),
+    statementTable(s.region, a, options),
   ];
 }
 
@@ -121,5 +128,33 @@ function rebalancingTable(region: string, a: EscrowAnswer, options: EscrowCardOp
   });
   if (a.complete) return table;
   const more = h('button', { type: 'button', class: 'secondary', id: `rebalancing-more-${region}`, onclick: options.more }, 'Show more of the rebalancing history');
+  return [table, h('p', { class: 'actions' }, more)];
+}
+
+/** Every event in total order: what it did, its outcome here, the balance after it and the rights of the regions it touched. */
+function statementTable(region: string, a: EscrowAnswer, options: EscrowCardOptions): Child {
+  if (a.statement.length === 0) return h('p', { class: 'hint' }, 'Statement: no events');
+  const n = a.statement.length;
+  const table = dataTable({
+    caption: a.statementComplete ? `Statement (${n === 1 ? '1 event' : `${n} events`})` : `Statement: the first ${n} events`,
+    props: { 'data-region': region, 'data-table': 'statement' },
+    className: 'compact statement',
+    columns: [{ label: 'What' }, { label: 'Outcome' }, { label: 'Balance', num: true }, { label: 'Rights after' }],
+    rows: a.statement.map((l) => ({
+      props: { class: l.outcome, 'data-kind': l.event.kind },
+      cells: [
+        h(
+          'button',
+          { type: 'button', class: 'link', title: `${l.event.kind} at ${formatHlc(l.event.hlc)} (${l.event.hlc})`, 'aria-label': `Show trail of event ${l.event.id}`, onclick: () => options.app.openEvent(l.event.id) },
+          describeEscrowEvent(l.event),
+        ),
+        l.outcome === 'applied' ? 'applied' : h('span', { class: 'badge bad', title: "not covered in this region's view yet" }, 'not covered'),
+        String(l.balanceAfter),
+        formatRights(l.rightsAfter),
+      ],
+    })),
+  });
+  if (a.statementComplete) return table;
+  const more = h('button', { type: 'button', class: 'secondary', id: `statement-more-${region}`, onclick: options.moreStatement }, 'Show more of the statement');
   return [table, h('p', { class: 'actions' }, more)];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MeshHttpError } from '../../../shared/client/errors.ts';
 import type { EscrowRegionView } from '../../../shared/client/types.ts';
-import { describeRebalancing, formatShare, modeAcrossRegions, rightsPicture, rightsShortfall, shortfallFacts } from '../../../gui/src/escrow.ts';
+import { describeEscrowEvent, describeRebalancing, formatRights, formatShare, modeAcrossRegions, rightsPicture, rightsShortfall, shortfallFacts } from '../../../gui/src/escrow.ts';
 
 function regionView(region: string, rights: number, over: Partial<EscrowRegionView> = {}): EscrowRegionView {
   return { region, rights, want: 0, target: rights, deposited: rights, withdrawn: 0, sent: 0, received: 0, ...over };
@@ -124,6 +124,28 @@ describe('describeRebalancing', () => {
     expect(describeRebalancing({ kind: 'transfer', from: 'us-east-1', to: 'eu-west-1', amount: 40 })).toBe('us-east-1 sent 40 to eu-west-1');
     expect(describeRebalancing({ kind: 'request', from: 'eu-west-1', want: 50 })).toBe('eu-west-1 asked for 50');
     expect(describeRebalancing({ kind: 'request', from: 'eu-west-1', want: 0 })).toBe('eu-west-1 asked for none (its request is withdrawn)');
+  });
+});
+
+describe('describeEscrowEvent', () => {
+  it('says what each kind of escrow event did, and where', () => {
+    expect(describeEscrowEvent({ kind: 'escrow-open', origin: 'us-east-1', payload: null })).toBe('opened in us-east-1');
+    expect(describeEscrowEvent({ kind: 'escrow-deposit', origin: 'us-east-1', payload: 100 })).toBe('+100 deposited in us-east-1');
+    expect(describeEscrowEvent({ kind: 'escrow-withdraw', origin: 'eu-west-1', payload: 30 })).toBe('−30 withdrawn in eu-west-1');
+    expect(describeEscrowEvent({ kind: 'escrow-transfer', origin: 'us-east-1', payload: { to: 'eu-west-1', amount: 40 } })).toBe('us-east-1 sent 40 to eu-west-1');
+    expect(describeEscrowEvent({ kind: 'escrow-request', origin: 'eu-west-1', payload: { want: 30 } })).toBe('eu-west-1 asked for 30');
+  });
+
+  it('reads a malformed payload as 0 and an unknown region as "?"', () => {
+    expect(describeEscrowEvent({ kind: 'escrow-transfer', origin: 'a', payload: ['x'] })).toBe('a sent 0 to ?');
+    expect(describeEscrowEvent({ kind: 'escrow-deposit', origin: 'a', payload: '<b>9</b>' })).toBe('+0 deposited in a');
+  });
+});
+
+describe('formatRights', () => {
+  it('names the regions listed by name, a region emptied by the event included', () => {
+    expect(formatRights({ 'us-east-1': 60, 'eu-west-1': 0 })).toBe('eu-west-1 0 · us-east-1 60');
+    expect(formatRights({})).toBe('none');
   });
 });
 
