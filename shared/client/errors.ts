@@ -42,12 +42,15 @@ export class MeshHttpError extends MeshClientError {
   /**
    * `retryAfterMs`: the answer's `Retry-After` (seconds, or an HTTP date) in ms, when it had one.
    * A 503 `contended` is definite too: the region refused the write before storing anything.
+   * `details`: the error's `details` as the region sent them, unchecked (a 409
+   * `insufficient-rights` carries its figures there), for a caller that shows more than the message.
    */
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly retryAfterMs?: number,
+    readonly details?: unknown,
   ) {
     super(message);
     this.definite = (status >= 400 && status < 500) || (status === 503 && code === 'contended');

@@ -350,9 +350,9 @@ function parseJson(text: string): unknown {
 function toHttpError(response: Response, parsed: unknown, text: string): MeshHttpError {
   const error = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
   if (typeof error === 'object' && error !== null) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
+    const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
     if (typeof code === 'string') {
-      return new MeshHttpError(response.status, code, typeof message === 'string' ? message : code, retryAfterMs(response));
+      return new MeshHttpError(response.status, code, typeof message === 'string' ? message : code, retryAfterMs(response), details);
     }
   }
   // Not the design's shape (API Gateway's own 403 `{"message":"Forbidden"}`, a proxy's HTML page…).

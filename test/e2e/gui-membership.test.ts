@@ -3,31 +3,27 @@
  * catching up with its backfill's progress, then in sync; and lets it go once it is retired.
  * The page is opened before the region exists and is never reloaded.
  */
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMesh, type Mesh } from '../../local/cloud.ts';
+import type { Mesh } from '../../local/cloud.ts';
 import { setEvent } from '../support/factories.ts';
-import { meshTestOptions } from '../support/mesh-test-options.ts';
+import { DESKTOP, SHOTS, startGuiRig, stopGuiRig } from '../support/gui-browser.ts';
+import type { GuiRig } from '../support/gui-browser.ts';
 
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run', '--disable-sync'],
-};
 const A = 'us-east-1';
 const B = 'eu-west-1';
 const C = 'ap-northeast-1';
 /** Events the mesh holds before C joins: at BACKFILL_RATE events/s, many seconds of catching up to watch. */
 const PRELOAD = 300;
 const BACKFILL_RATE = 25;
-const SHOTS = process.env['GUI_SHOTS'] ?? '/tmp/ecm-gui-e2e';
 
+let rig: GuiRig | undefined;
 let mesh: Mesh;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  mesh = await startMesh({ ...meshTestOptions(), regions: [A, B], basePort: 0, meshName: `e2egrow${Date.now().toString(36)}`, repairIntervalMs: 0, rebalanceIntervalMs: 0, handlerLogLevel: 'SILENT' });
+  rig = await startGuiRig({ regions: [A, B], meshName: `e2egrow${Date.now().toString(36)}`, repairIntervalMs: 0, rebalanceIntervalMs: 0, handlerLogLevel: 'SILENT' });
+  mesh = rig.mesh;
   // Each event in its origin's table as a local write and in the other's as delivered (bulk, as a
   // mesh that has run a while; replicating them through the queues would only take longer).
   const events = Array.from({ length: PRELOAD }, (_, i) => setEvent(`grow-${i}`, i, { origin: i % 2 === 0 ? A : B, counter: i }));
@@ -35,16 +31,12 @@ beforeAll(async () => {
     const arrivals = events.map((event) => ({ event, via: event.origin === region ? { type: 'local' as const } : { type: 'peer' as const, peer: event.origin } }));
     for (let i = 0; i < arrivals.length; i += 100) await mesh.store(region).appendBatch(arrivals.slice(i, i + 100));
   }));
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await rig.browser.newPage({ viewport: DESKTOP });
   await page.goto(`${mesh.regions[0]?.url}/ui/`);
   await page.locator('#served-by', { hasText: `Regions: ${A}, ${B}` }).waitFor({ timeout: 60_000 });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await mesh?.stop();
-});
+afterAll(() => stopGuiRig(rig));
 
 describe('the GUI of a mesh that grows and shrinks', () => {
   it('shows a joining region catching up, with its progress, then in sync; and drops it once retired', { timeout: 300_000 }, async () => {

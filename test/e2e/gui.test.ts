@@ -6,26 +6,15 @@
  *
  * Screenshots land in $GUI_SHOTS (default /tmp/ecm-gui-e2e); the README's come from such a run.
  */
-import { mkdirSync } from 'node:fs';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGui } from '../../gui/build.ts';
-import { startMesh } from '../../local/cloud.ts';
 import type { Mesh } from '../../local/cloud.ts';
 import { MeshClient } from '../../shared/client/mesh-client.ts';
 import type { JsonValue } from '../../shared/domain/types.ts';
 import { setEvent } from '../support/factories.ts';
-import { meshTestOptions } from '../support/mesh-test-options.ts';
+import { DESKTOP, PHONE, SHOTS, eventually, openGuiPage, startGuiRig, stopGuiRig, unnamedControls } from '../support/gui-browser.ts';
 
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run', '--disable-sync'],
-};
-const SHOTS = process.env['GUI_SHOTS'] ?? '/tmp/ecm-gui-e2e';
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 let mesh: Mesh;
 let browser: Browser;
@@ -37,38 +26,19 @@ const pageErrors: string[] = [];
 const run = Date.now().toString(36);
 
 beforeAll(async () => {
-  await buildGui();
   // Repair off: a region that has not received a head keeps not having it until a link heals.
-  mesh = await startMesh({ ...meshTestOptions(), basePort: 0, meshName: `e2e${run}`, repairIntervalMs: 0 });
+  ({ mesh, browser } = await startGuiRig({ meshName: `e2e${run}`, repairIntervalMs: 0 }));
   // A generous timeout: on a loaded machine a write can take seconds, and a timed-out write is no answer.
   clients = new Map(mesh.regions.map((r) => [r.region, new MeshClient({ baseUrl: r.url, timeoutMs: 60_000 })]));
   [us, eu, ap] = mesh.regions.map((r) => r.region) as [string, string, string];
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  mkdirSync(SHOTS, { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mesh?.stop();
-});
+afterAll(() => stopGuiRig({ mesh, browser }));
 
 function client(region: string): MeshClient {
   const c = clients.get(region);
   if (!c) throw new Error(`no region ${region}`);
   return c;
-}
-
-/** Polls `check` until it stops throwing, or rethrows its last error after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 /** Switches delivery `from -> to` (enabled = false partitions it). */
@@ -109,25 +79,8 @@ async function conflict(key: string, base: JsonValue, left: JsonValue, right: Js
 }
 
 /** Opens the GUI on the first region at `hash`, at a width; the page finds the regions itself. */
-async function openGui(hash = '', viewport = DESKTOP): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    // Chromium logs every 4xx answer ("Failed to load resource"); a 404 from a region without the
-    // key yet, or a refused request, is an answer the page handles, not a page error.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
-  });
-  await page.goto(`${mesh.regions[0]?.url}/ui/${hash}`);
-  await page.locator('#served-by', { hasText: 'Regions:' }).waitFor();
-  return page;
-}
-
-/** Buttons without an accessible name and form fields without a label, by their outer HTML. */
-async function unnamedControls(page: Page): Promise<string[]> {
-  return page.evaluate(() => [
-    ...Array.from(document.querySelectorAll('button')).filter((b) => !b.textContent?.trim() && !b.getAttribute('aria-label')).map((b) => b.outerHTML),
-    ...Array.from(document.querySelectorAll('input, select, textarea')).filter((f) => (f as HTMLInputElement).labels?.length === 0).map((f) => f.outerHTML),
-  ]);
+function openGui(hash = '', viewport = DESKTOP): Promise<Page> {
+  return openGuiPage(browser, `${mesh.regions[0]?.url}/ui/${hash}`, pageErrors, viewport);
 }
 
 /** A customer profile, long enough that a card that cut values off would hide the difference. */

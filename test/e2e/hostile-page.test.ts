@@ -10,13 +10,10 @@ import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMesh, type Mesh } from '../../local/cloud.ts';
+import { CHROMIUM } from '../support/gui-browser.ts';
 import { call } from '../support/mesh-http.ts';
 import { meshTestOptions } from '../support/mesh-test-options.ts';
 
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run', '--disable-sync'],
-};
 
 let mesh: Mesh;
 let browser: Browser;

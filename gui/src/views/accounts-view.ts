@@ -2,7 +2,9 @@
  * Accounts: each region's balance side by side, its bounced withdrawals and reversed decisions
  * (each with the concurrent withdrawal that took the money first), its statement (every deposit
  * and withdrawal in total order, applied or bounced, balance after), and a form to deposit or
- * withdraw in a chosen region, whose outcome appears beside its buttons.
+ * withdraw in a chosen region, whose outcome appears beside its buttons. An escrow account's
+ * cards show each region's rights instead (`escrow-card.ts`), and the form also transfers rights;
+ * a form beside the finders opens a new account in the mode chosen.
  *
  * @example
  * ```ts
@@ -11,7 +13,7 @@
  * await accounts.open('alice');
  * ```
  */
-import type { AccountHistory, AccountSummary } from '../../../shared/client/types.ts';
+import type { AccountHistory, AccountSummary, EscrowHistoryEntry, RebalancingEntry } from '../../../shared/client/types.ts';
 import type { App } from '../app.ts';
 import { allPages, everyRegion } from '../api.ts';
 import type { Answer } from '../api.ts';
@@ -19,19 +21,39 @@ import { explainWithdrawal } from '../bounce.ts';
 import type { StatementEntry } from '../bounce.ts';
 import { busy, feedback, h, renderIfChanged } from '../dom.ts';
 import type { Child } from '../dom.ts';
+import { modeAcrossRegions, rightsShortfall, shortfallFacts } from '../escrow.ts';
+import type { ModeAcrossRegions } from '../escrow.ts';
 import { describeFailure } from '../failure.ts';
 import { formatHlc, plural, shortId } from '../format.ts';
+import { escrowCard } from './escrow-card.ts';
+import type { EscrowAnswer } from './escrow-card.ts';
+import { createAccountForm } from './account-create-form.ts';
+import { eventLink } from './event-link.ts';
 import { dataTable } from './table.ts';
 
-interface RegionAccount {
+/** One region's answer for a plain account: its summary and statement. */
+interface PlainAnswer {
+  readonly mode: 'plain';
   readonly summary: AccountSummary;
   readonly statement: readonly AccountHistory['events'][number][];
   /** False when the statement has more pages than were read. */
   readonly complete: boolean;
 }
 
+/** One region's answer: a plain account and its statement, or an escrow account and its rebalancing history. */
+type RegionAccount = PlainAnswer | ({ readonly mode: 'escrow' } & EscrowAnswer);
+
 /** Statement pages (100 events each, from the first) read per region; "Show more" adds one. */
 const STATEMENT_PAGE = 100;
+
+/** Rebalancing history pages (100 entries each, newest first) read per region; "Show more" adds one. */
+const REBALANCING_PAGE = 100;
+
+/** What an escrow account means, beside its mode. */
+const ESCROW_MEANING = 'withdrawals are never reversed; each region spends only the rights it holds';
+
+/** What a plain account means, beside its mode. */
+const PLAIN_MEANING = 'every region accepts what its own view covers; a withdrawal may be reversed once concurrent ones merge';
 
 export interface AccountPanel {
   open(account: string): Promise<void>;
@@ -44,9 +66,12 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
   const form = root.querySelector('#account-form') as HTMLFormElement;
   const input = root.querySelector('#account-input') as HTMLInputElement;
   const view = root.querySelector('#account-view') as HTMLElement;
-  const money = createMoneyForm(root.querySelector('#money-panel') as HTMLElement, app, () => account);
+  const money = createMoneyForm(root.querySelector('#money-panel') as HTMLElement, app, () => account, () => mode);
+  const creation = createAccountForm(root.querySelector('#account-create-panel') as HTMLElement, app);
   let account: string | undefined;
+  let mode: ModeAcrossRegions = { mode: undefined, conflict: false };
   let statementPages = 1;
+  let rebalancingPages = 1;
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -57,6 +82,8 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
   async function open(name: string): Promise<void> {
     if (name !== account) {
       statementPages = 1;
+      rebalancingPages = 1;
+      mode = { mode: undefined, conflict: false };
       money.reset();
       view.replaceChildren();
       delete view.dataset['signature'];
@@ -68,38 +95,76 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
   }
 
   async function refresh(): Promise<void> {
+    creation.follow();
     if (account === undefined) return;
     const name = account;
+    const path = `/accounts/${encodeURIComponent(name)}`;
     const answers = await everyRegion(app.regions, async (_r, c): Promise<RegionAccount> => {
-      const [summary, statement] = await Promise.all([
-        c.account(name),
-        allPages<AccountHistory['events'][number]>(c, `/accounts/${encodeURIComponent(name)}/history`, 'events', statementPages, STATEMENT_PAGE),
-      ]);
-      return { summary, statement: statement.items, complete: statement.complete };
+      // The summary says the mode this region holds the account in; its lists follow that mode.
+      const summary = await c.accountView(name);
+      if (summary.mode === 'escrow') {
+        const [history, statement] = await Promise.all([
+          allPages<RebalancingEntry>(c, `${path}/rebalancing`, 'entries', rebalancingPages, REBALANCING_PAGE),
+          allPages<EscrowHistoryEntry>(c, `${path}/history?mode=escrow`, 'events', statementPages, STATEMENT_PAGE),
+        ]);
+        return { mode: 'escrow', summary, rebalancing: history.items, complete: history.complete, statement: statement.items, statementComplete: statement.complete };
+      }
+      const statement = await allPages<AccountHistory['events'][number]>(c, `${path}/history`, 'events', statementPages, STATEMENT_PAGE);
+      return { mode: 'plain', summary, statement: statement.items, complete: statement.complete };
     });
     if (name !== account) return;
-    renderIfChanged(view, { name, answers: answers.map((a) => (a.ok ? { r: a.region, v: a.value } : { r: a.region, e: describeFailure(a.error).text })) }, () =>
+    mode = modeAcrossRegions(answers.flatMap((a) => (a.ok ? [a.value.summary] : [])));
+    money.follow(mode);
+    renderIfChanged(view, { name, mode, answers: answers.map((a) => (a.ok ? { r: a.region, v: a.value } : { r: a.region, e: describeFailure(a.error).text })) }, () => [
+      modeLine(name, mode),
       h('div', { class: 'columns', role: 'list', 'aria-label': `Account ${name} in every region` }, answers.map(card)),
-    );
+    ]);
+  }
+
+  /** The account's mode across the regions, above their cards. */
+  function modeLine(name: string, m: ModeAcrossRegions): Child {
+    const text =
+      m.mode === 'escrow' ? `${name} is an escrow account: ${ESCROW_MEANING}.` : m.mode === 'plain' ? `${name} is a plain account: ${PLAIN_MEANING}.` : `No region holds ${name} yet: its first deposit makes it a plain account, unless it is opened as an escrow account.`;
+    return [
+      h('p', { id: 'account-mode', class: 'mode', 'data-mode': m.mode ?? 'none' }, text),
+      m.conflict ? h('p', { class: 'warn', role: 'alert' }, `${name} is held as both a plain and an escrow account (a mode conflict): every deposit and withdrawal must name its mode.`) : null,
+    ];
   }
 
   function card(a: Answer<RegionAccount>): Child {
-    const title = h('h3', { id: `account-${a.region}-title` }, a.region);
+    const modeBadge = a.ok ? badge(a.value) : null;
+    const title = h('h3', { id: `account-${a.region}-title` }, a.region, modeBadge);
     const body: Child = !a.ok
       ? h('p', { class: 'warn' }, describeFailure(a.error).text)
-      : [
-          h('p', { class: 'balance' }, h('span', { class: 'label' }, 'Balance '), h('strong', {}, String(a.value.summary.balance))),
-          a.value.summary.deposited === undefined ? null : h('p', { class: 'hint' }, `deposited ${a.value.summary.deposited}, withdrawn ${a.value.summary.withdrawn}`),
-          list('Bounced withdrawals', a.value.summary.bounced, (b) => [`${b.amount} from ${b.event.origin} (balance was ${b.balanceBefore})`, causeText(a.value.statement, b.event.id)], 'bounced'),
-          list(
-            'Reversed decisions',
-            a.value.summary.reversed,
-            (r) => [`${r.amount} accepted by ${r.acceptedBy} on its own view; merged balance was ${r.balanceBefore}`, causeText(a.value.statement, r.event.id)],
-            'reversed',
-          ),
-          statementTable(a.region, a.value.statement, a.value.complete),
-        ];
+      : a.value.mode === 'escrow'
+        ? escrowCard(a.value, { app, more: () => ((rebalancingPages++), void refresh()), moreStatement: () => ((statementPages++), void refresh()) })
+        : plainCard(a.region, a.value);
     return h('article', { class: 'card', role: 'listitem', 'aria-labelledby': `account-${a.region}-title`, 'data-region': a.region }, title, body);
+  }
+
+  /**
+   * The card's mode: what the region holds the account as, or that it holds nothing of it yet (it
+   * then answers an empty plain account, which an escrow account's opening has not reached).
+   */
+  function badge(v: RegionAccount): Child {
+    const held = v.summary.modes === undefined || v.summary.modes.length > 0;
+    if (!held) return h('span', { class: 'badge muted', 'data-mode': 'none' }, 'not here yet');
+    return h('span', { class: `badge ${v.mode === 'escrow' ? 'ok' : 'muted'}`, 'data-mode': v.mode }, v.mode);
+  }
+
+  function plainCard(region: string, v: PlainAnswer): Child {
+    return [
+      h('p', { class: 'balance' }, h('span', { class: 'label' }, 'Balance '), h('strong', {}, String(v.summary.balance))),
+      v.summary.deposited === undefined ? null : h('p', { class: 'hint' }, `deposited ${v.summary.deposited}, withdrawn ${v.summary.withdrawn}`),
+      list('Bounced withdrawals', v.summary.bounced, (b) => [`${b.amount} from ${b.event.origin} (balance was ${b.balanceBefore})`, causeText(v.statement, b.event.id)], 'bounced'),
+      list(
+        'Reversed decisions',
+        v.summary.reversed,
+        (r) => [`${r.amount} accepted by ${r.acceptedBy} on its own view; merged balance was ${r.balanceBefore}`, causeText(v.statement, r.event.id)],
+        'reversed',
+      ),
+      statementTable(region, v.statement, v.complete),
+    ];
   }
 
   /** ", bounced by 80 from us-east-1 (abc…)": the concurrent withdrawals applied before it. */
@@ -108,7 +173,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
     if (causes.length === 0) return null;
     return [
       '; bounced by ',
-      causes.map((c, i) => [i ? ', ' : '', `${c.amount} from ${c.event.origin} `, eventLink(c.event.id)]),
+      causes.map((c, i) => [i ? ', ' : '', `${c.amount} from ${c.event.origin} `, eventLink(app, c.event.id)]),
       ' (concurrent: its origin had not seen it)',
     ];
   }
@@ -117,7 +182,7 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
    * The region's statement: one row per money event in total order, what the replay did, the
    * balance after. The amount opens the event's trail and shows its stamp as a tooltip.
    */
-  function statementTable(region: string, lines: RegionAccount['statement'], complete: boolean): Child {
+  function statementTable(region: string, lines: PlainAnswer['statement'], complete: boolean): Child {
     if (lines.length === 0) return h('p', { class: 'hint' }, 'Statement: no deposits or withdrawals');
     const table = dataTable({
       caption: complete ? `Statement (${plural(lines.length, 'event')})` : `Statement: the first ${plural(lines.length, 'event')}`,
@@ -145,49 +210,92 @@ export function createAccountsView(root: HTMLElement, app: App): AccountPanel {
 
   function list<T extends { event: { id: string } }>(title: string, items: readonly T[], describe: (item: T) => Child, cls: string): Child {
     if (items.length === 0) return h('p', { class: 'hint' }, `${title}: none`);
-    return [h('h4', {}, `${title} (${items.length})`), h('ul', { class: cls }, items.map((item) => h('li', {}, describe(item), ' · ', eventLink(item.event.id))))];
-  }
-
-  function eventLink(id: string): Child {
-    return h('button', { type: 'button', class: 'link', 'aria-label': `Show trail of event ${id}`, onclick: () => app.openEvent(id) }, shortId(id));
+    return [h('h4', {}, `${title} (${items.length})`), h('ul', { class: cls }, items.map((item) => h('li', {}, describe(item), ' · ', eventLink(app, item.event.id))))];
   }
 
   return { open, refresh, current: () => account };
 }
 
-/** Deposit / withdraw in a chosen region, with its outcome beside the buttons. */
-function createMoneyForm(root: HTMLElement, app: App, accountOf: () => string | undefined): { show(): void; reset(): void } {
+/** The money form's handle: shown once an account is open, following the account's mode. */
+interface MoneyForm {
+  show(): void;
+  reset(): void;
+  /** Shows the transfer of rights for an escrow account, and names the mode in every write. */
+  follow(mode: ModeAcrossRegions): void;
+}
+
+/**
+ * Deposit / withdraw in a chosen region (and, for an escrow account, transfer rights to another),
+ * with its outcome beside the buttons; a refusal for want of rights lists its figures too.
+ */
+function createMoneyForm(root: HTMLElement, app: App, accountOf: () => string | undefined, modeOf: () => ModeAcrossRegions): MoneyForm {
   const fb = feedback('money-feedback');
+  const heading = h('h3', { id: 'money-heading' }, 'Deposit or withdraw');
   const amount = h('input', { id: 'money-amount', name: 'amount', type: 'number', min: 1, step: 1, required: true, inputmode: 'numeric' });
   const region = h('select', { id: 'money-region', name: 'region' });
+  const to = h('select', { id: 'money-to', name: 'to' });
+  const transfer = h(
+    'fieldset',
+    { id: 'transfer-fields', class: 'panel', hidden: true },
+    h('legend', {}, 'Escrow: move rights between regions'),
+    h('label', { for: 'money-to' }, 'Transfer rights to region'),
+    to,
+    h('p', { class: 'hint', id: 'money-to-hint' }, 'Moves rights from the region above to this one; the balance does not change. They count there once it receives the transfer.'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', name: 'kind', value: 'transfer', class: 'secondary', 'aria-describedby': 'money-to-hint' }, 'Transfer rights')),
+  );
+  // The figures of a refusal for want of rights, beside the message that announces it.
+  const shortfall = h('dl', { id: 'money-shortfall', class: 'facts', hidden: true });
   const form = h(
     'form',
-    { id: 'money-form', class: 'panel', hidden: true },
-    h('h3', {}, 'Deposit or withdraw'),
+    { id: 'money-form', class: 'panel', hidden: true, 'aria-labelledby': 'money-heading' },
+    heading,
     h('label', { for: 'money-amount' }, 'Amount (minor units)'),
     amount,
     h('label', { for: 'money-region' }, 'In region'),
     region,
     h('div', { class: 'actions' }, h('button', { type: 'submit', name: 'kind', value: 'deposit' }, 'Deposit'), h('button', { type: 'submit', name: 'kind', value: 'withdraw', class: 'secondary' }, 'Withdraw')),
+    transfer,
     fb.el,
+    shortfall,
   );
   root.append(form);
+  const clear = (): void => {
+    fb.clear();
+    shortfall.hidden = true;
+    shortfall.replaceChildren();
+  };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    fb.clear();
+    clear();
     const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null;
-    const kind = submitter?.value === 'withdraw' ? 'withdraw' : 'deposit';
+    const kind = submitter?.value === 'withdraw' ? 'withdraw' : submitter?.value === 'transfer' ? 'transfer' : 'deposit';
     const account = accountOf();
     const client = app.client(region.value);
     const n = Number(amount.value);
     if (account === undefined || client === undefined) return fb.fail(`No URL known for ${region.value}.`);
     if (!Number.isSafeInteger(n) || n <= 0) return fb.fail('The amount must be a positive whole number (minor units).');
+    if (kind === 'transfer' && to.value === region.value) return fb.fail(`Rights move from one region to another: choose a region other than ${region.value} to transfer them to.`);
+    // A region the opening has not reached yet would take a deposit without a mode as a plain account's first.
+    const mode = modeOf().mode === 'escrow' ? 'escrow' : undefined;
+    const verb = { deposit: 'Deposit', withdraw: 'Withdrawal', transfer: 'Transfer' }[kind];
     void busy(submitter, async () => {
       try {
-        const { event } = await (kind === 'deposit' ? client.deposit(account, n) : client.withdraw(account, n));
-        fb.ok(`${kind === 'deposit' ? 'Deposited' : 'Withdrew'} ${n} ${kind === 'deposit' ? 'into' : 'from'} ${account} in ${region.value} (event ${shortId(event.id)}).`);
+        if (kind === 'transfer') {
+          const { event } = await client.transfer(account, to.value, n);
+          fb.ok(`Transferred ${n} of ${account}'s rights from ${region.value} to ${to.value} (event ${shortId(event.id)}); they count in ${to.value} once it receives the transfer.`);
+        } else {
+          const { event } = await (kind === 'deposit' ? client.deposit(account, n, mode) : client.withdraw(account, n, mode));
+          fb.ok(`${kind === 'deposit' ? 'Deposited' : 'Withdrew'} ${n} ${kind === 'deposit' ? 'into' : 'from'} ${account} in ${region.value} (event ${shortId(event.id)}).`);
+        }
       } catch (error) {
-        fb.fail(`${kind === 'deposit' ? 'Deposit' : 'Withdrawal'} refused: ${describeFailure(error).text}`);
+        fb.fail(`${verb} refused: ${describeFailure(error).text}`);
+        const short = rightsShortfall(error);
+        if (short !== undefined) {
+          const action = kind === 'transfer' ? 'transfer' : 'withdraw';
+          shortfall.setAttribute('aria-label', `Why the ${action === 'transfer' ? 'transfer' : 'withdrawal'} was refused`);
+          shortfall.replaceChildren(...shortfallFacts(short, action).flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]));
+          shortfall.hidden = false;
+        }
       }
       await app.refresh();
     });
@@ -195,11 +303,20 @@ function createMoneyForm(root: HTMLElement, app: App, accountOf: () => string | 
   return {
     show() {
       form.hidden = false;
-      if (region.options.length === 0) for (const r of app.regions) region.append(h('option', { value: r.region }, r.region));
+      if (region.options.length > 0) return;
+      for (const r of app.regions) region.append(h('option', { value: r.region }, r.region));
+      for (const r of app.regions) to.append(h('option', { value: r.region }, r.region));
+      // Rights go elsewhere: start on the second region.
+      if (app.regions.length > 1) to.selectedIndex = 1;
     },
     reset() {
       amount.value = '';
-      fb.clear();
+      clear();
+    },
+    follow(m) {
+      const escrow = m.mode === 'escrow';
+      transfer.hidden = !escrow;
+      heading.textContent = escrow ? 'Deposit, withdraw or transfer rights' : 'Deposit or withdraw';
     },
   };
 }

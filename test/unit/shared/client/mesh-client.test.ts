@@ -164,6 +164,21 @@ describe('MeshClient errors', () => {
     expect(error).toMatchObject({ status: 409, code: 'insufficient-funds', message: 'balance 10 < 30', definite: true });
   });
 
+  it('keeps the details of an error answer, such as the figures of an insufficient-rights refusal', async () => {
+    // Prepare
+    const details = { region: 'eu-west-1', amount: 50, rights: 0, balance: 100, elsewhere: 100, holders: { 'us-east-1': 100 } };
+    const answers = [{ status: 409, body: { error: { code: 'insufficient-rights', message: 'eu-west-1 holds rights to 0', details } } }, { status: 409, body: { error: { code: 'insufficient-funds', message: 'short' } } }];
+    const { client } = await clientOf(() => answers.shift() ?? { status: 500 });
+
+    // Act
+    const rights = await client.withdraw('alice', 50).catch((e: unknown) => e);
+    const funds = await client.withdraw('bob', 50).catch((e: unknown) => e);
+
+    // Assess
+    expect(rights).toMatchObject({ status: 409, code: 'insufficient-rights', details });
+    expect(funds).toMatchObject({ code: 'insufficient-funds', details: undefined });
+  });
+
   it('maps a 404 and a non-JSON 5xx, the latter indeterminate', async () => {
     // Prepare
     const answers = [
