@@ -40,7 +40,7 @@ import { readDigest } from './dynamo-digest.ts';
 import { eventOfItem, eventSk, itemKey, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
 import type { Item } from './dynamo-items.ts';
 import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
-import { commitStreamWrites } from './dynamo-writes.ts';
+import { commitStreamWrites, fitStreamWrite } from './dynamo-writes.ts';
 import type { StreamWrite } from './dynamo-writes.ts';
 import { planReplay, transition } from './stream-transition.ts';
 
@@ -348,8 +348,7 @@ export class DynamoEventStore implements EventStore {
     const byKey = new Map(items.map((i) => [`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i]));
     const at = (k: Item): Item | undefined => byKey.get(`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`);
 
-    const groups = new Map<StreamId, Arrival[]>();
-    const deferred: Arrival[] = [];
+    const fresh = new Map<StreamId, Arrival[]>();
     for (const a of [...pending].sort((x, y) => (eventSortKey(x.event) < eventSortKey(y.event) ? -1 : 1))) {
       const stream = streamOf(a.event);
       const existing = at(itemKey(stream, eventSk(eventSortKey(a.event))));
@@ -357,9 +356,16 @@ export class DynamoEventStore implements EventStore {
         results.set(a.event.id, { status: 'duplicate', receipt: existing['receipt'] as Receipt });
         continue;
       }
-      const group = groups.get(stream) ?? [];
-      if (group.length >= this.maxEventsPerStream) deferred.push(a);
-      else groups.set(stream, [...group, a]);
+      fresh.set(stream, [...(fresh.get(stream) ?? []), a]);
+    }
+    // Each stream's write is one transaction: what does not fit (by events, items or bytes: the
+    // refs of many parents count too) waits for a later round.
+    const groups = new Map<StreamId, Arrival[]>();
+    const deferred: Arrival[] = [];
+    for (const [stream, arrivals] of fresh) {
+      const { taken, rest } = fitStreamWrite(arrivals, this.maxEventsPerStream);
+      groups.set(stream, taken);
+      deferred.push(...rest);
     }
 
     const now = this.clock.now();

@@ -183,6 +183,27 @@ describe('DynamoDB events table', () => {
     split.destroy();
   });
 
+  it('stores a batch of one stream\'s events however many parents they name: each transaction stays within 100 items', async () => {
+    // Prepare: 40 events of one key, each naming 4 parents it has not seen stored (a conflicted
+    // key's history, as a backfill or a repair pull copies it: children before their parents).
+    // 32 of them, the most one stream's write took, are 1 state + 64 event and digest items +
+    // 128 refs: more than a transaction holds. Found by the Jepsen membership run: a joining
+    // region's backfill stopped for good on such a page.
+    await createEventsTable(dynamodb, table);
+    const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const key = `many-parents-${randomUUID().slice(0, 8)}`;
+    const phantom = (i: number, j: number): string => (randomUUID() + randomUUID()).replace(/-/g, '').slice(0, 64).replace(/^.{4}/, `${i}${j}`.padStart(4, '0'));
+    const events = Array.from({ length: 40 }, (_, i) => setEvent(key, i, { origin: 'eu-west-1', counter: i, parents: [0, 1, 2, 3].map((j) => phantom(i, j)) }));
+
+    // Act
+    const results = await store.appendBatch(events.map((event) => ({ event, via: { type: 'repair' as const, peer: 'eu-west-1' } })));
+
+    // Assess: all stored once, every one a head (none of their parents is here).
+    expect(results.map((r) => r.status)).toEqual(Array(40).fill('stored'));
+    expect((await headIdsOf(store, streamOf(events[0] as MeshEvent))).sort()).toEqual(events.map((e) => e.id).sort());
+    expect((await store.appendBatch(events.map((event) => ({ event, via: { type: 'repair' as const, peer: 'eu-west-1' } })))).map((r) => r.status)).toEqual(Array(40).fill('duplicate'));
+  });
+
   it('keeps a link delivery in its own item, invisible to the stream filter and the indexes', async () => {
     // Prepare
     const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
