@@ -40,11 +40,14 @@ import { readDigest } from './dynamo-digest.ts';
 import { eventOfItem, eventSk, itemKey, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
 import type { Item } from './dynamo-items.ts';
 import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
-import { commitStreamWrites } from './dynamo-writes.ts';
+import { commitStreamWrites, fitStreamWrite } from './dynamo-writes.ts';
 import type { StreamWrite } from './dynamo-writes.ts';
-import { planReplay, transition } from './stream-transition.ts';
+import { planReplay, replayFrom, transition } from './stream-transition.ts';
 
 export { eventItem, eventOfItem } from './dynamo-items.ts';
+
+/** Per appendBatch: the stored events a stream's replay read in an earlier round, in position order. */
+type ReplayCache = Map<StreamId, { readonly from: string; readonly events: readonly MeshEvent[] }>;
 
 export interface DynamoEventStoreOptions {
   /** A plain client; the store wraps it in a DocumentClient. */
@@ -102,8 +105,9 @@ export class DynamoEventStore implements EventStore {
   async appendBatch(arrivals: readonly Arrival[]): Promise<AppendResult[]> {
     const results = new Map<string, AppendResult>();
     let pending = [...new Map(arrivals.map((a) => [a.event.id, a])).values()];
+    const replays: ReplayCache = new Map();
     for (let attempt = 0; pending.length > 0; ) {
-      const { moved, deferred } = await this.appendRound(pending, results);
+      const { moved, deferred } = await this.appendRound(pending, results, replays);
       pending = [...moved, ...deferred];
       if (moved.length === 0) continue; // only deferred (a stream's share of a big batch): no contention, go on
       if (++attempt >= this.maxAttempts) {
@@ -336,7 +340,7 @@ export class DynamoEventStore implements EventStore {
    * transaction's worth of streams. Answers what contention refused and what waits for a later
    * round (a stream's events beyond `maxEventsPerStream`).
    */
-  private async appendRound(pending: readonly Arrival[], results: Map<string, AppendResult>): Promise<{ moved: Arrival[]; deferred: Arrival[] }> {
+  private async appendRound(pending: readonly Arrival[], results: Map<string, AppendResult>, replays: ReplayCache): Promise<{ moved: Arrival[]; deferred: Arrival[] }> {
     const streams = [...new Set(pending.map((a) => streamOf(a.event)))];
     // States first, refs after, in two requests: BatchGetItem is not isolated across its items, so
     // a child committed between the read of a ref and the read of the state would leave its parent
@@ -348,8 +352,7 @@ export class DynamoEventStore implements EventStore {
     const byKey = new Map(items.map((i) => [`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i]));
     const at = (k: Item): Item | undefined => byKey.get(`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`);
 
-    const groups = new Map<StreamId, Arrival[]>();
-    const deferred: Arrival[] = [];
+    const fresh = new Map<StreamId, Arrival[]>();
     for (const a of [...pending].sort((x, y) => (eventSortKey(x.event) < eventSortKey(y.event) ? -1 : 1))) {
       const stream = streamOf(a.event);
       const existing = at(itemKey(stream, eventSk(eventSortKey(a.event))));
@@ -357,9 +360,16 @@ export class DynamoEventStore implements EventStore {
         results.set(a.event.id, { status: 'duplicate', receipt: existing['receipt'] as Receipt });
         continue;
       }
-      const group = groups.get(stream) ?? [];
-      if (group.length >= this.maxEventsPerStream) deferred.push(a);
-      else groups.set(stream, [...group, a]);
+      fresh.set(stream, [...(fresh.get(stream) ?? []), a]);
+    }
+    // Each stream's write is one transaction: what does not fit (by events, items or bytes: the
+    // refs of many parents count too) waits for a later round.
+    const groups = new Map<StreamId, Arrival[]>();
+    const deferred: Arrival[] = [];
+    for (const [stream, arrivals] of fresh) {
+      const { taken, rest } = fitStreamWrite(arrivals, this.maxEventsPerStream);
+      groups.set(stream, taken);
+      deferred.push(...rest);
     }
 
     const now = this.clock.now();
@@ -368,8 +378,7 @@ export class DynamoEventStore implements EventStore {
         const state = stateOfItem(stream, at(stateKey(stream)));
         const events = group.map((a) => a.event);
         const referenced = new Set(events.filter((e) => at(refKey(stream, e.id)) !== undefined).map((e) => e.id));
-        const from = planReplay(state, events);
-        const storedAfter = from === undefined ? undefined : await this.storedAfter(stream, from);
+        const storedAfter = await this.replayRead(state, events, replays);
         const { state: next, refs } = transition(state, events, referenced, now, storedAfter);
         const stored = group.map((a) => ({ event: a.event, receipt: { eventId: a.event.id, region: this.region, receivedAt: now, via: a.via } as Receipt }));
         return { write: { stream, expectedVersion: state.version, next, events: stored, refs }, arrivals: group };
@@ -379,6 +388,31 @@ export class DynamoEventStore implements EventStore {
     for (const w of committed) for (const { event, receipt } of w.events) results.set(event.id, { status: 'stored', receipt });
     const movedStreams = new Set(moved.map((w) => w.stream));
     return { moved: writes.filter((w) => movedStreams.has(w.write.stream)).flatMap((w) => w.arrivals), deferred };
+  }
+
+  /**
+   * What a replay of `state` for `events` folds (undefined when the snapshot simply extends).
+   * A round that lost a race for the stream read most of it already, and stored events never
+   * change: the next round reads only the events after the last one it has, and keeps the lot
+   * when their number is the snapshot's count after the checkpoint (else some landed in between:
+   * it reads them all again). Without this, a late event of an account written without pause
+   * never committed: its full read outlasted the live writes' every time (the backfill of a
+   * joining region stalled on one). A write still commits only on the version it read.
+   */
+  private async replayRead(state: StreamState, events: readonly MeshEvent[], replays: ReplayCache): Promise<MeshEvent[] | undefined> {
+    const plan = replayFrom(state, events);
+    if (plan === undefined) return undefined;
+    const seen = replays.get(state.stream);
+    if (seen !== undefined && seen.from === plan.position && plan.after !== undefined && seen.events.length <= plan.after) {
+      const last = seen.events.at(-1);
+      const newer = last === undefined ? await this.storedAfter(state.stream, plan.position) : await this.storedAfter(state.stream, eventSortKey(last));
+      const all = [...seen.events, ...newer];
+      replays.set(state.stream, { from: plan.position, events: all });
+      if (all.length === plan.after) return all;
+    }
+    const all = await this.storedAfter(state.stream, plan.position);
+    replays.set(state.stream, { from: plan.position, events: all });
+    return all;
   }
 
   /** Every stored event of a stream after `position` ('' = all): what a replay from a checkpoint folds. */

@@ -57,8 +57,42 @@ function itemsOf(table: string, w: StreamWrite): TransactItem[] {
 
 function sizeOf(w: StreamWrite): number {
   let bytes = 2_000 + JSON.stringify(w.next).length;
-  for (const { event } of w.events) bytes += 600 + Buffer.byteLength(JSON.stringify(event)) * 2;
+  for (const { event } of w.events) bytes += eventBytes(event);
   return bytes + w.refs.length * 200;
+}
+
+function eventBytes(event: MeshEvent): number {
+  return 600 + Buffer.byteLength(JSON.stringify(event)) * 2;
+}
+
+/**
+ * Gathers one stream's share of a batch for a single transaction: its events in the order given,
+ * while their items (the state, each event and its digest cell, a ref per parent named) and
+ * bytes (the state item counted at DynamoDB's 400 KB item limit) fit, and at most `maxEvents`.
+ * The rest waits for a later round. At least one event is always taken: one event, with at most
+ * 64 parents, always fits.
+ *
+ * @example
+ * ```ts
+ * const { taken, rest } = fitStreamWrite(events, 32); // taken: what one transaction can hold
+ * ```
+ */
+export function fitStreamWrite<T extends { readonly event: MeshEvent }>(arrivals: readonly T[], maxEvents: number): { taken: T[]; rest: T[] } {
+  let items = 1;
+  let bytes = 2_000 + 400_000;
+  const parents = new Set<string>();
+  let i = 0;
+  for (; i < arrivals.length && i < maxEvents; i++) {
+    const { event } = arrivals[i] as T;
+    const fresh = event.parents.filter((p) => !parents.has(p));
+    const n = 2 + fresh.length;
+    const b = eventBytes(event) + fresh.length * 200;
+    if (i > 0 && (items + n > MAX_ITEMS || bytes + b > MAX_BYTES)) break;
+    items += n;
+    bytes += b;
+    for (const p of fresh) parents.add(p);
+  }
+  return { taken: arrivals.slice(0, i), rest: arrivals.slice(i) };
 }
 
 /**

@@ -63,10 +63,28 @@ export function emptyState(stream: StreamId): StreamState {
  * ```
  */
 export function planReplay(state: StreamState, events: readonly MeshEvent[]): string | undefined {
+  return replayFrom(state, events)?.position;
+}
+
+/**
+ * {@link planReplay}'s position, and how many stored events lie after it when the snapshot can
+ * say (`after`: its count minus the checkpoint's; undefined for a snapshot of another fold or
+ * none). A store that read those events before can then read only the newer ones, and check by
+ * the count that none landed in between.
+ *
+ * @example
+ * ```ts
+ * replayFrom(state, [late]); // { position: '000001732600000000-00000#us-east-1#…', after: 57 }
+ * ```
+ */
+export function replayFrom(state: StreamState, events: readonly MeshEvent[]): { position: string; after?: number } | undefined {
   const fold = foldOfStream(state.stream);
   if (fold === undefined) return undefined;
-  const plan = planFold(fold, state.snapshot ?? emptySnapshot(fold), events);
-  return plan.kind === 'append' ? undefined : plan.from.position;
+  const snapshot = state.snapshot as FoldSnapshot<unknown> | undefined;
+  const plan = planFold(fold, snapshot ?? emptySnapshot(fold), events);
+  if (plan.kind === 'append') return undefined;
+  const exact = snapshot !== undefined && snapshot.fold === fold.name;
+  return { position: plan.from.position, ...(exact ? { after: snapshot.count - plan.from.count } : {}) };
 }
 
 /** The result of {@link transition}. */

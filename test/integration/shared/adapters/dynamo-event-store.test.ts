@@ -11,7 +11,7 @@ import { DynamoEventStore } from '../../../../shared/adapters/dynamo-event-store
 import { createEventsTable } from '../../../../shared/adapters/dynamo-table.ts';
 import { createClients } from '../../../../shared/adapters/clients.ts';
 import { eventStoreContract } from '../../../support/event-store-contract.ts';
-import { chain, setEvent } from '../../../support/factories.ts';
+import { BASE_WALL, chain, deposit, setEvent } from '../../../support/factories.ts';
 import { headIdsOf } from '../../../support/store-reads.ts';
 import { streamOf } from '../../../../shared/ports/stream.ts';
 import type { MeshEvent } from '../../../../shared/domain/types.ts';
@@ -181,6 +181,67 @@ describe('DynamoDB events table', () => {
     expect(between).toBeUndefined();
     expect(await headIdsOf(store, streamOf(parent))).toEqual([child.id]);
     split.destroy();
+  });
+
+  it('stores a late event of an account whose live writes win every long read: a retry reads only what is new', async () => {
+    // Prepare: an account with 80 deposits, then a late one from before most of them: storing it
+    // replays the account from a checkpoint, a Query of tens of events. A live deposit is stored
+    // whenever such a long read runs (as a hot account's writes outpace it), so the round's
+    // version check fails. Before the fix every round read everything again and lost again (the
+    // Jepsen membership run: a joining region's backfill of the bank's accounts never finished).
+    await createEventsTable(dynamodb, table);
+    const account = `hot-${randomUUID().slice(0, 8)}`;
+    const plain = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const history = Array.from({ length: 80 }, (_, i) => deposit(account, 1, { origin: 'eu-west-1', wall: BASE_WALL + 1_000 * (i + 1) }));
+    for (let i = 0; i < history.length; i += 20) await plain.appendBatch(history.slice(i, i + 20).map((event) => ({ event, via: { type: 'peer' as const, peer: 'eu-west-1' } })));
+    const late = deposit(account, 5, { origin: 'ap-southeast-2', wall: BASE_WALL + 1_500 });
+    let live = 0;
+    const racing = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
+    type Next = (args: { input: unknown }) => Promise<{ output: { Items?: unknown[] } }>;
+    racing.middlewareStack.add(((next: Next, context: { commandName?: string }) => async (args: { input: unknown }) => {
+      const out = await next(args);
+      // The input as the document client gives it (plain values) or marshalled ({ S }).
+      const v = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues?.[':pk'];
+      const pk = typeof v === 'string' ? v : (v as { S?: string } | undefined)?.S;
+      if (context.commandName === 'QueryCommand' && pk === `A#${account}` && (out.output.Items?.length ?? 0) > 10) {
+        live++;
+        await plain.appendBatch([{ event: deposit(account, 1, { origin: 'us-east-1', wall: BASE_WALL + 1_000_000 + live }), via: { type: 'peer', peer: 'us-east-1' } }]);
+      }
+      return out;
+    }) as never, { step: 'initialize', name: 'liveWrites' });
+    const store = new DynamoEventStore({ client: racing, table, region: 'us-east-1', maxAttempts: 6 });
+
+    // Act
+    const [result] = await store.appendBatch([{ event: late, via: { type: 'repair', peer: 'ap-southeast-2' } }]);
+
+    // Assess: stored after one lost race, and the snapshot counts every event, the late one too.
+    expect(result?.status).toBe('stored');
+    expect(live).toBe(1);
+    const state = await plain.stateOf(streamOf(late));
+    expect(state.snapshot?.count).toBe(80 + 1 + live);
+    expect((state.snapshot?.state as { balance: number }).balance).toBe(80 + 5 + live);
+    racing.destroy();
+  });
+
+  it('stores a batch of one stream\'s events however many parents they name: each transaction stays within 100 items', async () => {
+    // Prepare: 40 events of one key, each naming 4 parents it has not seen stored (a conflicted
+    // key's history, as a backfill or a repair pull copies it: children before their parents).
+    // 32 of them, the most one stream's write took, are 1 state + 64 event and digest items +
+    // 128 refs: more than a transaction holds. Found by the Jepsen membership run: a joining
+    // region's backfill stopped for good on such a page.
+    await createEventsTable(dynamodb, table);
+    const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const key = `many-parents-${randomUUID().slice(0, 8)}`;
+    const phantom = (i: number, j: number): string => (randomUUID() + randomUUID()).replace(/-/g, '').slice(0, 64).replace(/^.{4}/, `${i}${j}`.padStart(4, '0'));
+    const events = Array.from({ length: 40 }, (_, i) => setEvent(key, i, { origin: 'eu-west-1', counter: i, parents: [0, 1, 2, 3].map((j) => phantom(i, j)) }));
+
+    // Act
+    const results = await store.appendBatch(events.map((event) => ({ event, via: { type: 'repair' as const, peer: 'eu-west-1' } })));
+
+    // Assess: all stored once, every one a head (none of their parents is here).
+    expect(results.map((r) => r.status)).toEqual(Array(40).fill('stored'));
+    expect((await headIdsOf(store, streamOf(events[0] as MeshEvent))).sort()).toEqual(events.map((e) => e.id).sort());
+    expect((await store.appendBatch(events.map((event) => ({ event, via: { type: 'repair' as const, peer: 'eu-west-1' } })))).map((r) => r.status)).toEqual(Array(40).fill('duplicate'));
   });
 
   it('keeps a link delivery in its own item, invisible to the stream filter and the indexes', async () => {
