@@ -219,12 +219,7 @@ export class RegionStack extends Stack {
    * ingest functions is enabled, and how deep each link's queue and DLQ are. Reads only.
    */
   private grantLinkState(fn: MeshFunction, of: ReadonlyArray<{ from: string; to: string }>, arns: MeshArns): void {
-    fn.allow(new PolicyStatement({
-      sid: 'FindLinkMappings',
-      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
-      actions: ['lambda:ListEventSourceMappings'],
-      resources: ['*'],
-    }));
+    fn.allowListMappings('FindLinkMappings');
     fn.allow(new PolicyStatement({
       sid: 'ReadLinkBacklog',
       actions: ['sqs:GetQueueAttributes'],
@@ -261,12 +256,7 @@ export class RegionStack extends Stack {
     for (const peer of this.peers) repair.grantTable(arns.table(peer), TABLE_ACCESS.repairPeers);
     // Repair pulls from a peer only while its link into this region is enabled (a link cut by the
     // admin route is a partition for repair too): it reads that link's ingest mapping, never changes it.
-    repair.allow(new PolicyStatement({
-      sid: 'ReadLinkState',
-      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
-      actions: ['lambda:ListEventSourceMappings'],
-      resources: ['*'],
-    }));
+    repair.allowListMappings();
     new Rule(this, 'RepairSchedule', {
       description: `Runs anti-entropy repair in ${this.meshRegion}`,
       schedule: Schedule.rate(MESH_DEFAULTS.repair.schedule),
@@ -292,12 +282,7 @@ export class RegionStack extends Stack {
     });
     fn.grantTable(this.events.table.tableArn, TABLE_ACCESS.backfill);
     for (const peer of this.peers) fn.grantTable(arns.table(peer), TABLE_ACCESS.backfillPeers);
-    fn.allow(new PolicyStatement({
-      sid: 'ReadLinkState',
-      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
-      actions: ['lambda:ListEventSourceMappings'],
-      resources: ['*'],
-    }));
+    fn.allowListMappings();
     new Rule(this, 'BackfillSchedule', {
       description: `Continues a recorded backfill into ${this.meshRegion} (nothing recorded: one Query)`,
       schedule: Schedule.rate(MESH_DEFAULTS.backfill.schedule),
@@ -320,12 +305,7 @@ export class RegionStack extends Stack {
       timeout: MESH_DEFAULTS.timeouts.rebalance,
     });
     fn.grantTable(this.events.table.tableArn, TABLE_ACCESS.rebalance);
-    fn.allow(new PolicyStatement({
-      sid: 'ReadLinkState',
-      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
-      actions: ['lambda:ListEventSourceMappings'],
-      resources: ['*'],
-    }));
+    fn.allowListMappings();
     new Rule(this, 'RebalanceSchedule', {
       description: `Runs the escrow rebalancer in ${this.meshRegion}`,
       schedule: Schedule.rate(MESH_DEFAULTS.rebalance.schedule),

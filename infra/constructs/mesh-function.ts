@@ -90,6 +90,24 @@ export class MeshFunction extends Construct {
   }
 
   /**
+   * Lets it list event source mappings, to see which links are enabled (repair, the rebalancer
+   * and the backfill skip a cut link). Read-only: it never switches one.
+   *
+   * @example
+   * ```ts
+   * repair.allowListMappings(); // statement ReadLinkState: lambda:ListEventSourceMappings on *
+   * ```
+   */
+  allowListMappings(sid = 'ReadLinkState'): void {
+    this.allow(new PolicyStatement({
+      sid,
+      // ListEventSourceMappings supports no resource-level permission: "*" is the only resource.
+      actions: ['lambda:ListEventSourceMappings'],
+      resources: ['*'],
+    }));
+  }
+
+  /**
    * Grants exactly `access` (see table-access.ts) on a table, by ARN so a peer region's table works
    * the same: one statement for the table's items, one per named index — never `index/*`.
    */

@@ -339,28 +339,12 @@ export class EscrowAccounts {
   async tick(options: { readonly deadline?: number } = {}): Promise<TickReport> {
     const peers = await this.reachablePeers();
     const report = { accounts: 0, requests: 0, transfers: 0, moved: 0, errors: [] as { account: string; error: string }[], complete: true };
-    let cursor: string | undefined;
-    do {
-      if (options.deadline !== undefined && this.wall.now() >= options.deadline) {
-        report.complete = false;
-        break;
-      }
-      const page = await this.store.streams('E#', { limit: this.tickPageSize, ...(cursor === undefined ? {} : { cursor }) });
-      for (const st of page.items) {
-        const account = parseStream(st.stream)?.key;
-        if (account === undefined) continue;
-        report.accounts++;
-        try {
-          const out = await this.rebalanceOn(account, st, peers);
-          if (out.requested !== undefined) report.requests++;
-          report.transfers += out.transfers.length;
-          report.moved += out.transfers.reduce((n, t) => n + t.amount, 0);
-        } catch (e) {
-          report.errors.push({ account, error: e instanceof Error ? e.message : String(e) });
-        }
-      }
-      cursor = page.next;
-    } while (cursor !== undefined);
+    report.complete = await this.eachAccount(report, options.deadline, async (account, st) => {
+      const out = await this.rebalanceOn(account, st, peers);
+      if (out.requested !== undefined) report.requests++;
+      report.transfers += out.transfers.length;
+      report.moved += out.transfers.reduce((n, t) => n + t.amount, 0);
+    });
     return { region: this.region, reachable: peers, ...report };
   }
 
@@ -380,31 +364,48 @@ export class EscrowAccounts {
     const targets = to.filter((r) => r !== this.region && this.regions.includes(r));
     const report = { accounts: 0, transfers: 0, moved: 0, errors: [] as { account: string; error: string }[] };
     if (targets.length === 0) throw new ValidationError('invalid-region', `hand over to: none of ${to.join(', ')} is another region of this mesh (${this.regions.join(', ')})`);
+    await this.eachAccount(report, undefined, async (account) => {
+      const e = await this.writeIf(account, (s) => {
+        const held = provableRights(s, this.region);
+        if (held <= 0n) return undefined;
+        const wants = (r: string): bigint => BigInt(regionOf(s, r).want);
+        const target = targets.reduce((best, r) => (wants(r) > wants(best) ? r : best));
+        return { kind: 'escrow-transfer', payload: { ...checkEscrowTransfer(s, this.region, target, Number(held), held) } };
+      });
+      if (e === undefined) return;
+      report.transfers++;
+      report.moved += (e.payload as unknown as EscrowTransferPayload).amount;
+    });
+    return report;
+  }
+
+  /**
+   * Visits every escrow account held here, a page of the catalog at a time, counting each in
+   * `report.accounts`; a failure of one is pushed to `report.errors` and the others go on.
+   * Answers false when `deadline` (epoch ms) cut the walk short.
+   */
+  private async eachAccount(
+    report: { accounts: number; errors: { account: string; error: string }[] },
+    deadline: number | undefined,
+    visit: (account: string, state: StreamState) => Promise<void>,
+  ): Promise<boolean> {
     let cursor: string | undefined;
     do {
+      if (deadline !== undefined && this.wall.now() >= deadline) return false;
       const page = await this.store.streams('E#', { limit: this.tickPageSize, ...(cursor === undefined ? {} : { cursor }) });
       for (const st of page.items) {
         const account = parseStream(st.stream)?.key;
         if (account === undefined) continue;
         report.accounts++;
         try {
-          const e = await this.writeIf(account, (s) => {
-            const held = provableRights(s, this.region);
-            if (held <= 0n) return undefined;
-            const wants = (r: string): bigint => BigInt(regionOf(s, r).want);
-            const target = targets.reduce((best, r) => (wants(r) > wants(best) ? r : best));
-            return { kind: 'escrow-transfer', payload: { ...checkEscrowTransfer(s, this.region, target, Number(held), held) } };
-          });
-          if (e === undefined) continue;
-          report.transfers++;
-          report.moved += (e.payload as unknown as EscrowTransferPayload).amount;
-        } catch (err) {
-          report.errors.push({ account, error: err instanceof Error ? err.message : String(err) });
+          await visit(account, st);
+        } catch (e) {
+          report.errors.push({ account, error: e instanceof Error ? e.message : String(e) });
         }
       }
       cursor = page.next;
     } while (cursor !== undefined);
-    return report;
+    return true;
   }
 
   /** The peers this region can deliver to now; a link whose state cannot be read counts as up (as repair does). */

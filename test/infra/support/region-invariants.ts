@@ -239,14 +239,17 @@ export function regionInvariants(regions: readonly string[], get: () => Synthesi
       expect(s.Condition.ArnLike['lambda:FunctionArn']).toBe(`arn:\${AWS::Partition}:lambda:${region}:${acct(get())}:function:${ingestFunctionName(MESH, region)}`);
     });
 
-    it('reads peers\' tables for repair by deterministic ARN, read-only (digest cells, events, id and bucket indexes), and never deletes items', () => {
+    it('reads peers\' tables for repair and the backfill only, by deterministic ARN, read-only (digest cells, events, id and bucket indexes), and never deletes items', () => {
       for (const peer of peers) {
         const arn = `arn:\${AWS::Partition}:dynamodb:${peer}:${acct(get())}:table/${tableName(MESH, peer)}`;
         const grants = allStatements(t()).filter(({ statement }) => asList(render(statement.Resource as Json) as Json).some((r) => String(r).startsWith(arn)));
-        expect(grants.map(({ resource }) => resource)).toEqual(grants.map(() => expect.stringMatching(/^RepairRoleDefaultPolicy/)));
-        expect(grants.flatMap(({ statement }) => asList(render(statement.Resource as Json) as Json)).sort())
-          .toEqual([arn, `${arn}/index/${TABLE_SCHEMA.byBucketIndex.name}`, `${arn}/index/${TABLE_SCHEMA.byIdIndex.name}`]);
-        expect(grants.flatMap(({ statement }) => asList(statement.Action)).some((a) => !/^dynamodb:(GetItem|Query)$/.test(a))).toBe(false);
+        const indexes = [arn, `${arn}/index/${TABLE_SCHEMA.byBucketIndex.name}`, `${arn}/index/${TABLE_SCHEMA.byIdIndex.name}`];
+        for (const [fn, actions] of [['Repair', /^dynamodb:(GetItem|Query)$/], ['Backfill', /^dynamodb:(GetItem|BatchGetItem|Query)$/]] as const) {
+          const of = grants.filter(({ resource }) => resource.startsWith(`${fn}RoleDefaultPolicy`));
+          expect(of.flatMap(({ statement }) => asList(render(statement.Resource as Json) as Json)).sort(), `${fn} on ${peer}`).toEqual(indexes);
+          expect(of.flatMap(({ statement }) => asList(statement.Action)).filter((a) => !actions.test(a)), `${fn} on ${peer}`).toEqual([]);
+        }
+        expect(grants.filter(({ resource }) => !/^(Repair|Backfill)RoleDefaultPolicy/.test(resource)).map(({ resource }) => resource)).toEqual([]);
       }
       const deletes = allStatements(t()).filter(({ statement }) => asList(statement.Action).some((a) => a.startsWith('dynamodb:Delete') || a === 'dynamodb:BatchWriteItem'));
       expect(deletes).toEqual([]);
