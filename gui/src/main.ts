@@ -101,10 +101,13 @@ async function conflictPages(client: MeshClient, pages: number): Promise<Conflic
 /** Whether the regions came from the local cloud's `/local/mesh`, which can change while it runs. */
 let regionsFromMesh = false;
 
+/** The local cloud's `/local/mesh` document of the server at `url`. */
+const fetchMesh = (url: string): Promise<unknown> => clientFor(url).request('GET', '/local/mesh');
+
 /** Takes in a region that joined the local mesh, and lets a retired one go. */
 async function followMembership(): Promise<void> {
   if (!regionsFromMesh) return;
-  const now = await meshRegions(window.location.origin, (url) => clientFor(url).request('GET', '/local/mesh'));
+  const now = await meshRegions(window.location.origin, fetchMesh);
   if (now === undefined || sameRegions(now, regions)) return;
   regions = now;
   replace($('#served-by'), `Regions: ${regions.map((r) => r.region).join(', ')}`);
@@ -179,8 +182,10 @@ async function start(): Promise<void> {
   wireInPageLinks();
   const feedback = $('#page-feedback');
   try {
-    regions = await discoverRegions(window.location, (url) => clientFor(url).status(), (url) => clientFor(url).request('GET', '/local/mesh'));
-    regionsFromMesh = !new URLSearchParams(window.location.search).has('regions') && (await meshRegions(window.location.origin, (url) => clientFor(url).request('GET', '/local/mesh'))) !== undefined;
+    // One read of /local/mesh: it says the regions and that they can change while the page is open.
+    const listed = new URLSearchParams(window.location.search).has('regions') ? undefined : await meshRegions(window.location.origin, fetchMesh);
+    regionsFromMesh = listed !== undefined;
+    regions = listed ?? (await discoverRegions(window.location, (url) => clientFor(url).status()));
   } catch (error) {
     feedback.className = 'feedback bad';
     replace(feedback, `Could not find the regions: ${describeFailure(error).text}. Pass them as ?regions=us-east-1=http://127.0.0.1:3001,…`);
