@@ -33,6 +33,12 @@ export interface BenchOptions {
   readonly runs: number;
   /** The longest account history and the largest table the read-cost benchmark loads (default 100 000). */
   readonly maxHistory: number;
+  /**
+   * The read-cost benchmark's large table, when it should differ from `maxHistory`: `GET /status`
+   * at 100 000 events needs no 100 000-event account, whose one chain loads slowly, in order.
+   * @default maxHistory
+   */
+  readonly maxTable?: number;
 }
 
 /** A started, instrumented local mesh. */

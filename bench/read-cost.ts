@@ -49,19 +49,21 @@ export interface ReadCostSizes {
 
 /**
  * The sizes of a run: accounts of 10, 10 000 and 100 000 events and tables of 1 000 and 100 000
- * events in a full run; `--max-history N` caps both the longest history and the large table at N
- * (loading is the slow part: every event is one append through the store).
+ * events in a full run; `--max-history N` caps both the longest history and the large table at N,
+ * `--max-table N` sets the large table apart (loading is the slow part: every event is one append
+ * through the store, and one chain loads in order).
  *
  * @example
  * ```ts
  * readCostSizes({ quick: false, maxHistory: 10_000 }).histories; // [10, 10000]
+ * readCostSizes({ quick: false, maxHistory: 10_000, maxTable: 100_000 }).largeTable; // 100000
  * ```
  */
-export function readCostSizes(o: Pick<BenchOptions, 'quick' | 'maxHistory'>): ReadCostSizes {
+export function readCostSizes(o: Pick<BenchOptions, 'quick' | 'maxHistory' | 'maxTable'>): ReadCostSizes {
   if (o.quick) return { histories: [10, 1000], smallTable: 200, largeTable: 2000, samples: 10, heavySamples: 2, withdrawals: 5 };
   const cap = Math.max(100, o.maxHistory);
   const longer = [10_000, 100_000].filter((n) => n <= cap);
-  return { histories: [10, ...(longer.length > 0 ? longer : [cap])], smallTable: 1000, largeTable: Math.max(cap, 1000), samples: 20, heavySamples: 3, withdrawals: 10 };
+  return { histories: [10, ...(longer.length > 0 ? longer : [cap])], smallTable: 1000, largeTable: Math.max(o.maxTable ?? cap, 1000), samples: 20, heavySamples: 3, withdrawals: 10 };
 }
 
 async function timed(op: () => Promise<unknown>): Promise<number> {
@@ -111,7 +113,8 @@ async function load(h: MeshHarness, s: ReadCostSizes, runs: number, progress: (l
   let largeEvents = [...fresh, ...accounts].reduce((n, c) => n + c.length, 0);
   const filler = [];
   for (let k = 0; largeEvents < s.largeTable; k++) {
-    const count = Math.min(10_000, s.largeTable - largeEvents);
+    // Short chains: many load side by side (one chain loads in order).
+    const count = Math.min(1000, s.largeTable - largeEvents);
     filler.push(chain({ kind: 'set', key: `fill-${k}`, count, origin, payload: value }));
     largeEvents += count;
   }
@@ -127,7 +130,7 @@ async function load(h: MeshHarness, s: ReadCostSizes, runs: number, progress: (l
     const smallLoad = await bulkLoad(a.deps.service, smallChains, { via, concurrency: 2, onProgress: onProgress(small) });
     // Longest chain first: one chain loads in order, so it sets the pace; the others fill in beside it.
     const largeChains = [...accounts, ...filler].sort((x, y) => y.length - x.length);
-    const largeLoad = await bulkLoad(b.deps.service, [...largeChains, ...fresh], { via, concurrency: 2, onProgress: onProgress(large) });
+    const largeLoad = await bulkLoad(b.deps.service, [...largeChains, ...fresh], { via, concurrency: 4, onProgress: onProgress(large) });
     return { small: smallLoad, large: largeLoad, smallEvents, largeEvents };
   } finally {
     for (const r of open) r.close();

@@ -10,6 +10,7 @@
  * npm run bench -- --only counts,throughput      # some of them (names: --list)
  * npm run bench -- --runs 1 --quick              # one short run of each
  * npm run bench -- --max-history 10000           # read cost up to 10 000-event histories and tables
+ * npm run bench -- --max-history 10000 --max-table 100000  # … and GET /status on a 100 000-event table
  * npm run bench -- --out /tmp/bench              # results JSON in /tmp/bench/<timestamp>.json
  * ```
  *
@@ -53,7 +54,7 @@ export interface BenchArgs extends BenchOptions {
   readonly list: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--only NAME[,NAME…]] [--runs N] [--quick] [--max-history N] [--out DIR] [--list]';
+const USAGE = 'usage: npm run bench -- [--only NAME[,NAME…]] [--runs N] [--quick] [--max-history N] [--max-table N] [--out DIR] [--list]';
 
 /**
  * Parses the command line; throws with the usage on anything unknown or malformed.
@@ -70,6 +71,7 @@ export function parseBenchArgs(argv: readonly string[], known: readonly string[]
   let outDir = 'bench-results';
   let runs = 3;
   let maxHistory = 100_000;
+  let maxTable: number | undefined;
   let only: string[] = [];
   const valueOf = (flag: string, i: number): string => {
     const v = argv[i];
@@ -89,13 +91,14 @@ export function parseBenchArgs(argv: readonly string[], known: readonly string[]
     else if (a === '--out') outDir = valueOf(a, ++i);
     else if (a === '--runs') runs = positive(a, valueOf(a, ++i));
     else if (a === '--max-history') maxHistory = positive(a, valueOf(a, ++i));
+    else if (a === '--max-table') maxTable = positive(a, valueOf(a, ++i));
     else if (a === '--only') {
       only = valueOf(a, ++i).split(',').map((s) => s.trim()).filter((s) => s !== '');
       const unknown = only.filter((n) => !known.includes(n));
       if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')} (known: ${known.join(', ')})\n${USAGE}`);
     } else throw new Error(`unknown argument ${String(a)}\n${USAGE}`);
   }
-  return { quick, runs, maxHistory, only, outDir, help, list };
+  return { quick, runs, maxHistory, ...(maxTable === undefined ? {} : { maxTable }), only, outDir, help, list };
 }
 
 /** The 1-minute load average, e.g. 1.25. */
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
 
   let meshCount = 0;
   const env: BenchEnv = {
-    options: { quick: args.quick, runs: args.runs, maxHistory: args.maxHistory },
+    options: { quick: args.quick, runs: args.runs, maxHistory: args.maxHistory, ...(args.maxTable === undefined ? {} : { maxTable: args.maxTable }) },
     progress,
     async startMesh(o = {}): Promise<MeshHarness> {
       const requests = new RequestMeter();
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
   const save = (): void => {
     const doc = {
       startedAt: stamp,
-      options: { quick: args.quick, runs: args.runs, maxHistory: args.maxHistory, only: args.only },
+      options: { quick: args.quick, runs: args.runs, maxHistory: args.maxHistory, ...(args.maxTable === undefined ? {} : { maxTable: args.maxTable }), only: args.only },
       durationMs: Date.now() - started,
       // The load says how busy the machine was with other work: the ratios absorb some of it, not all.
       machine: { cpus: cpus().length, memoryGiB: Number((totalmem() / 1024 ** 3).toFixed(1)), node: process.version, platform: process.platform, loadAtEnd: load() },

@@ -16,6 +16,11 @@ describe('readCostSizes', () => {
     expect(readCostSizes({ quick: false, maxHistory: 5000 })).toMatchObject({ histories: [10, 5000], largeTable: 5000 });
   });
 
+  it('sizes the large table apart with --max-table, keeping the histories at --max-history', () => {
+    // Act + Assess
+    expect(readCostSizes({ quick: false, maxHistory: 10_000, maxTable: 100_000 })).toMatchObject({ histories: [10, 10_000], smallTable: 1000, largeTable: 100_000 });
+  });
+
   it('keeps a quick run small whatever the cap', () => {
     // Act
     const s = readCostSizes({ quick: true, maxHistory: 100_000 });

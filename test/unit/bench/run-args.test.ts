@@ -8,6 +8,7 @@ describe('parseBenchArgs', () => {
 
     // Assess
     expect(args).toMatchObject({ only: [], runs: 3, quick: false, maxHistory: 100_000, outDir: 'bench-results', help: false, list: false });
+    expect(args.maxTable).toBeUndefined();
   });
 
   it('takes the benchmarks to run, the run count, the history cap and the output folder', () => {
@@ -16,6 +17,7 @@ describe('parseBenchArgs', () => {
 
     // Assess
     expect(args).toMatchObject({ only: ['counts', 'lag'], runs: 1, quick: true, maxHistory: 10_000, outDir: '/tmp/x' });
+    expect(parseBenchArgs(['--max-table', '100000'])).toMatchObject({ maxHistory: 100_000, maxTable: 100_000 });
   });
 
   it('refuses an unknown benchmark, naming the known ones, and malformed counts', () => {
@@ -24,6 +26,7 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow(/--runs must be a positive integer/);
     expect(() => parseBenchArgs(['--runs'])).toThrow(/--runs needs a value/);
     expect(() => parseBenchArgs(['--max-history', '1.5'])).toThrow(/--max-history/);
+    expect(() => parseBenchArgs(['--max-table', '0'])).toThrow(/--max-table must be a positive integer/);
     expect(() => parseBenchArgs(['--bogus'])).toThrow(/unknown argument --bogus/);
   });
 
