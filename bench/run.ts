@@ -147,9 +147,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
+  // The benchmarks' options, once: the run gets them and the results JSON records them.
+  const options: BenchOptions = { quick: args.quick, runs: args.runs, maxHistory: args.maxHistory, ...(args.maxTable === undefined ? {} : { maxTable: args.maxTable }) };
   let meshCount = 0;
   const env: BenchEnv = {
-    options: { quick: args.quick, runs: args.runs, maxHistory: args.maxHistory, ...(args.maxTable === undefined ? {} : { maxTable: args.maxTable }) },
+    options,
     progress,
     async startMesh(o = {}): Promise<MeshHarness> {
       const requests = new RequestMeter();
@@ -188,7 +190,7 @@ async function main(): Promise<void> {
   const save = (): void => {
     const doc = {
       startedAt: stamp,
-      options: { quick: args.quick, runs: args.runs, maxHistory: args.maxHistory, ...(args.maxTable === undefined ? {} : { maxTable: args.maxTable }), only: args.only },
+      options: { ...options, only: args.only },
       durationMs: Date.now() - started,
       // The load says how busy the machine was with other work: the ratios absorb some of it, not all.
       machine: { cpus: cpus().length, memoryGiB: Number((totalmem() / 1024 ** 3).toFixed(1)), node: process.version, platform: process.platform, loadAtEnd: load() },
