@@ -2,7 +2,8 @@
  * Finding keys or accounts by prefix, with paging: every region's listing (`GET /kv?prefix=` or
  * `GET /accounts?prefix=`, answering `{ region, keys | accounts, next }`, each item a listing such as
  * `{ key, headCount, conflict }` or `{ account, balance }`) merged into one sorted list, "More" while
- * any region has a `next` cursor. A region whose API has no listing route yet
+ * any region has a `next` cursor. The list stops where a region with more to list stopped
+ * (`paged-union.ts`), so "More" appends. A region whose API has no listing route yet
  * (404 `route-not-found`) is said so plainly, and a name can still be typed in the form beside.
  *
  * @example
@@ -17,6 +18,8 @@ import { everyRegion } from '../api.ts';
 import { busy, h, replace } from '../dom.ts';
 import { describeFailure } from '../failure.ts';
 import { plural } from '../format.ts';
+import { addPages, emptyUnion, visibleNames } from '../paged-union.ts';
+import type { RegionPage } from '../paged-union.ts';
 
 export interface FinderSpec {
   readonly form: HTMLFormElement;
@@ -35,16 +38,14 @@ const PAGE = 50;
 /** Wires one finder form. */
 export function createFinder(spec: FinderSpec, app: App): void {
   let prefix = '';
-  /** Name → what some region said of it (a conflict, a balance), for the list. */
-  let found = new Map<string, string>();
-  let cursors = new Map<string, string>();
+  /** Every region's pages so far, and where each continues. */
+  let union = emptyUnion();
   let notes: string[] = [];
 
   spec.form.addEventListener('submit', (e) => {
     e.preventDefault();
     prefix = spec.input.value.trim();
-    found = new Map();
-    cursors = new Map();
+    union = emptyUnion();
     void busy((e as SubmitEvent).submitter as HTMLButtonElement | null, () => load(undefined));
   });
 
@@ -55,8 +56,8 @@ export function createFinder(spec: FinderSpec, app: App): void {
       return c.request<Record<string, unknown>>('GET', `${spec.path}?${query}`);
     });
     notes = [];
-    cursors = new Map();
     let unsupported = 0;
+    const pages: RegionPage[] = [];
     for (const a of answers) {
       if (!a.ok) {
         if (a.error instanceof MeshHttpError && a.error.status === 404 && a.error.code === 'route-not-found') unsupported++;
@@ -64,23 +65,27 @@ export function createFinder(spec: FinderSpec, app: App): void {
         continue;
       }
       const items = a.value[spec.field];
+      const names: Array<readonly [string, string]> = [];
       if (Array.isArray(items)) {
         for (const item of items) {
           const name = typeof item === 'string' ? item : (item as Record<string, unknown>)?.[spec.noun];
-          if (typeof name === 'string') found.set(name, [found.get(name), detail(item, a.region)].filter(Boolean).join('; '));
+          if (typeof name === 'string') names.push([name, detail(item, a.region)]);
         }
       }
-      if (typeof a.value['next'] === 'string' && a.value['next'] !== '') cursors.set(a.region, a.value['next']);
+      const next = a.value['next'];
+      pages.push({ region: a.region, names, ...(typeof next === 'string' && next !== '' ? { next } : {}) });
     }
     if (unsupported === answers.length && answers.length > 0) {
       replace(spec.list, h('p', { class: 'hint', id: `${spec.field}-unsupported` }, `These regions cannot list ${spec.noun}s yet (no GET ${spec.path}?prefix= route): type a ${spec.noun} to open it.`));
       return;
     }
+    union = addPages(union, pages);
     render();
   }
 
   function render(): void {
-    const names = [...found.keys()].sort();
+    const names = visibleNames(union);
+    const { found, cursors } = union;
     replace(
       spec.list,
       h(
