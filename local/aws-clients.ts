@@ -9,6 +9,8 @@
  * import { localClients } from './aws-clients.ts';
  * const { dynamodb, sqs, streams } = localClients('eu-west-1', { dynamodb: 'http://127.0.0.1:8000', sqs: 'http://127.0.0.1:9324' });
  * const aws = localClients('eu-west-1', { dynamodb: '', sqs: '' }); // real AWS, eu-west-1
+ * // A DynamoDB Local in memory loses everything on a crash anyway: no commit barrier.
+ * const mem = localClients('eu-west-1', endpoints, { awaitTransactionCommits: false });
  * ```
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -38,12 +40,21 @@ function target(endpoint: string): { endpoint: string; credentials: typeof LOCAL
   return endpoint === '' ? {} : { endpoint, credentials: LOCAL_CREDENTIALS };
 }
 
+export interface LocalClientOptions {
+  /**
+   * Answer a transaction only once its COMMIT has run (`durable-dynamodb.ts`): one more local
+   * round trip per transaction, which only a DynamoDB Local that keeps its data on disk needs.
+   * @default true for an explicit endpoint, false for real AWS ('')
+   */
+  readonly awaitTransactionCommits?: boolean;
+}
+
 /** The clients of one region; `destroy()` closes their sockets. */
-export function localClients(region: string, endpoints: LocalEndpoints): RegionClients {
+export function localClients(region: string, endpoints: LocalEndpoints, options: LocalClientOptions = {}): RegionClients {
   const common = { region, maxAttempts: 3 } as const;
   const dynamodb = new DynamoDBClient({ ...common, ...target(endpoints.dynamodb) });
   // DynamoDB Local answers a transaction before its COMMIT has run: wait for it (durable-dynamodb.ts).
-  if (endpoints.dynamodb !== '') awaitTransactionCommits(dynamodb);
+  if (options.awaitTransactionCommits ?? endpoints.dynamodb !== '') awaitTransactionCommits(dynamodb);
   const streams = new DynamoDBStreamsClient({ ...common, ...target(endpoints.dynamodb) });
   const sqs = new SQSClient({ ...common, ...target(endpoints.sqs) });
   return {

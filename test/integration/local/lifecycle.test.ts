@@ -4,6 +4,9 @@
  * about the local processes, so a run against external endpoints (LocalStack, AWS) skips it.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startMesh } from '../../../local/cloud.ts';
@@ -65,4 +68,36 @@ describe('local cloud lifecycle', () => {
     expect(javaChildren()).toEqual(before);
     await new Promise<void>((r) => blocker.close(() => r()));
   }, 120_000);
+
+  it.skipIf(EXTERNAL)(`waits for a transaction's COMMIT only when DynamoDB Local keeps its data on disk${EXTERNAL ? WHY : ''}`, async () => {
+    // Prepare: which regions' DynamoDB clients got the commit barrier (durable-dynamodb.ts).
+    const barriers = async (dataDir: string | undefined): Promise<boolean[]> => {
+      const seen: boolean[] = [];
+      const mesh = await startMesh({
+        regions: ['lc-a', 'lc-b'], basePort: 0, meshName: `itbar${Date.now().toString(36)}`, handlerLogLevel: 'SILENT', repairIntervalMs: 0,
+        ...(dataDir === undefined ? {} : { dataDir }),
+        instrument: (_region, clients) => seen.push(clients.dynamodb.middlewareStack.identify().some((m) => m.startsWith('awaitTransactionCommit'))),
+      });
+      try {
+        const put = await fetch(`${mesh.regions[0]?.url}/kv/k`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value":1}' });
+        expect(put.status).toBe(201);
+      } finally {
+        await mesh.stop();
+      }
+      return seen;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'ecm-barrier-'));
+
+    try {
+      // Act
+      const inMemory = await barriers(undefined);
+      const onDisk = await barriers(dir);
+
+      // Assess: in memory a crash loses every table anyway, so the round trip buys nothing.
+      expect(inMemory).toEqual([false, false]);
+      expect(onDisk).toEqual([true, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -77,12 +77,13 @@ describe('awaitTransactionCommits', () => {
     await expect(sent).rejects.toThrow(/connection refused/);
   });
 
-  it('is added once, and by the local cloud to clients of a local endpoint only', async () => {
+  it('is added once, and by the local cloud to clients of a local endpoint only, unless asked not to', async () => {
     // Prepare
     const { client } = recording();
     awaitTransactionCommits(awaitTransactionCommits(client));
     const local = localClients('us-east-1', { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2' });
     const aws = localClients('us-east-1', { dynamodb: '', sqs: '' });
+    const inMemory = localClients('us-east-1', { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2' }, { awaitTransactionCommits: false });
 
     // Act
     const names = (c: DynamoDBClient): string[] => c.middlewareStack.identify().filter((m) => m.startsWith('awaitTransactionCommit'));
@@ -91,6 +92,8 @@ describe('awaitTransactionCommits', () => {
     expect(names(client)).toHaveLength(1);
     expect(names(local.dynamodb)).toHaveLength(1);
     expect(names(aws.dynamodb)).toHaveLength(0);
+    expect(names(inMemory.dynamodb)).toHaveLength(0);
+    inMemory.destroy();
     local.destroy();
     aws.destroy();
   });
