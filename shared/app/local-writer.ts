@@ -16,6 +16,13 @@
  * full-jitter backoff, until `budgetMs` from the request: then it is refused with
  * `ContendedError` (503 + Retry-After), having stored nothing — well inside API Gateway's 29 s.
  *
+ * The state a commit leaves is what the next group on that stream decides on, for `stateCacheMs`,
+ * without reading it again: a client writing one key again and again then costs one request per
+ * write, not two. It is only a guess. The commit is still conditional on the version, so a stream
+ * moved meanwhile (an ingested event, another process) refuses it, and the group is decided again
+ * on a fresh read, at once, with no backoff. A refusal decided on a remembered state (a balance
+ * too low) is never answered from it: it is decided again on a fresh read first.
+ *
  * @example
  * ```ts
  * import { LocalWriter } from './local-writer.ts';
@@ -28,7 +35,7 @@ import type { EventKind, HybridClock, JsonValue, MeshEvent, Receipt, WallClock }
 import type { EventStore, StreamState } from '../ports/event-store.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
 import type { StreamId } from '../ports/stream.ts';
-import { transition } from '../adapters/stream-transition.ts';
+import { planReplay, transition } from '../adapters/stream-transition.ts';
 
 /** What a decision writes: one logical write (the writer turns it into one or more events). */
 export interface Decision {
@@ -66,7 +73,21 @@ export interface LocalWriterOptions {
   readonly maxGroupEvents?: number;
   /** Seconds a contended client is told to wait (Retry-After; default 1). */
   readonly retryAfterSeconds?: number;
+  /**
+   * How long the state its own commit left is decided on without a read, in ms (0: read before
+   * every group).
+   * @default 1000
+   */
+  readonly stateCacheMs?: number;
+  /**
+   * Streams whose last committed state is remembered (the least recently written are forgotten).
+   * @default 10000
+   */
+  readonly stateCacheSize?: number;
 }
+
+/** What one group commit came to: committed (or refused), the stream moved, or to be decided again on a fresh read. */
+type GroupOutcome = 'done' | 'moved' | 'reread';
 
 interface Pending {
   readonly decide: Decide;
@@ -83,7 +104,11 @@ export class LocalWriter {
   private readonly budgetMs: number;
   private readonly maxGroupEvents: number;
   private readonly retryAfterSeconds: number;
+  private readonly stateCacheMs: number;
+  private readonly stateCacheSize: number;
   private readonly queues = new Map<StreamId, Pending[]>();
+  /** The state each stream's last commit here left, and when (insertion order: least recent first). */
+  private readonly known = new Map<StreamId, { readonly state: StreamState; readonly at: number }>();
 
   constructor(options: LocalWriterOptions) {
     this.store = options.store;
@@ -93,6 +118,8 @@ export class LocalWriter {
     this.budgetMs = options.budgetMs ?? 5_000;
     this.maxGroupEvents = options.maxGroupEvents ?? 24;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+    this.stateCacheMs = options.stateCacheMs ?? 1_000;
+    this.stateCacheSize = options.stateCacheSize ?? 10_000;
   }
 
   /** Queues a write on `stream`; resolves once it is durably stored, or rejects with its refusal. */
@@ -114,11 +141,13 @@ export class LocalWriter {
     const queue = this.queues.get(stream) as Pending[];
     try {
       for (let attempt = 0; queue.length > 0; ) {
-        const moved = await this.commitGroup(stream, queue);
-        if (!moved) {
+        const outcome = await this.commitGroup(stream, queue);
+        if (outcome === 'done') {
           attempt = 0;
           continue;
         }
+        // A remembered state was out of date: not contention, read and decide again at once.
+        if (outcome === 'reread') continue;
         attempt++;
         const now = this.wall.now();
         // Whoever has used up its budget is refused, storing nothing; the rest try again.
@@ -143,11 +172,13 @@ export class LocalWriter {
 
   /**
    * Takes the head of the queue as one group: decides each on the view including the previous
-   * ones, commits them in one `appendOn`. Answers true when the stream moved under it (the group
-   * stays queued, to be decided again); refusals leave the queue at once.
+   * ones, commits them in one `appendOn`. Answers 'moved' when the stream moved under a fresh read
+   * and 'reread' when a remembered state was out of date or refused a write (the group stays
+   * queued, to be decided again); refusals on a fresh read leave the queue at once.
    */
-  private async commitGroup(stream: StreamId, queue: Pending[]): Promise<boolean> {
-    const state = await this.store.stateOf(stream);
+  private async commitGroup(stream: StreamId, queue: Pending[]): Promise<GroupOutcome> {
+    const remembered = this.remembered(stream);
+    const state = remembered ?? (await this.store.stateOf(stream));
     let view = state;
     const members: Array<{ pending: Pending; events: MeshEvent[] }> = [];
     const refused: Array<{ pending: Pending; error: unknown }> = [];
@@ -166,25 +197,52 @@ export class LocalWriter {
       count += events.length;
       view = transition(view, events, new Set(), this.wall.now()).state;
     }
+    if (remembered !== undefined && refused.length > 0) {
+      this.known.delete(stream);
+      return 'reread';
+    }
     for (const r of refused) {
       queue.splice(queue.indexOf(r.pending), 1);
       r.pending.reject(r.error);
     }
-    if (members.length === 0) return false;
+    if (members.length === 0) return 'done';
     let receipts: Receipt[];
     try {
       receipts = await this.store.appendOn(state, members.flatMap((m) => m.events), { type: 'local' });
     } catch (e) {
-      if (e instanceof HeadsMovedError) return true;
+      this.known.delete(stream);
+      if (e instanceof HeadsMovedError) return remembered === undefined ? 'moved' : 'reread';
       throw e;
     }
+    // Only a state that simply extends the last one is sure to be what the store wrote.
+    if (planReplay(state, members.flatMap((m) => m.events)) === undefined) this.remember(stream, view);
     let at = 0;
     for (const m of members) {
       queue.splice(queue.indexOf(m.pending), 1);
       m.pending.resolve({ events: m.events, receipts: receipts.slice(at, at + m.events.length) });
       at += m.events.length;
     }
-    return false;
+    return 'done';
+  }
+
+  /** The state this writer's last commit on `stream` left, while it is recent enough to decide on. */
+  private remembered(stream: StreamId): StreamState | undefined {
+    const k = this.known.get(stream);
+    if (k === undefined) return undefined;
+    if (this.wall.now() - k.at < this.stateCacheMs) return k.state;
+    this.known.delete(stream);
+    return undefined;
+  }
+
+  private remember(stream: StreamId, state: StreamState): void {
+    if (this.stateCacheMs <= 0) return;
+    this.known.delete(stream);
+    this.known.set(stream, { state, at: this.wall.now() });
+    // Forget the least recently written streams beyond the bound.
+    for (const oldest of this.known.keys()) {
+      if (this.known.size <= this.stateCacheSize) break;
+      this.known.delete(oldest);
+    }
   }
 
   /**

@@ -8,7 +8,7 @@ import { LocalWriter } from '../../../../shared/app/local-writer.ts';
 import { ContendedError, HybridClock, InsufficientFundsError, LIMITS, eventSortKey, idOfPosition } from '../../../../shared/domain/index.ts';
 import type { AccountState, EscrowState } from '../../../../shared/domain/index.ts';
 import { HeadsMovedError } from '../../../../shared/ports/heads-moved-error.ts';
-import { BASE_WALL, ManualClock, escrowDeposit, setEvent } from '../../../support/factories.ts';
+import { BASE_WALL, ManualClock, deposit, escrowDeposit, setEvent } from '../../../support/factories.ts';
 import { appendOne } from '../../../support/store-reads.ts';
 
 function setup(budgetMs = 5_000) {
@@ -134,5 +134,87 @@ describe('LocalWriter', () => {
     };
     const settled = await Promise.allSettled([1, 2, 3].map((i) => writer.write('R#k', () => ({ kind: 'set', key: 'k', payload: i }))));
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  });
+});
+
+describe('LocalWriter remembers the state its commit left', () => {
+  /** A writer on a memory store whose state reads are counted, on a manual wall clock. */
+  function counted(stateCacheMs?: number) {
+    const clock = new ManualClock(BASE_WALL);
+    const store = new MemoryEventStore({ region: 'us-east-1', clock });
+    const writer = new LocalWriter({ store, region: 'us-east-1', hlc: new HybridClock(clock), wall: clock, ...(stateCacheMs === undefined ? {} : { stateCacheMs }) });
+    const reads = { n: 0 };
+    const stateOf = store.stateOf.bind(store);
+    store.stateOf = async (stream) => {
+      reads.n++;
+      return stateOf(stream);
+    };
+    return { store, writer, clock, reads };
+  }
+  const set = (writer: LocalWriter, value: number) => writer.write('R#k', () => ({ kind: 'set', key: 'k', payload: value }));
+
+  it('reads a stream\'s state once for a client writing one key again and again', async () => {
+    // Prepare
+    const { store, writer, reads } = counted();
+
+    // Act: five writes, one after another.
+    const writes = [];
+    for (let i = 0; i < 5; i++) writes.push(await set(writer, i));
+
+    // Assess: one read, and still a chain with one head.
+    expect(reads.n).toBe(1);
+    const state = await store.stateOf('R#k');
+    expect(state.version).toBe(5);
+    expect(state.heads.map(idOfPosition)).toEqual([writes[4]?.events[0]?.id]);
+    for (let i = 1; i < 5; i++) expect(writes[i]?.events[0]?.parents).toEqual([writes[i - 1]?.events[0]?.id]);
+  });
+
+  it('decides again on a fresh read, at once, when the stream moved since (an ingested event)', async () => {
+    // Prepare: a write, then a peer's event on the same key.
+    const { store, writer } = counted();
+    const first = await set(writer, 1);
+    const peer = setEvent('k', 'theirs', { origin: 'eu-west-1', parents: [first.events[0]?.id as string], wall: BASE_WALL + 1 });
+    await appendOne(store, peer, { type: 'peer', peer: 'eu-west-1' });
+
+    // Act
+    const second = await set(writer, 2);
+
+    // Assess: the write names the peer's event, so one head again.
+    expect(second.events[0]?.parents).toEqual([peer.id]);
+    expect((await store.stateOf('R#k')).heads.map(idOfPosition)).toEqual([second.events[0]?.id]);
+  });
+
+  it('never refuses a write from a remembered state: a deposit ingested meanwhile counts', async () => {
+    // Prepare: 10 deposited here, then 20 more arrive from a peer.
+    const { store, writer } = counted();
+    const first = await writer.write('A#a', () => ({ kind: 'deposit', key: 'a', payload: 10 }));
+    await appendOne(store, deposit('a', 20, { origin: 'eu-west-1', parents: [first.events[0]?.id as string], wall: BASE_WALL + 1 }), { type: 'peer', peer: 'eu-west-1' });
+
+    // Act: 25 is more than the remembered balance, less than the real one.
+    const w = await writer.write('A#a', (view) => {
+      const balance = (view.snapshot?.state as AccountState).balance;
+      if (balance < 25) throw new InsufficientFundsError(`balance ${balance}`);
+      return { kind: 'withdraw', key: 'a', payload: 25 };
+    });
+
+    // Assess
+    expect(w.events[0]?.kind).toBe('withdraw');
+    expect(((await store.stateOf('A#a')).snapshot?.state as AccountState).balance).toBe(5);
+  });
+
+  it('reads again once the remembered state is older than stateCacheMs, and always with 0', async () => {
+    // Prepare
+    const aged = counted(1_000);
+    const never = counted(0);
+
+    // Act
+    await set(aged.writer, 1);
+    aged.clock.advance(1_000);
+    await set(aged.writer, 2);
+    for (let i = 0; i < 3; i++) await set(never.writer, i);
+
+    // Assess
+    expect(aged.reads.n).toBe(2);
+    expect(never.reads.n).toBe(3);
   });
 });
