@@ -107,7 +107,9 @@ export class DynamoEventStore implements EventStore {
     let pending = [...new Map(arrivals.map((a) => [a.event.id, a])).values()];
     const replays: ReplayCache = new Map();
     for (let attempt = 0; pending.length > 0; ) {
-      const { moved, deferred } = await this.appendRound(pending, results, replays);
+      // After a refused round, each stream goes in a transaction of its own: a stream that other
+      // writers keep moving (a hot key fed by several peers) no longer holds back the others.
+      const { moved, deferred } = await this.appendRound(pending, results, replays, attempt > 0);
       pending = [...moved, ...deferred];
       if (moved.length === 0) continue; // only deferred (a stream's share of a big batch): no contention, go on
       if (++attempt >= this.maxAttempts) {
@@ -340,7 +342,7 @@ export class DynamoEventStore implements EventStore {
    * transaction's worth of streams. Answers what contention refused and what waits for a later
    * round (a stream's events beyond `maxEventsPerStream`).
    */
-  private async appendRound(pending: readonly Arrival[], results: Map<string, AppendResult>, replays: ReplayCache): Promise<{ moved: Arrival[]; deferred: Arrival[] }> {
+  private async appendRound(pending: readonly Arrival[], results: Map<string, AppendResult>, replays: ReplayCache, separate: boolean): Promise<{ moved: Arrival[]; deferred: Arrival[] }> {
     const streams = [...new Set(pending.map((a) => streamOf(a.event)))];
     // States first, refs after, in two requests: BatchGetItem is not isolated across its items, so
     // a child committed between the read of a ref and the read of the state would leave its parent
@@ -384,7 +386,7 @@ export class DynamoEventStore implements EventStore {
         return { write: { stream, expectedVersion: state.version, next, events: stored, refs }, arrivals: group };
       }),
     );
-    const { committed, moved } = await commitStreamWrites(this.doc, this.table, writes.map((w) => w.write));
+    const { committed, moved } = await commitStreamWrites(this.doc, this.table, writes.map((w) => w.write), { separate });
     for (const w of committed) for (const { event, receipt } of w.events) results.set(event.id, { status: 'stored', receipt });
     const movedStreams = new Set(moved.map((w) => w.stream));
     return { moved: writes.filter((w) => movedStreams.has(w.write.stream)).flatMap((w) => w.arrivals), deferred };

@@ -136,21 +136,32 @@ export interface CommitOutcome {
   readonly moved: readonly StreamWrite[];
 }
 
+export interface CommitOptions {
+  /**
+   * One transaction per stream instead of as few as the limits allow: a refusal then holds back
+   * only the stream that moved. For a retry after contention; the first try packs.
+   * @default false
+   */
+  readonly separate?: boolean;
+}
+
 /**
- * Commits stream writes in as few transactions as the limits allow, in parallel. A transaction
- * refused by a condition or a conflict is reported as `moved` (nothing of it was written); any
- * other error is thrown.
+ * Commits stream writes in as few transactions as the limits allow (or one per stream), in
+ * parallel. A transaction refused by a condition or a conflict is reported as `moved` (nothing of
+ * it was written); any other error is thrown.
  *
  * @example
  * ```ts
  * const { committed, moved } = await commitStreamWrites(doc, table, writes);
+ * await commitStreamWrites(doc, table, moved, { separate: true }); // after a fresh read, in practice
  * ```
  */
-export async function commitStreamWrites(doc: DynamoDBDocumentClient, table: string, writes: readonly StreamWrite[]): Promise<CommitOutcome> {
+export async function commitStreamWrites(doc: DynamoDBDocumentClient, table: string, writes: readonly StreamWrite[], options: CommitOptions = {}): Promise<CommitOutcome> {
   const committed: StreamWrite[] = [];
   const moved: StreamWrite[] = [];
+  const groups = options.separate === true ? writes.map((w) => [w]) : packTransactions(writes);
   await Promise.all(
-    packTransactions(writes).map(async (group) => {
+    groups.map(async (group) => {
       const ids = group.flatMap((w) => w.events.map((e) => e.event.id));
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: [...group.flatMap((w) => itemsOf(table, w)), ...digestAdds(table, ids)] as never }));

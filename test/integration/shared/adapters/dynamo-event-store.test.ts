@@ -113,6 +113,36 @@ describe('DynamoDB events table', () => {
     counted.destroy();
   });
 
+  it('stores a batch\'s other streams while one stream keeps being moved by other writers', async () => {
+    // Prepare: every transaction that writes the hot stream is refused, as when several peers'
+    // batches keep moving one key; the store gives up after 3 rounds.
+    await createEventsTable(dynamodb, table);
+    const hot = `hot-${randomUUID()}`;
+    const refusing = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
+    let refused = 0;
+    refusing.middlewareStack.add((next, context) => async (args) => {
+      const items = (args.input as { TransactItems?: Array<{ Put?: { Item?: Record<string, { S?: string }> } }> }).TransactItems;
+      if (context.commandName === 'TransactWriteItemsCommand' && JSON.stringify(items ?? [], (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).includes(`R#${hot}`)) {
+        refused++;
+        throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
+      }
+      return next(args);
+    }, { step: 'initialize', name: 'refuseHotStream' });
+    const store = new DynamoEventStore({ client: refusing, table, region: 'us-east-1', maxAttempts: 3 });
+    const cold = Array.from({ length: 5 }, (_, i) => setEvent(`cold-${randomUUID()}`, i, { origin: 'eu-west-1' }));
+    const batch = [setEvent(hot, 'x', { origin: 'eu-west-1' }), ...cold].map((event) => ({ event, via: { type: 'peer', peer: 'eu-west-1' } as const }));
+
+    // Act
+    const outcome = await store.appendBatch(batch).catch((e: unknown) => e);
+
+    // Assess: the batch is refused (its message is retried), yet the cold streams are stored.
+    expect(outcome).toBeInstanceOf(Error);
+    expect(refused).toBe(3);
+    const reader = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    for (const e of cold) expect((await reader.get(e.id))?.event.id).toBe(e.id);
+    refusing.destroy();
+  });
+
   it('pages a bucket with one Query of the bucket index and one BatchGetItem per page', async () => {
     // Prepare: a fresh table of 300 events (about 5 a bucket); count the requests by command.
     const own = `ecmesh-test-bucket-${randomUUID().slice(0, 8)}`;
