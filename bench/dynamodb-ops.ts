@@ -1,0 +1,123 @@
+/**
+ * What DynamoDB Local charges for the shapes of write the store makes, against a plain
+ * conditional PutItem, on one fresh DynamoDB Local with the mesh's table definition: the ceiling
+ * under every throughput and lag figure of the local cloud, where all regions share one DynamoDB
+ * Local. Each shape runs closed loop with 16 clients on distinct keys for 3 s, in rounds; the first
+ * round warms the JVM and is not counted; each figure is the median of the other rounds [min–max],
+ * and its ratio to the PutItem of the same round.
+ *
+ * Shapes: a PutItem of an event item with and without its index keys; TransactWriteItems of the
+ * event alone, of the stream's state item (conditional on its version) and the event, and of those
+ * with a digest cell's ADD (what one local write is); the state and the event as two PutItems.
+ *
+ * @example
+ * ```bash
+ * npm run bench:ops              # 4 rounds, 3 counted
+ * npm run bench:ops -- --rounds 6
+ * ```
+ */
+import { DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { parseArgs } from 'node:util';
+import { LOCAL_CREDENTIALS } from '../local/aws-clients.ts';
+import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
+import { percentile } from './stats.ts';
+
+const TABLE = 'bench-ops';
+const CLIENTS = 16;
+const WINDOW_MS = 3_000;
+
+type Item = Record<string, AttributeValue>;
+
+/** Builds the items of one client's writes: event ids and state versions count up. */
+class Items {
+  #seq = 0;
+  readonly #versions = new Map<number, number>();
+
+  event(client: number, indexed: boolean): Item {
+    const id = (this.#seq++).toString(16).padStart(64, '0');
+    const body = JSON.stringify({ id, kind: 'set', key: `k${client}`, payload: { client, note: 'benchmark write of a small JSON value' } });
+    return {
+      pk: { S: `R#k${client}` },
+      sk: { S: `E#${Date.now()}-${id}` },
+      type: { S: 'event' },
+      event: { S: body },
+      ...(indexed ? { eid: { S: id }, bucket: { N: String(this.#seq % 256) } } : {}),
+    };
+  }
+
+  /** The state item's Put, conditional on the version the client last wrote. */
+  state(client: number): { Put: NonNullable<TransactWriteItem['Put']> } {
+    const v = this.#versions.get(client) ?? 0;
+    this.#versions.set(client, v + 1);
+    const Item: Item = { pk: { S: `R#k${client}` }, sk: { S: 'HEADS' }, type: { S: 'heads' }, version: { N: String(v + 1) }, heads: { L: [{ S: 'x'.repeat(110) }] } };
+    return {
+      Put: v === 0
+        ? { TableName: TABLE, Item, ConditionExpression: 'attribute_not_exists(pk)' }
+        : { TableName: TABLE, Item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(v) } } },
+    };
+  }
+
+  digest(): TransactWriteItem {
+    const n = this.#seq;
+    return { Update: { TableName: TABLE, Key: { pk: { S: `DIGEST#${n % 16}` }, sk: { S: `B#${n % 64}` } }, UpdateExpression: 'ADD #c :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } } };
+  }
+}
+
+/** Operations per second of `op`, closed loop, CLIENTS at once, for WINDOW_MS. */
+async function rate(op: (client: number) => Promise<unknown>): Promise<number> {
+  let done = 0;
+  const started = Date.now();
+  const end = started + WINDOW_MS;
+  await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
+    while (Date.now() < end) {
+      await op(c);
+      done++;
+    }
+  }));
+  return done / ((Date.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '4' } } });
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer ≥ 2, got ${values.rounds}`);
+  const ddb = await startDynamoDbLocal();
+  const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  try {
+    await createEventsTable(client, TABLE);
+    const items = new Items();
+    const event = (c: number, indexed = true) => ({ Put: { TableName: TABLE, Item: items.event(c, indexed), ConditionExpression: 'attribute_not_exists(pk)' } });
+    const shapes: Record<string, (c: number) => Promise<unknown>> = {
+      'PutItem of an event': (c) => client.send(new PutItemCommand(event(c).Put)),
+      'PutItem of an event, no index keys': (c) => client.send(new PutItemCommand(event(c, false).Put)),
+      'TransactWriteItems [event]': (c) => client.send(new TransactWriteItemsCommand({ TransactItems: [event(c)] })),
+      'TransactWriteItems [state, event]': (c) => client.send(new TransactWriteItemsCommand({ TransactItems: [items.state(c), event(c)] })),
+      'TransactWriteItems [state, event, digest]': (c) => client.send(new TransactWriteItemsCommand({ TransactItems: [items.state(c), event(c), items.digest()] })),
+      'PutItem state, then PutItem event': async (c) => {
+        await client.send(new PutItemCommand(items.state(c).Put));
+        await client.send(new PutItemCommand(event(c).Put));
+      },
+    };
+    const rates = new Map<string, number[]>(Object.keys(shapes).map((k) => [k, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const [name, op] of Object.entries(shapes)) {
+        const perSecond = await rate(op);
+        if (r > 0) rates.get(name)?.push(perSecond);
+      }
+      console.error(`[ops] round ${r + 1} of ${rounds}${r === 0 ? ' (warm-up, not counted)' : ''}`);
+    }
+    const base = rates.get('PutItem of an event') as number[];
+    console.log(`DynamoDB Local write shapes, ${CLIENTS} clients on distinct keys, ${WINDOW_MS} ms windows, medians of ${rounds - 1} rounds [min–max]`);
+    for (const [name, values] of rates) {
+      const ratios = values.map((v, i) => v / (base[i] as number));
+      console.log(`  ${name.padEnd(44)} ${`${percentile(values, 50).toFixed(0)}/s [${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}]`.padEnd(18)} ×${percentile(ratios, 50).toFixed(2)} of the PutItem`);
+    }
+  } finally {
+    client.destroy();
+    await ddb.stop();
+  }
+}
+
+await main();
