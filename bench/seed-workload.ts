@@ -57,7 +57,16 @@ interface WriteTally {
   firstAttempt5xx: number;
   /** First attempts with no answer at all (a connection refused, reset or timed out). */
   firstAttemptNoAnswer: number;
+  /** The first attempts that failed, by what they got: `503 contended`, `no answer: TimeoutError`… */
+  firstFailures: Record<string, number>;
   retries: number;
+}
+
+/** What a failed attempt got, for the tally: the status and code, or why there was no answer. */
+export function failureOf(e: unknown): string {
+  if (e instanceof MeshHttpError) return `${e.status} ${e.code}`;
+  const cause = (e as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return `no answer: ${typeof cause === 'string' ? cause : e instanceof Error ? e.name : String(e)}`;
 }
 
 /** One write, retried on 5xx and on no answer until `deadline` (performance.now()); a 4xx is final (the request was refused). */
@@ -71,6 +80,7 @@ async function putWithRetries(client: MeshClient, key: string, value: { region: 
       const status = e instanceof MeshHttpError ? e.status : undefined;
       if (attempt === 1 && status !== undefined && status >= 500) t.firstAttempt5xx++;
       if (attempt === 1 && status === undefined) t.firstAttemptNoAnswer++;
+      if (attempt === 1) t.firstFailures[failureOf(e)] = (t.firstFailures[failureOf(e)] ?? 0) + 1;
       const retriable = status === undefined || status >= 500;
       if (!retriable || attempt >= maxAttempts || performance.now() > deadline) {
         t.gaveUp++;
@@ -92,7 +102,7 @@ export const seedWorkload: Benchmark = {
       setup: { sizes: s, regions: h.regions },
       async run(run): Promise<RunOutcome> {
         const keys = Array.from({ length: s.keys }, (_, k) => `seed-${run}-${k}`);
-        const t: WriteTally = { acked: 0, gaveUp: 0, firstAttempt5xx: 0, firstAttemptNoAnswer: 0, retries: 0 };
+        const t: WriteTally = { acked: 0, gaveUp: 0, firstAttempt5xx: 0, firstAttemptNoAnswer: 0, firstFailures: {}, retries: 0 };
         env.progress(`seed workload: run ${run + 1}, ${s.regions} × ${s.writesPerRegion} concurrent sets over ${s.keys} keys`);
         const t0 = performance.now();
         const ticker = setInterval(() => env.progress(`seed workload: ${t.acked} acknowledged after ${((performance.now() - t0) / 1000).toFixed(0)} s (first attempts: ${t.firstAttempt5xx} 5xx, ${t.firstAttemptNoAnswer} unanswered; ${t.retries} retries, ${t.gaveUp} given up)`), 30_000);
@@ -106,7 +116,8 @@ export const seedWorkload: Benchmark = {
         const answeredMs = performance.now() - t0;
         const total = s.regions * s.writesPerRegion;
         const completed = t.acked === total;
-        env.progress(`seed workload: ${t.acked}/${total} acknowledged in ${(answeredMs / 1000).toFixed(1)} s; waiting for agreement`);
+        const failures = Object.entries(t.firstFailures).map(([what, n]) => `${n} × ${what}`).join(', ');
+        env.progress(`seed workload: ${t.acked}/${total} acknowledged in ${(answeredMs / 1000).toFixed(1)} s${failures === '' ? '' : ` (first attempts failed: ${failures})`}; waiting for agreement`);
         const t1 = performance.now();
         let converged = true;
         try {
@@ -134,6 +145,7 @@ export const seedWorkload: Benchmark = {
             ackedPerSecond: (t.acked * 1000) / answeredMs,
             conflictedKeys: views.filter((v) => (v?.heads.length ?? 0) > 1).length,
           },
+          details: { firstFailures: t.firstFailures },
         };
       },
     };
