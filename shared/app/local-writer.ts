@@ -236,11 +236,13 @@ export class LocalWriter {
 
   private remember(stream: StreamId, state: StreamState): void {
     if (this.stateCacheMs <= 0) return;
+    const now = this.wall.now();
     this.known.delete(stream);
-    this.known.set(stream, { state, at: this.wall.now() });
-    // Forget the least recently written streams beyond the bound.
-    for (const oldest of this.known.keys()) {
-      if (this.known.size <= this.stateCacheSize) break;
+    this.known.set(stream, { state, at: now });
+    // Least recently written first: forget those too old to be used, and any beyond the bound, so
+    // memory holds at most the streams written in the last `stateCacheMs`.
+    for (const [oldest, k] of this.known) {
+      if (this.known.size <= this.stateCacheSize && now - k.at < this.stateCacheMs) break;
       this.known.delete(oldest);
     }
   }

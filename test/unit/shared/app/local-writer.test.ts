@@ -202,6 +202,26 @@ describe('LocalWriter remembers the state its commit left', () => {
     expect(((await store.stateOf('A#a')).snapshot?.state as AccountState).balance).toBe(5);
   });
 
+  it('remembers at most stateCacheSize streams, forgetting the least recently written', async () => {
+    // Prepare
+    const clock = new ManualClock(BASE_WALL);
+    const store = new MemoryEventStore({ region: 'us-east-1', clock });
+    const writer = new LocalWriter({ store, region: 'us-east-1', hlc: new HybridClock(clock), wall: clock, stateCacheSize: 2 });
+    const read: string[] = [];
+    const stateOf = store.stateOf.bind(store);
+    store.stateOf = async (stream) => {
+      read.push(stream);
+      return stateOf(stream);
+    };
+    const put = (key: string) => writer.write(`R#${key}`, () => ({ kind: 'set', key, payload: key }));
+
+    // Act
+    for (const key of ['a', 'b', 'c', 'c', 'b', 'a']) await put(key);
+
+    // Assess: a was forgotten when c came; b and c were still remembered.
+    expect(read).toEqual(['R#a', 'R#b', 'R#c', 'R#a']);
+  });
+
   it('reads again once the remembered state is older than stateCacheMs, and always with 0', async () => {
     // Prepare
     const aged = counted(1_000);
