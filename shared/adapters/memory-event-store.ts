@@ -56,6 +56,10 @@ export class MemoryEventStore implements EventStore {
     return this.streamData.get(stream)?.state ?? emptyState(stream);
   }
 
+  async statesOf(streams: readonly StreamId[]): Promise<StreamState[]> {
+    return streams.map((s) => this.streamData.get(s)?.state ?? emptyState(s));
+  }
+
   /** Synchronous body: JavaScript runs it without interleaving, which is this store's transaction. */
   async appendOn(state: StreamState, events: readonly MeshEvent[], via: ReceiptVia = { type: 'local' }): Promise<Receipt[]> {
     const current = this.streamData.get(state.stream)?.state ?? emptyState(state.stream);

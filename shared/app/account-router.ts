@@ -18,7 +18,7 @@
  */
 import { ValidationError, accountModes, modeFor, validateKey } from '../domain/index.ts';
 import type { AccountMode, AccountOp, ModeEvidence } from '../domain/index.ts';
-import type { EventStore } from '../ports/event-store.ts';
+import type { EventStore, StreamState } from '../ports/event-store.ts';
 import { accountStream, escrowStream } from '../ports/stream.ts';
 import { decodeCursor, encodeCursor } from '../util/cursor.ts';
 import type { Accounts } from './accounts.ts';
@@ -59,10 +59,13 @@ export class AccountRouter {
     this.escrow = options.escrow;
   }
 
-  /** Which streams of `account` hold events here. */
-  async evidence(account: string): Promise<ModeEvidence> {
-    const [p, e] = await Promise.all([this.store.stateOf(accountStream(account)), this.store.stateOf(escrowStream(account))]);
-    return { plain: p.version > 0, escrow: e.version > 0 };
+  /**
+   * Which streams of `account` hold events here, in one read of both states; `plainState` is
+   * handed on, so the plain code does not read it again.
+   */
+  async evidence(account: string): Promise<ModeEvidence & { readonly plainState: StreamState }> {
+    const [p, e] = (await this.store.statesOf([accountStream(account), escrowStream(account)])) as [StreamState, StreamState];
+    return { plain: p.version > 0, escrow: e.version > 0, plainState: p };
   }
 
   /**
@@ -81,13 +84,15 @@ export class AccountRouter {
   /** `POST /accounts/{id}/deposit` `{"amount","mode"?}`. */
   async deposit(account: unknown, amount: unknown, mode?: unknown): Promise<WriteResult> {
     const a = validateKey(account, 'account');
-    return this.route(a, 'deposit', await this.evidence(a), mode) === 'escrow' ? this.escrow.deposit(a, amount) : this.plain.deposit(a, amount);
+    const known = await this.evidence(a);
+    return this.route(a, 'deposit', known, mode) === 'escrow' ? this.escrow.deposit(a, amount) : this.plain.deposit(a, amount, known.plainState);
   }
 
   /** `POST /accounts/{id}/withdraw` `{"amount","mode"?}`: an escrow refusal is a 409 `insufficient-rights` with the figures. */
   async withdraw(account: unknown, amount: unknown, mode?: unknown): Promise<WriteResult> {
     const a = validateKey(account, 'account');
-    return this.route(a, 'withdraw', await this.evidence(a), mode) === 'escrow' ? this.escrow.withdraw(a, amount) : this.plain.withdraw(a, amount);
+    const known = await this.evidence(a);
+    return this.route(a, 'withdraw', known, mode) === 'escrow' ? this.escrow.withdraw(a, amount) : this.plain.withdraw(a, amount, known.plainState);
   }
 
   /** `POST /accounts/{id}/transfer` `{"to","amount"}`: escrow only. */
@@ -105,7 +110,7 @@ export class AccountRouter {
   async account(account: unknown, query: Query = {}): Promise<AccountSummary | EscrowSummary> {
     const a = validateKey(account, 'account');
     const known = await this.evidence(a);
-    return this.readMode(a, query, known) === 'escrow' ? this.escrow.account(a, modesIn(known)) : this.plain.account(a, modesIn(known));
+    return this.readMode(a, query, known) === 'escrow' ? this.escrow.account(a, modesIn(known)) : this.plain.account(a, modesIn(known), known.plainState);
   }
 
   /** `GET /accounts/{id}/history[?mode=]`: the statement of the account's mode. */

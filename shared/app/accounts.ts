@@ -55,8 +55,11 @@ export class Accounts {
     this.writer = options.writer;
   }
 
-  /** `POST /accounts/{id}/deposit`: 409 limit-exceeded, storing nothing, when the deposits would leave the exact range. */
-  async deposit(account: unknown, amount: unknown): Promise<WriteResult> {
+  /**
+   * `POST /accounts/{id}/deposit`: 409 limit-exceeded, storing nothing, when the deposits would
+   * leave the exact range. `seen`: the account's state, if the caller has just read it.
+   */
+  async deposit(account: unknown, amount: unknown, seen?: StreamState): Promise<WriteResult> {
     const a = validateKey(account, 'account');
     const n = validateAmount(amount);
     return this.answer(
@@ -66,15 +69,16 @@ export class Accounts {
           throw new LimitExceededError(`deposits of ${a} in ${this.region} total ${state.deposited}; ${n} more would pass ${MAX_ACCOUNT_TOTAL}, the largest exact total`);
         }
         return { kind: 'deposit', key: a, payload: n };
-      }),
+      }, seen),
     );
   }
 
   /**
    * `POST /accounts/{id}/withdraw`: 409 insufficient-funds, storing nothing, when this region's
-   * view cannot cover it. The check and the append are guarded by one stream version.
+   * view cannot cover it. The check and the append are guarded by one stream version. `seen`: the
+   * account's state, if the caller has just read it.
    */
-  async withdraw(account: unknown, amount: unknown): Promise<WriteResult> {
+  async withdraw(account: unknown, amount: unknown, seen?: StreamState): Promise<WriteResult> {
     const a = validateKey(account, 'account');
     const n = validateAmount(amount);
     return this.answer(
@@ -82,17 +86,18 @@ export class Accounts {
         const state = stateOf(view);
         if (!canWithdraw(state, n)) throw new InsufficientFundsError(`balance of ${a} in ${this.region} is ${state.balance}, cannot withdraw ${n}`);
         return { kind: 'withdraw', key: a, payload: n };
-      }),
+      }, seen),
     );
   }
 
   /**
    * `GET /accounts/{id}`: the snapshot's balance and totals, with the newest bounces (0 for an
-   * unknown account). `modes`: the modes the id is held in here (`account-router.ts` knows them).
+   * unknown account). `modes`: the modes the id is held in here (`account-router.ts` knows them);
+   * `seen`: the account's state, if the caller has just read it.
    */
-  async account(account: unknown, modes: AccountSummary['modes'] = ['plain']): Promise<AccountSummary> {
+  async account(account: unknown, modes: AccountSummary['modes'] = ['plain'], seen?: StreamState): Promise<AccountSummary> {
     const a = validateKey(account, 'account');
-    const state = await this.store.stateOf(accountStream(a));
+    const state = seen?.stream === accountStream(a) ? seen : await this.store.stateOf(accountStream(a));
     const folded = stateOf(state);
     const bouncePositions = folded.recentBounces.map((b) => `${b.hlc}#${b.origin}#${b.id}`);
     const stored = state.heads.length + bouncePositions.length === 0 ? [] : await this.store.eventsAt(state.stream, [...state.heads, ...bouncePositions]);

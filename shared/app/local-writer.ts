@@ -92,6 +92,8 @@ type GroupOutcome = 'done' | 'moved' | 'reread';
 interface Pending {
   readonly decide: Decide;
   readonly enqueuedAt: number;
+  /** A state of the stream the caller has just read, to decide on instead of reading it again (once). */
+  seen?: StreamState;
   resolve(w: LocalWrite): void;
   reject(e: unknown): void;
 }
@@ -122,11 +124,15 @@ export class LocalWriter {
     this.stateCacheSize = options.stateCacheSize ?? 10_000;
   }
 
-  /** Queues a write on `stream`; resolves once it is durably stored, or rejects with its refusal. */
-  write(stream: StreamId, decide: Decide): Promise<LocalWrite> {
+  /**
+   * Queues a write on `stream`; resolves once it is durably stored, or rejects with its refusal.
+   * `seen`: the stream's state the caller has just read, if it has; the write then decides on it
+   * when nothing newer is remembered, as it would on a remembered state (checked by the version).
+   */
+  write(stream: StreamId, decide: Decide, seen?: StreamState): Promise<LocalWrite> {
     return new Promise<LocalWrite>((resolve, reject) => {
       const queue = this.queues.get(stream);
-      const pending: Pending = { decide, enqueuedAt: this.wall.now(), resolve, reject };
+      const pending: Pending = { decide, enqueuedAt: this.wall.now(), resolve, reject, ...(seen === undefined ? {} : { seen }) };
       if (queue !== undefined) {
         queue.push(pending);
         return;
@@ -177,7 +183,13 @@ export class LocalWriter {
    * queued, to be decided again); refusals on a fresh read leave the queue at once.
    */
   private async commitGroup(stream: StreamId, queue: Pending[]): Promise<GroupOutcome> {
-    const remembered = this.remembered(stream);
+    // A caller's state is used once: if it was out of date, the next round reads.
+    const seen = queue[0]?.seen;
+    if (queue[0] !== undefined) delete queue[0].seen;
+    const kept = this.remembered(stream);
+    const given = seen?.stream === stream ? seen : undefined;
+    // The newer of the two: versions only grow.
+    const remembered = kept === undefined || (given !== undefined && given.version > kept.version) ? given : kept;
     const state = remembered ?? (await this.store.stateOf(stream));
     let view = state;
     const members: Array<{ pending: Pending; events: MeshEvent[] }> = [];

@@ -81,6 +81,13 @@ export interface EventStore {
   stateOf(stream: StreamId): Promise<StreamState>;
 
   /**
+   * Several streams' states, in the order asked, each read consistently (not as one snapshot: a
+   * write may land between two of them). One request where the store can, for a reader that needs
+   * a few states at once (an account's plain and escrow streams).
+   */
+  statesOf(streams: readonly StreamId[]): Promise<StreamState[]>;
+
+  /**
    * Stores `events` — new local events of `state.stream`, each naming only known events as
    * parents, in total order — if the stream is still at `state.version`; otherwise throws
    * {@link HeadsMovedError} and stores nothing. One atomic write. Answers their receipts.

@@ -115,6 +115,23 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       expect(await store.eventsAt(registerStream(k), ['000000000000000001-00000#x#' + '0'.repeat(64)])).toEqual([]);
     });
 
+    it('reads several streams\' states at once, in the order asked, unknown ones empty', async () => {
+      // Prepare: two streams with events, one without.
+      const [k1, k2, k3] = [key(), key(), key()];
+      await append(setEvent(k1, 1));
+      const a = setEvent(k2, 1);
+      await append(a);
+      await append(setEvent(k2, 2, { parents: [a] }));
+
+      // Act
+      const states = await store.statesOf([registerStream(k2), registerStream(k3), registerStream(k1)]);
+
+      // Assess: each as stateOf answers it.
+      expect(states).toEqual([await store.stateOf(registerStream(k2)), { stream: registerStream(k3), heads: [], version: 0 }, await store.stateOf(registerStream(k1))]);
+      expect(states.map((st) => st.version)).toEqual([2, 0, 1]);
+      expect(await store.statesOf([])).toEqual([]);
+    });
+
     it('computes the same heads whatever the arrival order, child before parent included', async () => {
       for (const order of permutations([0, 1, 2, 3])) {
         // Prepare: a, then concurrent b and c on a, then d merging only b: heads {c, d}.

@@ -202,6 +202,29 @@ describe('LocalWriter remembers the state its commit left', () => {
     expect(((await store.stateOf('A#a')).snapshot?.state as AccountState).balance).toBe(5);
   });
 
+  it('decides on a state the caller has just read, and on a fresh read when that one is out of date', async () => {
+    // Prepare: a peer's event, a state read then, and a second peer's event after it.
+    const { store, writer, reads } = counted();
+    const first = setEvent('k', 'theirs', { origin: 'eu-west-1' });
+    await appendOne(store, first, { type: 'peer', peer: 'eu-west-1' });
+    const old = await store.stateOf('R#k');
+    const second = setEvent('k', 'theirs again', { origin: 'eu-west-1', parents: [first.id], wall: BASE_WALL + 1 });
+    await appendOne(store, second, { type: 'peer', peer: 'eu-west-1' });
+    const fresh = await store.stateOf('R#k2');
+    reads.n = 0;
+
+    // Act
+    const onFresh = await writer.write('R#k2', () => ({ kind: 'set', key: 'k2', payload: 0 }), fresh);
+    const freshReads = reads.n;
+    const onOld = await writer.write('R#k', () => ({ kind: 'set', key: 'k', payload: 1 }), old);
+
+    // Assess: the given state saved the read; the old one was refused by the version, read again.
+    expect(onFresh.events[0]?.parents).toEqual([]);
+    expect(freshReads).toBe(0);
+    expect(onOld.events[0]?.parents).toEqual([second.id]);
+    expect(reads.n).toBe(1);
+  });
+
   it('remembers at most stateCacheSize streams, forgetting the least recently written', async () => {
     // Prepare
     const clock = new ManualClock(BASE_WALL);

@@ -155,6 +155,32 @@ describe('RegionService registers', () => {
 });
 
 describe('RegionService accounts', () => {
+  it('reads an account\'s states once per request: one read of both modes, then the events or the write', async () => {
+    // Prepare: an account written from a peer, so the writer remembers nothing of it; count the store's calls.
+    const { service, store } = setup();
+    await service.ingest(deposit('carol', 100, { origin: 'eu-west-1' }), peer);
+    const calls: string[] = [];
+    for (const name of ['stateOf', 'statesOf', 'eventsAt', 'appendOn'] as const) {
+      const real = (store[name] as (...args: never[]) => Promise<unknown>).bind(store);
+      (store as unknown as Record<string, unknown>)[name] = async (...args: never[]) => {
+        calls.push(name);
+        return real(...args);
+      };
+    }
+
+    // Act
+    const read = await service.account('carol');
+    const readCalls = calls.splice(0);
+    const w = await service.withdraw('carol', 30);
+    const withdrawCalls = calls.splice(0);
+
+    // Assess: what the DynamoDB store makes one BatchGetItem, then one BatchGetItem or one transaction.
+    expect(read).toMatchObject({ balance: 100, mode: 'plain' });
+    expect(readCalls).toEqual(['statesOf', 'eventsAt']);
+    expect(w.event).toMatchObject({ kind: 'withdraw', payload: 30 });
+    expect(withdrawCalls).toEqual(['statesOf', 'appendOn']);
+  });
+
   it('deposits and withdraws while the view covers it, and refuses (409) without storing when not', async () => {
     const { service, store } = setup();
     await service.deposit('alice', 100);
