@@ -188,9 +188,9 @@ export class LocalWriter {
     if (queue[0] !== undefined) delete queue[0].seen;
     const kept = this.remembered(stream);
     const given = seen?.stream === stream ? seen : undefined;
-    // The newer of the two: versions only grow.
-    const remembered = kept === undefined || (given !== undefined && given.version > kept.version) ? given : kept;
-    const state = remembered ?? (await this.store.stateOf(stream));
+    // A state not read here and now, the newer of the two (versions only grow): only a guess.
+    const guess = kept === undefined || (given !== undefined && given.version > kept.version) ? given : kept;
+    const state = guess ?? (await this.store.stateOf(stream));
     let view = state;
     const members: Array<{ pending: Pending; events: MeshEvent[] }> = [];
     const refused: Array<{ pending: Pending; error: unknown }> = [];
@@ -209,7 +209,7 @@ export class LocalWriter {
       count += events.length;
       view = transition(view, events, new Set(), this.wall.now()).state;
     }
-    if (remembered !== undefined && refused.length > 0) {
+    if (guess !== undefined && refused.length > 0) {
       this.known.delete(stream);
       return 'reread';
     }
@@ -218,16 +218,17 @@ export class LocalWriter {
       r.pending.reject(r.error);
     }
     if (members.length === 0) return 'done';
+    const events = members.flatMap((m) => m.events);
     let receipts: Receipt[];
     try {
-      receipts = await this.store.appendOn(state, members.flatMap((m) => m.events), { type: 'local' });
+      receipts = await this.store.appendOn(state, events, { type: 'local' });
     } catch (e) {
       this.known.delete(stream);
-      if (e instanceof HeadsMovedError) return remembered === undefined ? 'moved' : 'reread';
+      if (e instanceof HeadsMovedError) return guess === undefined ? 'moved' : 'reread';
       throw e;
     }
     // Only a state that simply extends the last one is sure to be what the store wrote.
-    if (planReplay(state, members.flatMap((m) => m.events)) === undefined) this.remember(stream, view);
+    if (planReplay(state, events) === undefined) this.remember(stream, view);
     let at = 0;
     for (const m of members) {
       queue.splice(queue.indexOf(m.pending), 1);

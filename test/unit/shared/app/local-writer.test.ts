@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../../../shared/adapters/memory-event-store.ts';
 import { LocalWriter } from '../../../../shared/app/local-writer.ts';
+import type { LocalWriterOptions } from '../../../../shared/app/local-writer.ts';
 import { ContendedError, HybridClock, InsufficientFundsError, LIMITS, eventSortKey, idOfPosition } from '../../../../shared/domain/index.ts';
 import type { AccountState, EscrowState } from '../../../../shared/domain/index.ts';
 import { HeadsMovedError } from '../../../../shared/ports/heads-moved-error.ts';
@@ -138,15 +139,16 @@ describe('LocalWriter', () => {
 });
 
 describe('LocalWriter remembers the state its commit left', () => {
-  /** A writer on a memory store whose state reads are counted, on a manual wall clock. */
-  function counted(stateCacheMs?: number) {
+  /** A writer on a memory store whose state reads are counted (and listed), on a manual wall clock. */
+  function counted(options: Pick<LocalWriterOptions, 'stateCacheMs' | 'stateCacheSize'> = {}) {
     const clock = new ManualClock(BASE_WALL);
     const store = new MemoryEventStore({ region: 'us-east-1', clock });
-    const writer = new LocalWriter({ store, region: 'us-east-1', hlc: new HybridClock(clock), wall: clock, ...(stateCacheMs === undefined ? {} : { stateCacheMs }) });
-    const reads = { n: 0 };
+    const writer = new LocalWriter({ store, region: 'us-east-1', hlc: new HybridClock(clock), wall: clock, ...options });
+    const reads = { n: 0, streams: [] as string[] };
     const stateOf = store.stateOf.bind(store);
     store.stateOf = async (stream) => {
       reads.n++;
+      reads.streams.push(stream);
       return stateOf(stream);
     };
     return { store, writer, clock, reads };
@@ -227,28 +229,20 @@ describe('LocalWriter remembers the state its commit left', () => {
 
   it('remembers at most stateCacheSize streams, forgetting the least recently written', async () => {
     // Prepare
-    const clock = new ManualClock(BASE_WALL);
-    const store = new MemoryEventStore({ region: 'us-east-1', clock });
-    const writer = new LocalWriter({ store, region: 'us-east-1', hlc: new HybridClock(clock), wall: clock, stateCacheSize: 2 });
-    const read: string[] = [];
-    const stateOf = store.stateOf.bind(store);
-    store.stateOf = async (stream) => {
-      read.push(stream);
-      return stateOf(stream);
-    };
+    const { writer, reads } = counted({ stateCacheSize: 2 });
     const put = (key: string) => writer.write(`R#${key}`, () => ({ kind: 'set', key, payload: key }));
 
     // Act
     for (const key of ['a', 'b', 'c', 'c', 'b', 'a']) await put(key);
 
     // Assess: a was forgotten when c came; b and c were still remembered.
-    expect(read).toEqual(['R#a', 'R#b', 'R#c', 'R#a']);
+    expect(reads.streams).toEqual(['R#a', 'R#b', 'R#c', 'R#a']);
   });
 
   it('reads again once the remembered state is older than stateCacheMs, and always with 0', async () => {
     // Prepare
-    const aged = counted(1_000);
-    const never = counted(0);
+    const aged = counted({ stateCacheMs: 1_000 });
+    const never = counted({ stateCacheMs: 0 });
 
     // Act
     await set(aged.writer, 1);
