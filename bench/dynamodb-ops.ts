@@ -8,7 +8,8 @@
  *
  * Shapes: a PutItem of an event item with and without its index keys; TransactWriteItems of the
  * event alone, of the stream's state item (conditional on its version) and the event, and of those
- * with a digest cell's ADD (what one local write is); the state and the event as two PutItems.
+ * with a digest cell's ADD (what one local write is); that last one with the digest cell, or the
+ * state and the cell, in a second table that has no stream; the state and the event as two PutItems.
  *
  * @example
  * ```bash
@@ -16,7 +17,7 @@
  * npm run bench:ops -- --rounds 6
  * ```
  */
-import { DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import { LOCAL_CREDENTIALS } from '../local/aws-clients.ts';
@@ -25,6 +26,8 @@ import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
 import { percentile } from './stats.ts';
 
 const TABLE = 'bench-ops';
+/** The same keys, no stream and no indexes: where a store could keep items nobody replicates. */
+const SIDE_TABLE = 'bench-ops-side';
 const CLIENTS = 16;
 const WINDOW_MS = 3_000;
 
@@ -33,7 +36,7 @@ type Item = Record<string, AttributeValue>;
 /** Builds the items of one client's writes: event ids and state versions count up. */
 class Items {
   #seq = 0;
-  readonly #versions = new Map<number, number>();
+  readonly #versions = new Map<string, number>();
 
   event(client: number, indexed: boolean): Item {
     const id = (this.#seq++).toString(16).padStart(64, '0');
@@ -47,21 +50,21 @@ class Items {
     };
   }
 
-  /** The state item's Put, conditional on the version the client last wrote. */
-  state(client: number): { Put: NonNullable<TransactWriteItem['Put']> } {
-    const v = this.#versions.get(client) ?? 0;
-    this.#versions.set(client, v + 1);
+  /** The state item's Put, conditional on the version the client last wrote (into `table`). */
+  state(client: number, table = TABLE): { Put: NonNullable<TransactWriteItem['Put']> } {
+    const v = this.#versions.get(`${table}/${client}`) ?? 0;
+    this.#versions.set(`${table}/${client}`, v + 1);
     const Item: Item = { pk: { S: `R#k${client}` }, sk: { S: 'HEADS' }, type: { S: 'heads' }, version: { N: String(v + 1) }, heads: { L: [{ S: 'x'.repeat(110) }] } };
     return {
       Put: v === 0
-        ? { TableName: TABLE, Item, ConditionExpression: 'attribute_not_exists(pk)' }
-        : { TableName: TABLE, Item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(v) } } },
+        ? { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' }
+        : { TableName: table, Item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(v) } } },
     };
   }
 
-  digest(): TransactWriteItem {
+  digest(table = TABLE): TransactWriteItem {
     const n = this.#seq;
-    return { Update: { TableName: TABLE, Key: { pk: { S: `DIGEST#${n % 16}` }, sk: { S: `B#${n % 64}` } }, UpdateExpression: 'ADD #c :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } } };
+    return { Update: { TableName: table, Key: { pk: { S: `DIGEST#${n % 16}` }, sk: { S: `B#${n % 64}` } }, UpdateExpression: 'ADD #c :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } } };
   }
 }
 
@@ -87,6 +90,12 @@ async function main(): Promise<void> {
   const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   try {
     await createEventsTable(client, TABLE);
+    await client.send(new CreateTableCommand({
+      TableName: SIDE_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    }));
     const items = new Items();
     const event = (c: number, indexed = true) => ({ Put: { TableName: TABLE, Item: items.event(c, indexed), ConditionExpression: 'attribute_not_exists(pk)' } });
     const shapes: Record<string, (c: number) => Promise<unknown>> = {
@@ -95,6 +104,10 @@ async function main(): Promise<void> {
       'TransactWriteItems [event]': (c) => client.send(new TransactWriteItemsCommand({ TransactItems: [event(c)] })),
       'TransactWriteItems [state, event]': (c) => client.send(new TransactWriteItemsCommand({ TransactItems: [items.state(c), event(c)] })),
       'TransactWriteItems [state, event, digest]': (c) => client.send(new TransactWriteItemsCommand({ TransactItems: [items.state(c), event(c), items.digest()] })),
+      // The same transaction with the digest cell, or the state and the cell, in a table without a
+      // stream: what the items nobody replicates cost as stream records.
+      'TransactWriteItems […], digest unstreamed': (c) => client.send(new TransactWriteItemsCommand({ TransactItems: [items.state(c), event(c), items.digest(SIDE_TABLE)] })),
+      'TransactWriteItems […], state+digest unstreamed': (c) => client.send(new TransactWriteItemsCommand({ TransactItems: [items.state(c, SIDE_TABLE), event(c), items.digest(SIDE_TABLE)] })),
       'PutItem state, then PutItem event': async (c) => {
         await client.send(new PutItemCommand(items.state(c).Put));
         await client.send(new PutItemCommand(event(c).Put));
