@@ -3,7 +3,8 @@
  *
  * Cost per operation (what `npm run bench` counts):
  * - a local write: GetItem of the stream's state, then one TransactWriteItems of the events, the
- *   new state and the digest cells (`appendOn`) — two requests;
+ *   new state and the digest cells (`appendOn`) — two requests; local writes to other streams that
+ *   arrive while one is in flight share the next transaction (`commit-batcher.ts`);
  * - a delivered batch: two BatchGetItem, one after the other (states and "already stored?", then
  *   "already named as a parent?", see `appendRound` for why not one), and one TransactWriteItems
  *   for the whole batch, whatever its streams (`appendBatch`); a late account event adds one
@@ -40,7 +41,8 @@ import { readDigest } from './dynamo-digest.ts';
 import { eventOfItem, eventSk, itemKey, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
 import type { Item } from './dynamo-items.ts';
 import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
-import { commitStreamWrites, fitStreamWrite } from './dynamo-writes.ts';
+import { CommitBatcher } from './commit-batcher.ts';
+import { commitStreamWrites, fitStreamWrite, fitsOneTransaction, isRejection } from './dynamo-writes.ts';
 import type { StreamWrite } from './dynamo-writes.ts';
 import { planReplay, replayFrom, transition } from './stream-transition.ts';
 
@@ -61,6 +63,12 @@ export interface DynamoEventStoreOptions {
   readonly maxAttempts?: number;
   /** Events of one stream stored per transaction; more wait for the next round (default 32). */
   readonly maxEventsPerStream?: number;
+  /**
+   * `appendOn` writes (of different streams) that share one commit when they arrive while another
+   * is in flight; 1 commits each on its own.
+   * @default 32
+   */
+  readonly maxWritesPerCommit?: number;
 }
 
 export class DynamoEventStore implements EventStore {
@@ -72,6 +80,8 @@ export class DynamoEventStore implements EventStore {
   private readonly clock: WallClock;
   private readonly maxAttempts: number;
   private readonly maxEventsPerStream: number;
+  /** `appendOn`'s writes, several streams to a transaction while one is in flight (see commit-batcher.ts). */
+  private readonly localCommits: CommitBatcher<StreamWrite>;
 
   constructor(options: DynamoEventStoreOptions) {
     this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
@@ -81,6 +91,12 @@ export class DynamoEventStore implements EventStore {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxAttempts = options.maxAttempts ?? 30;
     this.maxEventsPerStream = options.maxEventsPerStream ?? 32;
+    this.localCommits = new CommitBatcher((writes) => commitStreamWrites(this.doc, this.table, writes), {
+      keyOf: (w) => w.stream,
+      fits: fitsOneTransaction,
+      isRejection,
+      maxWrites: options.maxWritesPerCommit ?? 32,
+    });
   }
 
   async stateOf(stream: StreamId): Promise<StreamState> {
@@ -97,8 +113,7 @@ export class DynamoEventStore implements EventStore {
     const { state: next, refs } = transition(state, events, new Set(), now, storedAfter);
     const receipts = events.map((e): Receipt => ({ eventId: e.id, region: this.region, receivedAt: now, via }));
     const write: StreamWrite = { stream: state.stream, expectedVersion: state.version, next, events: events.map((event, i) => ({ event, receipt: receipts[i] as Receipt })), refs };
-    const { moved } = await commitStreamWrites(this.doc, this.table, [write]);
-    if (moved.length > 0) throw new HeadsMovedError(state.stream, state.version);
+    if (!(await this.localCommits.submit(write))) throw new HeadsMovedError(state.stream, state.version);
     return receipts;
   }
 

@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * import { commitStreamWrites } from './dynamo-writes.ts';
- * const outcome = await commitStreamWrites(doc, table, [write]); // { committed: [write], moved: [] }
+ * const outcome = await commitStreamWrites(doc, table, [write]); // { committed: [write], moved: [], refused: [] }
  * ```
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -129,11 +129,51 @@ export function packTransactions(writes: readonly StreamWrite[]): StreamWrite[][
   return out;
 }
 
+/**
+ * Whether `write` joins `batch` in one transaction within DynamoDB's limits (as `packTransactions`
+ * counts them): how the commit batcher keeps a shared commit to one atomic transaction.
+ *
+ * @example
+ * ```ts
+ * fitsOneTransaction([write], other); // true for two small local writes
+ * ```
+ */
+export function fitsOneTransaction(batch: readonly StreamWrite[], write: StreamWrite): boolean {
+  try {
+    return packTransactions([...batch, write]).length === 1;
+  } catch {
+    return false; // too large even alone: it goes in a commit of its own, which reports the error
+  }
+}
+
+/**
+ * An error that says DynamoDB refused a request as invalid, so nothing of it was stored: a
+ * validation error (two operations on one item, a transaction over the limits) or a transaction
+ * cancelled for a reason a retry cannot fix (an item too large). Unlike a timeout or a 500, it is
+ * safe to retry the request's parts apart.
+ *
+ * @example
+ * ```ts
+ * if (isRejection(e)) retryEachWriteAlone();
+ * ```
+ */
+export function isRejection(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === 'ValidationException') return true;
+  return e.name === 'TransactionCanceledException' && !isContention(e);
+}
+
 /** What became of one transaction's stream writes. */
 export interface CommitOutcome {
   readonly committed: readonly StreamWrite[];
   /** Refused because another writer moved a stream (or stored one of the events) first, or a conflicting transaction: read again and retry. */
   readonly moved: readonly StreamWrite[];
+  /**
+   * The part of `moved` refused for its own sake: a cancellation reason names one of its items,
+   * or it was alone in its transaction. The rest of `moved` was only cancelled with them, and may
+   * go again as it is.
+   */
+  readonly refused: readonly StreamWrite[];
 }
 
 export interface CommitOptions {
@@ -159,20 +199,40 @@ export interface CommitOptions {
 export async function commitStreamWrites(doc: DynamoDBDocumentClient, table: string, writes: readonly StreamWrite[], options: CommitOptions = {}): Promise<CommitOutcome> {
   const committed: StreamWrite[] = [];
   const moved: StreamWrite[] = [];
+  const refused: StreamWrite[] = [];
   const groups = options.separate === true ? writes.map((w) => [w]) : packTransactions(writes);
   await Promise.all(
     groups.map(async (group) => {
       const ids = group.flatMap((w) => w.events.map((e) => e.event.id));
+      const perWrite = group.map((w) => itemsOf(table, w));
       try {
-        await doc.send(new TransactWriteCommand({ TransactItems: [...group.flatMap((w) => itemsOf(table, w)), ...digestAdds(table, ids)] as never }));
+        await doc.send(new TransactWriteCommand({ TransactItems: [...perWrite.flat(), ...digestAdds(table, ids)] as never }));
         committed.push(...group);
       } catch (e) {
         if (!isContention(e)) throw e;
         moved.push(...group);
+        refused.push(...refusedOf(group, perWrite, e));
       }
     }),
   );
-  return { committed, moved };
+  return { committed, moved, refused };
+}
+
+/**
+ * The writes of a cancelled transaction that a cancellation reason names (reasons come in the
+ * order of the transaction's items, each write's items first, then the digest cells); all of them
+ * when the transaction held one write.
+ */
+function refusedOf(group: readonly StreamWrite[], perWrite: readonly TransactItem[][], e: unknown): StreamWrite[] {
+  if (group.length === 1) return [...group];
+  const reasons = (e as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  const out: StreamWrite[] = [];
+  let at = 0;
+  for (const [i, items] of perWrite.entries()) {
+    if (reasons.slice(at, at + items.length).some((r) => (r.Code ?? 'None') !== 'None')) out.push(group[i] as StreamWrite);
+    at += items.length;
+  }
+  return out;
 }
 
 /**

@@ -298,4 +298,47 @@ describe('DynamoDB events table', () => {
       events: { N: '4' },
     });
   });
+
+  it('commits local writes to other streams that arrive while one is in flight together: fewer transactions than writes', async () => {
+    // Prepare: 10 fresh streams, their states read first.
+    await createEventsTable(dynamodb, table);
+    const { counted, commands } = countingClient();
+    const store = new DynamoEventStore({ client: counted, table, region: 'us-east-1' });
+    const events = Array.from({ length: 10 }, (_, i) => setEvent(`batched-${randomUUID()}`, i));
+    const states = await Promise.all(events.map((e) => store.stateOf(streamOf(e))));
+    commands.length = 0;
+
+    // Act: all 10 at once, as 10 concurrent requests of one process.
+    const receipts = await Promise.all(events.map((e, i) => store.appendOn(states[i] as never, [e])));
+
+    // Assess: the first two go out at once (two commits in flight), the other 8 share the next;
+    // every write is stored with its heads.
+    expect(receipts.map((r) => r[0]?.eventId)).toEqual(events.map((e) => e.id));
+    expect(commands.filter((c) => c === 'TransactWriteItemsCommand').length).toBeLessThanOrEqual(3);
+    for (const e of events) expect(await headIdsOf(store, streamOf(e))).toEqual([e.id]);
+    counted.destroy();
+  });
+
+  it('refuses only the write whose stream moved when it shared a transaction: its batch-mates are stored', async () => {
+    // Prepare: 6 fresh streams read; then another writer moves one of them.
+    await createEventsTable(dynamodb, table);
+    const { counted, commands } = countingClient();
+    const store = new DynamoEventStore({ client: counted, table, region: 'us-east-1' });
+    const other = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const events = Array.from({ length: 6 }, (_, i) => setEvent(`mates-${randomUUID()}`, i));
+    const states = await Promise.all(events.map((e) => store.stateOf(streamOf(e))));
+    const moved = events[4] as MeshEvent;
+    await other.appendOn(await other.stateOf(streamOf(moved)), [setEvent(moved.key, 'first', { counter: 99 })]);
+    commands.length = 0;
+
+    // Act: the moved stream's write is fifth, so it shares a transaction with others.
+    const answers = await Promise.all(events.map((e, i) => store.appendOn(states[i] as never, [e]).then(() => 'stored', (err: unknown) => (err as Error).name)));
+
+    // Assess
+    expect(answers).toEqual(['stored', 'stored', 'stored', 'stored', 'HeadsMovedError', 'stored']);
+    expect(commands.filter((c) => c === 'TransactWriteItemsCommand').length).toBeLessThan(events.length);
+    expect(await store.get(moved.id)).toBeUndefined();
+    for (const e of events.filter((x) => x !== moved)) expect((await store.get(e.id))?.event.id).toBe(e.id);
+    counted.destroy();
+  });
 });

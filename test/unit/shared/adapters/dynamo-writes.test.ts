@@ -3,7 +3,8 @@
  * the parents its events name count, not only the events.
  */
 import { describe, expect, it } from 'vitest';
-import { fitStreamWrite } from '../../../../shared/adapters/dynamo-writes.ts';
+import { fitStreamWrite, fitsOneTransaction, isRejection } from '../../../../shared/adapters/dynamo-writes.ts';
+import type { StreamWrite } from '../../../../shared/adapters/dynamo-writes.ts';
 import { setEvent } from '../../../support/factories.ts';
 
 const id = (i: number): string => i.toString(16).padStart(64, '0');
@@ -31,5 +32,37 @@ describe('fitStreamWrite', () => {
     const big = (n: number) => ({ event: setEvent('k', n, { counter: n, parents: Array.from({ length: 64 }, (_, j) => id(100 * n + j)) }) });
     expect(fitStreamWrite([big(1), big(2)], 32).taken).toHaveLength(1);
     expect(fitStreamWrite([], 32)).toEqual({ taken: [], rest: [] });
+  });
+});
+
+describe('fitsOneTransaction', () => {
+  // `refs` as a store would name them; more than an event's 64 parents stand for a multi-event write.
+  const write = (key: string, refs: number): StreamWrite => {
+    const event = setEvent(key, 1);
+    return { stream: `R#${key}`, expectedVersion: 0, next: { stream: `R#${key}`, version: 1, heads: [] } as never, events: [{ event, receipt: { eventId: event.id, region: 'us-east-1', receivedAt: 1, via: { type: 'local' } } }], refs: Array.from({ length: refs }, (_, j) => id(j)) };
+  };
+
+  it('takes writes while their items stay within 100, and never one too large even alone', () => {
+    // Each write: 1 state + 2 (event, digest cell) + 30 refs = 33 items; three make 99, four 132.
+    const three = [write('a', 30), write('b', 30)];
+    expect(fitsOneTransaction(three, write('c', 30))).toBe(true);
+    expect(fitsOneTransaction([...three, write('c', 30)], write('d', 30))).toBe(false);
+    expect(fitsOneTransaction([write('a', 1)], write('huge', 120))).toBe(false);
+  });
+});
+
+describe('isRejection', () => {
+  const named = (name: string, reasons?: string[]) => Object.assign(new Error(name), { name, ...(reasons ? { CancellationReasons: reasons.map((Code) => ({ Code })) } : {}) });
+
+  it('is true for what DynamoDB refused as invalid, so nothing was stored', () => {
+    expect(isRejection(named('ValidationException'))).toBe(true);
+    expect(isRejection(named('TransactionCanceledException', ['None', 'ValidationError']))).toBe(true);
+  });
+
+  it('is false for contention, and for errors after which the write may have been stored', () => {
+    expect(isRejection(named('TransactionCanceledException', ['None', 'ConditionalCheckFailed']))).toBe(false);
+    expect(isRejection(named('InternalServerError'))).toBe(false);
+    expect(isRejection(named('TimeoutError'))).toBe(false);
+    expect(isRejection('ValidationException')).toBe(false);
   });
 });
