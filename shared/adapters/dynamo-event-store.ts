@@ -26,18 +26,18 @@
  * ```
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_BUCKETS, bucketOf, digestOf, eventSortKey } from '../domain/index.ts';
 import type { HeadPosition, WallClock } from '../domain/index.ts';
 import type { Digest, MeshEvent, Receipt, ReceiptVia, StoredEvent } from '../domain/types.ts';
-import type { AppendResult, Arrival, BackfillPhase, BackfillProgress, DeliveryBatch, EventStore, LinkDelivery, Page, PageRequest, StreamState } from '../ports/event-store.ts';
-import { backfillPosition } from '../ports/backfill-progress.ts';
+import type { AppendResult, Arrival, BackfillProgress, DeliveryBatch, EventStore, LinkDelivery, Page, PageRequest, StreamState } from '../ports/event-store.ts';
 import { HeadsMovedError } from '../ports/heads-moved-error.ts';
 import { streamOf } from '../ports/stream.ts';
 import type { StreamId } from '../ports/stream.ts';
 import { decodeCursor, encodeCursor } from '../util/cursor.ts';
+import { DynamoBookkeeping } from './dynamo-bookkeeping.ts';
 import { readDigest } from './dynamo-digest.ts';
+import { backoff, batchGetAll, queryAll, scanAll } from './dynamo-reads.ts';
 import { eventOfItem, eventSk, itemKey, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
 import type { Item } from './dynamo-items.ts';
 import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
@@ -82,6 +82,8 @@ export class DynamoEventStore implements EventStore {
   private readonly maxEventsPerStream: number;
   /** `appendOn`'s writes, several streams to a transaction while one is in flight (see commit-batcher.ts). */
   private readonly localCommits: CommitBatcher<StreamWrite>;
+  /** Backfill progress, link deliveries and refusal counts: the region's records beside its events. */
+  private readonly bookkeeping: DynamoBookkeeping;
 
   constructor(options: DynamoEventStoreOptions) {
     this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
@@ -91,6 +93,7 @@ export class DynamoEventStore implements EventStore {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxAttempts = options.maxAttempts ?? 30;
     this.maxEventsPerStream = options.maxEventsPerStream ?? 32;
+    this.bookkeeping = new DynamoBookkeeping(this.doc, this.table);
     this.localCommits = new CommitBatcher((writes) => commitStreamWrites(this.doc, this.table, writes), {
       keyOf: (w) => w.stream,
       fits: fitsOneTransaction,
@@ -139,7 +142,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   async eventsAt(stream: StreamId, positions: readonly HeadPosition[]): Promise<StoredEvent[]> {
-    const items = await this.batchGet(positions.map((p) => itemKey(stream, eventSk(p))));
+    const items = await batchGetAll(this.doc, this.table, positions.map((p) => itemKey(stream, eventSk(p))));
     return items.map(storedOfItem).sort((a, b) => (eventSortKey(a.event) < eventSortKey(b.event) ? -1 : 1));
   }
 
@@ -209,7 +212,7 @@ export class DynamoEventStore implements EventStore {
       // The stored bucket attribute is for DEFAULT_BUCKETS; any other split needs every id.
       return (await this.allIds()).filter((id) => bucketOf(id, buckets) === bucket).sort();
     }
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.table,
       IndexName: TABLE_SCHEMA.byBucketIndex.name,
       KeyConditionExpression: '#b = :b',
@@ -234,7 +237,7 @@ export class DynamoEventStore implements EventStore {
     );
     // KEYS_ONLY index: the keys name the items; one BatchGetItem (100 keys a request) reads them.
     const keys = (Items ?? []).slice(0, page.limit);
-    const items = await this.batchGet(keys.map((k) => itemKey(String(k[TABLE_SCHEMA.partitionKey]), String(k[TABLE_SCHEMA.sortKey]))));
+    const items = await batchGetAll(this.doc, this.table, keys.map((k) => itemKey(String(k[TABLE_SCHEMA.partitionKey]), String(k[TABLE_SCHEMA.sortKey]))));
     const events = items.map(storedOfItem).sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
     const last = keys.at(-1);
     return (Items ?? []).length > page.limit && last !== undefined ? { events, next: String(last[TABLE_SCHEMA.byBucketIndex.sortKey]) } : { events };
@@ -244,110 +247,28 @@ export class DynamoEventStore implements EventStore {
     return (await this.digest()).entries.reduce((n, e) => n + e.count, 0);
   }
 
-  async saveBackfill(progress: BackfillProgress): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...itemKey(ITEM_KEYS.backfillPk, progress.peer),
-            [TABLE_SCHEMA.typeAttribute]: 'backfill',
-            ...progress,
-            // Not `bucket`: that name is the bucket index's key, which only event items carry.
-            bucket: undefined,
-            copyBucket: progress.bucket,
-            position: backfillPosition(progress),
-          },
-          // Forward only: a run that finds the record further along is a stale, concurrent one.
-          ConditionExpression: 'attribute_not_exists(#pk) OR #pos <= :pos',
-          ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey, '#pos': 'position' },
-          ExpressionAttributeValues: { ':pos': backfillPosition(progress) },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+  saveBackfill(progress: BackfillProgress): Promise<boolean> {
+    return this.bookkeeping.saveBackfill(progress);
   }
 
-  async backfills(): Promise<BackfillProgress[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey },
-      ExpressionAttributeValues: { ':pk': ITEM_KEYS.backfillPk },
-      ConsistentRead: true,
-    });
-    return items.map((i): BackfillProgress => ({
-      peer: String(i['peer']),
-      phase: String(i['phase']) as BackfillPhase,
-      bucket: Number(i['copyBucket']),
-      buckets: Number(i['buckets']),
-      ...(i['after'] === undefined ? {} : { after: String(i['after']) }),
-      read: Number(i['read']),
-      copied: Number(i['copied']),
-      startedAt: Number(i['startedAt']),
-      updatedAt: Number(i['updatedAt']),
-      ...(i['finishedAt'] === undefined ? {} : { finishedAt: Number(i['finishedAt']) }),
-    }));
+  backfills(): Promise<BackfillProgress[]> {
+    return this.bookkeeping.backfills();
   }
 
-  async recordDelivery(batch: DeliveryBatch): Promise<void> {
-    const key = itemKey(`${ITEM_KEYS.linkPkPrefix}${batch.from}`, ITEM_KEYS.linkSk);
-    const names = { '#n': 'events' };
-    try {
-      // One conditional update: the last delivery moves forward in time only, the count always grows.
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: 'SET #t = :t, #from = :from, #r = :r, #o = :o, #l = :l ADD #n :n',
-          ConditionExpression: 'attribute_not_exists(#r) OR #r <= :r',
-          ExpressionAttributeNames: { ...names, '#t': TABLE_SCHEMA.typeAttribute, '#from': 'from', '#r': 'receivedAt', '#o': 'originAt', '#l': 'lagMs' },
-          ExpressionAttributeValues: { ':t': 'link', ':from': batch.from, ':r': batch.receivedAt, ':o': batch.originAt, ':l': batch.lagMs, ':n': batch.events },
-        }),
-      );
-    } catch (e) {
-      if (!(e instanceof Error) || e.name !== 'ConditionalCheckFailedException') throw e;
-      // A newer batch was recorded first (concurrent ingest batches): keep its lag, count ours.
-      await this.doc.send(
-        new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'ADD #n :n', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':n': batch.events } }),
-      );
-    }
+  recordDelivery(batch: DeliveryBatch): Promise<void> {
+    return this.bookkeeping.recordDelivery(batch);
   }
 
-  async deliveries(from: readonly string[]): Promise<LinkDelivery[]> {
-    const senders = [...new Set(from)];
-    const items = await this.batchGet(senders.map((f) => itemKey(`${ITEM_KEYS.linkPkPrefix}${f}`, ITEM_KEYS.linkSk)));
-    const byFrom = new Map(items.map((i) => [String(i[TABLE_SCHEMA.partitionKey]).slice(ITEM_KEYS.linkPkPrefix.length), i]));
-    return senders.flatMap((f) => {
-      const i = byFrom.get(f);
-      if (i === undefined) return [];
-      return [{ from: f, receivedAt: Number(i['receivedAt']), originAt: Number(i['originAt']), lagMs: Number(i['lagMs']), events: Number(i['events'] ?? 0) }];
-    });
+  deliveries(from: readonly string[]): Promise<LinkDelivery[]> {
+    return this.bookkeeping.deliveries(from);
   }
 
-  async countRefusals(counts: Readonly<Record<string, number>>): Promise<void> {
-    const entries = Object.entries(counts).filter(([, n]) => n > 0);
-    if (entries.length === 0) return;
-    const names = Object.fromEntries(entries.map(([reason], i) => [`#r${i}`, reason]));
-    const values = Object.fromEntries(entries.map(([, n], i) => [`:n${i}`, n]));
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: itemKey(ITEM_KEYS.statsPk, ITEM_KEYS.refusedSk),
-        UpdateExpression: `SET #t = :t ADD ${entries.map((_, i) => `#r${i} :n${i}`).join(', ')}`,
-        ExpressionAttributeNames: { ...names, '#t': TABLE_SCHEMA.typeAttribute },
-        ExpressionAttributeValues: { ...values, ':t': 'stats' },
-      }),
-    );
+  countRefusals(counts: Readonly<Record<string, number>>): Promise<void> {
+    return this.bookkeeping.countRefusals(counts);
   }
 
-  async refusals(): Promise<Record<string, number>> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: itemKey(ITEM_KEYS.statsPk, ITEM_KEYS.refusedSk), ConsistentRead: true }));
-    const skip = new Set<string>([TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, TABLE_SCHEMA.typeAttribute]);
-    return Object.fromEntries(Object.entries(Item ?? {}).filter(([k]) => !skip.has(k)).map(([k, v]) => [k, Number(v)]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
+  refusals(): Promise<Record<string, number>> {
+    return this.bookkeeping.refusals();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -364,8 +285,8 @@ export class DynamoEventStore implements EventStore {
     // a head under a state whose version the write then matches. Read in this order, a child
     // committed after the state read moves the version (the write is refused and retried), and
     // one committed before it has its ref visible to the second read.
-    const items = await this.batchGet([...streams.map(stateKey), ...pending.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event))))]);
-    items.push(...(await this.batchGet(pending.map((a) => refKey(streamOf(a.event), a.event.id)))));
+    const items = await batchGetAll(this.doc, this.table, [...streams.map(stateKey), ...pending.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event))))]);
+    items.push(...(await batchGetAll(this.doc, this.table, pending.map((a) => refKey(streamOf(a.event), a.event.id)))));
     const byKey = new Map(items.map((i) => [`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i]));
     const at = (k: Item): Item | undefined => byKey.get(`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`);
 
@@ -434,7 +355,7 @@ export class DynamoEventStore implements EventStore {
 
   /** Every stored event of a stream after `position` ('' = all): what a replay from a checkpoint folds. */
   private async storedAfter(stream: StreamId, position: string): Promise<MeshEvent[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.table,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :e)',
       ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey, '#sk': TABLE_SCHEMA.sortKey },
@@ -447,7 +368,7 @@ export class DynamoEventStore implements EventStore {
 
   /** States of streams, read consistently, in the order asked: one BatchGetItem per 100. */
   async statesOf(streams: readonly StreamId[]): Promise<StreamState[]> {
-    const items = await this.batchGet(streams.map(stateKey));
+    const items = await batchGetAll(this.doc, this.table, streams.map(stateKey));
     const byStream = new Map(items.map((i) => [String(i[TABLE_SCHEMA.partitionKey]), i]));
     return streams.map((s) => stateOfItem(s, byStream.get(s)));
   }
@@ -477,29 +398,8 @@ export class DynamoEventStore implements EventStore {
     return LastEvaluatedKey !== undefined && last !== undefined ? { keys, next: encodeCursor(kind, last) } : { keys };
   }
 
-  /** Items by key, read consistently, retrying unprocessed keys; in no particular order. */
-  private async batchGet(keys: readonly Item[]): Promise<Item[]> {
-    const unique = [...new Map(keys.map((k) => [`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`, k])).values()];
-    const chunks: Item[][] = [];
-    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-    const pages = await Promise.all(
-      chunks.map(async (chunk) => {
-        const out: Item[] = [];
-        let pendingKeys: Item[] = chunk;
-        for (let attempt = 0; pendingKeys.length > 0; attempt++) {
-          if (attempt > 0) await backoff(attempt);
-          const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pendingKeys, ConsistentRead: true } } }));
-          out.push(...(res.Responses?.[this.table] ?? []));
-          pendingKeys = (res.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
-        }
-        return out;
-      }),
-    );
-    return pages.flat();
-  }
-
   private async allIds(): Promise<string[]> {
-    const items = await this.scanAll({
+    const items = await scanAll(this.doc, {
       TableName: this.table,
       IndexName: TABLE_SCHEMA.byBucketIndex.name,
       ProjectionExpression: '#eid',
@@ -507,36 +407,8 @@ export class DynamoEventStore implements EventStore {
     });
     return items.map((i) => String(i[TABLE_SCHEMA.byIdIndex.partitionKey]));
   }
-
-  private async queryAll(input: QueryCommandInput): Promise<Item[]> {
-    const out: Item[] = [];
-    let start: Item | undefined = input.ExclusiveStartKey;
-    do {
-      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      out.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return out;
-  }
-
-  private async scanAll(input: ScanCommandInput): Promise<Item[]> {
-    const out: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.doc.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
-      out.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return out;
-  }
 }
 
 function isStreamId(v: unknown): v is StreamId {
   return typeof v === 'string' && /^[RAE]#/.test(v) && v.length <= 300;
-}
-
-/** Full jitter, capped: contention on one hot key spreads out instead of retrying in lockstep. */
-function backoff(attempt: number): Promise<void> {
-  const cap = Math.min(1000, 10 * 2 ** Math.min(attempt, 10));
-  return new Promise((r) => setTimeout(r, Math.random() * cap));
 }
