@@ -5,7 +5,7 @@
  * 0 = free ports), `--data-dir DIR` (MESH_DATA_DIR; keep the data on disk) or `--in-memory` (the
  * default), `--mesh NAME` (MESH_NAME), `--retired-regions a,b` (MESH_RETIRED_REGIONS; regions retired
  * earlier whose events the tables still hold, e.g. after `mesh region remove` with `--data-dir`), `--dynamodb URL` (MESH_DYNAMODB_ENDPOINT; reuse a running
- * DynamoDB), `--sqs-port N` (MESH_SQS_PORT), `--verbose` (handlers log at INFO).
+ * DynamoDB), `--dynamodb-per-region` (MESH_DYNAMODB_PER_REGION=1; one DynamoDB Local per region), `--sqs-port N` (MESH_SQS_PORT), `--verbose` (handlers log at INFO).
  *
  * @example
  * ```ts
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import type { MeshOptions } from './cloud.ts';
 
 export const USAGE = `usage: npm start -- [--regions a,b,c] [--port 3001] [--data-dir DIR | --in-memory] [--mesh NAME]
-                    [--retired-regions a,b] [--dynamodb URL] [--sqs-port N] [--verbose]`;
+                    [--retired-regions a,b] [--dynamodb URL | --dynamodb-per-region] [--sqs-port N] [--verbose]`;
 
 /** Turns argv and env into mesh options; throws a usage message on a bad value. */
 export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): MeshOptions {
@@ -31,6 +31,7 @@ export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<st
       'in-memory': { type: 'boolean' },
       mesh: { type: 'string' },
       dynamodb: { type: 'string' },
+      'dynamodb-per-region': { type: 'boolean' },
       'sqs-port': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -53,6 +54,8 @@ export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<st
   const sqsPort = int(values['sqs-port'] ?? env['MESH_SQS_PORT'], '--sqs-port');
   const meshName = values.mesh ?? env['MESH_NAME'];
   const dynamodbEndpoint = values.dynamodb ?? env['MESH_DYNAMODB_ENDPOINT'];
+  const perRegion = values['dynamodb-per-region'] === true || env['MESH_DYNAMODB_PER_REGION'] === '1';
+  if (perRegion && dynamodbEndpoint !== undefined && dynamodbEndpoint !== '') throw new Error(`--dynamodb-per-region starts DynamoDB Local; it cannot go with --dynamodb\n${USAGE}`);
   return {
     ...(regions === undefined || regions.length === 0 ? {} : { regions }),
     ...(retiredRegions === undefined || retiredRegions.length === 0 ? {} : { retiredRegions }),
@@ -61,6 +64,7 @@ export function meshOptionsFrom(argv: readonly string[], env: Readonly<Record<st
     ...(dataDir === undefined || dataDir === '' ? {} : { dataDir }),
     ...(meshName === undefined || meshName === '' ? {} : { meshName }),
     ...(dynamodbEndpoint === undefined || dynamodbEndpoint === '' ? {} : { dynamodbEndpoint }),
+    ...(perRegion ? { dynamodbPerRegion: true } : {}),
     handlerLogLevel: values.verbose === true ? 'INFO' : 'WARN',
   };
 }

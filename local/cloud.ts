@@ -31,6 +31,7 @@
  * ```
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -85,6 +86,16 @@ export interface MeshOptions {
    * default endpoint, credentials from the SDK's default provider chain).
    */
   readonly dynamodbEndpoint?: string;
+  /**
+   * One DynamoDB Local per region, as AWS has one DynamoDB per region, instead of one for every
+   * region (default false). A DynamoDB Local stores writes on about one core however many clients
+   * it has, so with one for all, every region's writes queue for that core; with one each, the
+   * regions' writes run side by side where there are cores for them. Costs a JVM per region
+   * (about 300 MB and a few seconds to start). With `dataDir`, each keeps its files in
+   * `dataDir/<region>`. Ignored with `dynamodbEndpoint`.
+   * @default false
+   */
+  readonly dynamodbPerRegion?: boolean;
   /**
    * Use this SQS instead of starting `local-aws-sqs` in process: LocalStack's endpoint, or '' =
    * real AWS (as `dynamodbEndpoint`). Each link's queue and DLQ is created in its region `to` with
@@ -200,8 +211,10 @@ export interface Mesh {
   /** Regions that left the mesh (given at start, and removed since). */
   readonly retiredRegions: readonly string[];
   readonly links: LinkControl;
-  /** The DynamoDB endpoint in use ('' = real AWS). */
+  /** The DynamoDB endpoint in use ('' = real AWS); with `dynamodbPerRegion`, the first region's. */
   readonly dynamodbEndpoint: string;
+  /** The DynamoDB endpoint a region's table lives on (the same for all unless `dynamodbPerRegion`). */
+  dynamodbEndpointOf(region: string): string;
   /** The SQS endpoint in use: the in-process server's, the one given, or '' = real AWS. */
   readonly sqsEndpoint: string;
   /** The queues of the link `from -> to` (URLs as CreateQueue returned them). */
@@ -276,13 +289,34 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
   let gaveUp = 0;
 
   try {
-    let dynamodbEndpoint = options.dynamodbEndpoint;
-    if (dynamodbEndpoint === undefined) {
-      log(`starting DynamoDB Local (${options.dataDir === undefined ? 'in memory' : `data in ${options.dataDir}`})…`);
-      const ddb = await startDynamoDbLocal(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+    const perRegion = options.dynamodbEndpoint === undefined && options.dynamodbPerRegion === true;
+    const startDynamoDb = async (region?: string): Promise<string> => {
+      const dataDir = options.dataDir === undefined || region === undefined ? options.dataDir : join(options.dataDir, region);
+      log(`starting DynamoDB Local${region === undefined ? '' : ` for ${region}`} (${dataDir === undefined ? 'in memory' : `data in ${dataDir}`})…`);
+      const ddb = await startDynamoDbLocal(dataDir === undefined ? {} : { dataDir });
       onStop(0, () => ddb.stop());
-      dynamodbEndpoint = ddb.endpoint;
+      return ddb.endpoint;
+    };
+    /** With `dynamodbPerRegion`: each region's own DynamoDB Local, started before its first client. */
+    const regionEndpoints = new Map<string, string>();
+    const ensureDynamoDb = async (region: string): Promise<void> => {
+      if (perRegion && !regionEndpoints.has(region)) regionEndpoints.set(region, await startDynamoDb(region));
+    };
+    let dynamodbEndpoint = options.dynamodbEndpoint;
+    if (perRegion) {
+      const started = await Promise.allSettled(initial.map(async (r) => ensureDynamoDb(r)));
+      const failed = started.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      dynamodbEndpoint = regionEndpoints.get(initial[0] as string) as string;
+    } else if (dynamodbEndpoint === undefined) {
+      dynamodbEndpoint = await startDynamoDb();
     }
+    const shared = dynamodbEndpoint;
+    const dynamodbEndpointOf = (region: string): string => {
+      const own = regionEndpoints.get(region);
+      if (perRegion && own === undefined) throw new Error(`no DynamoDB Local for ${region} yet`);
+      return own ?? shared;
+    };
     let sqsEndpoint = options.sqsEndpoint;
     if (sqsEndpoint === undefined) {
       const sqsServer = await startSqsServer(options.sqsPort === undefined ? {} : { port: options.sqsPort });
@@ -290,7 +324,6 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       sqsEndpoint = sqsServer.endpoint;
     }
 
-    const endpoints = { dynamodb: dynamodbEndpoint, sqs: sqsEndpoint };
     // The commit barrier makes an acknowledged transaction survive a crash of DynamoDB Local. One
     // this start runs in memory loses every table on a crash, barrier or not, so it gets none:
     // that saves a round trip per transaction. An explicit endpoint, or files on disk, keep it.
@@ -301,7 +334,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const clientsOf = (region: string): RegionClients => {
       let c = clients.get(region);
       if (c === undefined) {
-        c = localClients(region, endpoints, clientOptions);
+        c = localClients(region, { dynamodb: dynamodbEndpointOf(region), sqs: sqsEndpoint }, clientOptions);
         options.instrument?.(region, c);
         bells.ringOnTableWrites(c.dynamodb, tableName(meshName, region));
         bells.ringOnQueueSends(c.sqs);
@@ -315,6 +348,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
 
     /** Each region's table through that region's client (real AWS: in that region). */
     const createTable = async (r: string): Promise<void> => {
+      await ensureDynamoDb(r);
       const table = tableName(meshName, r);
       const { dynamodb } = clientsOf(r);
       const existed = await tableExists(dynamodb, table);
@@ -624,6 +658,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       },
       links,
       dynamodbEndpoint,
+      dynamodbEndpointOf,
       sqsEndpoint,
       queue: queueOf,
       sqsClient: (region) => clientsOf(region).sqs,

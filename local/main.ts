@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   console.log(`\nmesh "${mesh.meshName}" up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const r of mesh.regions) console.log(`  ${r.region.padEnd(16)} ${r.url}`);
   if (mesh.guiUrl !== undefined) console.log(`  GUI              ${mesh.guiUrl}`);
-  console.log(`  DynamoDB         ${mesh.dynamodbEndpoint}${options.dataDir === undefined ? ' (in memory)' : ` (data in ${options.dataDir})`}`);
+  const where = options.dataDir === undefined ? ' (in memory)' : ` (data in ${options.dataDir}${options.dynamodbPerRegion === true ? '/<region>' : ''})`;
+  if (options.dynamodbPerRegion === true) for (const r of mesh.regions) console.log(`  DynamoDB         ${mesh.dynamodbEndpointOf(r.region)} for ${r.region}${where}`);
+  else console.log(`  DynamoDB         ${mesh.dynamodbEndpoint}${where}`);
   console.log(`  SQS              ${mesh.sqsEndpoint}`);
   console.log('Ctrl-C to stop.\n');
 

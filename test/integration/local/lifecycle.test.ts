@@ -8,8 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../../local/aws-clients.ts';
 import { startMesh } from '../../../local/cloud.ts';
+import { until } from '../../../shared/util/until.ts';
 import { externalEndpoints } from '../../support/mesh-test-options.ts';
 
 /** Skip reason, in the test name so the report says why. */
@@ -96,6 +99,53 @@ describe('local cloud lifecycle', () => {
       // Assess: in memory a crash loses every table anyway, so the round trip buys nothing.
       expect(inMemory).toEqual([false, false]);
       expect(onDisk).toEqual([true, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it.skipIf(EXTERNAL)(`gives each region a DynamoDB Local of its own with dynamodbPerRegion, and replicates between them${EXTERNAL ? WHY : ''}`, async () => {
+    // Prepare
+    const before = javaChildren();
+    const meshName = `itsplit${Date.now().toString(36)}`;
+    const dir = mkdtempSync(join(tmpdir(), 'ecm-split-'));
+    const start = (): ReturnType<typeof startMesh> =>
+      startMesh({ regions: ['lc-a', 'lc-b'], basePort: 0, meshName, handlerLogLevel: 'SILENT', repairIntervalMs: 0, dynamodbPerRegion: true, dataDir: dir });
+    const tablesOn = async (endpoint: string): Promise<string[]> => {
+      const client = new DynamoDBClient({ endpoint, region: 'lc-a', credentials: LOCAL_CREDENTIALS });
+      try {
+        return ((await client.send(new ListTablesCommand({}))).TableNames ?? []).filter((t) => t.includes(meshName));
+      } finally {
+        client.destroy();
+      }
+    };
+
+    try {
+      // Act: a write in lc-a, read in lc-b; then a restart on the same files
+      const mesh = await start();
+      const during = javaChildren();
+      const [a, b] = mesh.regions.map((r) => r.url) as [string, string];
+      const endpoints = ['lc-a', 'lc-b'].map((r) => mesh.dynamodbEndpointOf(r));
+      const tables = await Promise.all(endpoints.map(tablesOn));
+      const put = await fetch(`${a}/kv/k`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value":"split"}' });
+      await until('the write to reach lc-b', async () => (await fetch(`${b}/kv/k`)).status === 200, 30_000);
+      await mesh.stop();
+      const again = await start();
+      const afterRestart = await (await fetch(`${again.regions[1]?.url}/kv/k`)).json() as { value?: unknown };
+      await again.stop();
+
+      // Assess: two JVMs, one table on each, the event stored in both, and kept on disk per region
+      expect(put.status).toBe(201);
+      expect(during.length).toBe(before.length + 2);
+      expect(new Set(endpoints).size).toBe(2);
+      expect(mesh.dynamodbEndpoint).toBe(endpoints[0]);
+      expect(tables[0]).toHaveLength(1);
+      expect(tables[1]).toHaveLength(1);
+      expect(tables[0]?.[0]).toContain('lc-a');
+      expect(tables[1]?.[0]).toContain('lc-b');
+      expect(afterRestart.value).toBe('split');
+      expect(javaChildren()).toEqual(before);
+      for (const url of endpoints) expect(await refused(url)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

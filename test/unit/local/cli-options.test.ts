@@ -42,4 +42,12 @@ describe('npm start options', () => {
     expect(() => meshOptionsFrom(['--port', '70000'], {})).toThrow(/port number/);
     expect(() => meshOptionsFrom(['--nope'], {})).toThrow();
   });
+
+  it('gives each region its own DynamoDB Local on --dynamodb-per-region or MESH_DYNAMODB_PER_REGION=1, never with --dynamodb', () => {
+    // Act + Assess
+    expect(meshOptionsFrom(['--dynamodb-per-region'], {}).dynamodbPerRegion).toBe(true);
+    expect(meshOptionsFrom([], { MESH_DYNAMODB_PER_REGION: '1' }).dynamodbPerRegion).toBe(true);
+    expect(meshOptionsFrom([], { MESH_DYNAMODB_PER_REGION: '0' }).dynamodbPerRegion).toBeUndefined();
+    expect(() => meshOptionsFrom(['--dynamodb-per-region', '--dynamodb', 'http://127.0.0.1:8000'], {})).toThrow(/cannot go with --dynamodb/);
+  });
 });
