@@ -32,7 +32,7 @@ import { HandlerMeter } from './handler-meter.ts';
 import { ingestDrain } from './ingest-drain.ts';
 import { checker } from './linearizability-figure.ts';
 import { readCost } from './read-cost.ts';
-import { replicationLag } from './replication-lag.ts';
+import { replicationLag, replicationLagPerRegion } from './replication-lag.ts';
 import { RequestMeter } from './request-meter.ts';
 import { requestCounts } from './request-counts.ts';
 import { aggregateRuns, type Aggregate } from './runs.ts';
@@ -43,7 +43,7 @@ import { throughput } from './throughput.ts';
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 /** Every benchmark, in the order a full run runs them. */
-export const BENCHMARKS: readonly Benchmark[] = [requestCounts, throughput, ingestDrain, replicationLag, readCost, convergence, checker, seedWorkload];
+export const BENCHMARKS: readonly Benchmark[] = [requestCounts, throughput, ingestDrain, replicationLag, replicationLagPerRegion, readCost, convergence, checker, seedWorkload];
 
 export interface BenchArgs extends BenchOptions {
   /** Benchmark names to run (empty = all). */

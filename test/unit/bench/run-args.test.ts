@@ -36,6 +36,6 @@ describe('parseBenchArgs', () => {
 
     // Assess
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(['counts', 'throughput', 'drain', 'lag', 'read-cost', 'convergence', 'checker', 'seed']);
+    expect(names).toEqual(['counts', 'throughput', 'drain', 'lag', 'lag-per-region', 'read-cost', 'convergence', 'checker', 'seed']);
   });
 });

@@ -1,0 +1,111 @@
+/**
+ * CPU time of processes during a bench window, read from Linux's `/proc`: what tells a figure
+ * limited by the box (DynamoDB Local's Java using both cores) from one limited by the mesh. Every
+ * region of the local cloud shares one DynamoDB Local, so when its process uses most of the
+ * machine, no change to the mesh's pollers moves the lag; only less work per write does.
+ *
+ * Elsewhere than Linux (no `/proc`) every reading is undefined and the bench prints no CPU line.
+ *
+ * @example
+ * ```ts
+ * import { CpuWindow, dynamoDbLocalPid } from './process-cpu.ts';
+ * const pid = dynamoDbLocalPid(8000);
+ * const window = CpuWindow.start(pid === undefined ? {} : { dynamodbLocal: pid });
+ * await load();
+ * window.stop(); // { dynamodbLocal: 163.2, self: 41.7 }: % of one core over the window
+ * ```
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`; 100 on Linux's usual builds). */
+const CLOCK_TICKS = ((): number => {
+  const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const n = Number(out.stdout?.trim());
+  return Number.isInteger(n) && n > 0 ? n : 100;
+})();
+
+/**
+ * User plus system CPU, in ms, from the text of a `/proc/<pid>/stat` file. The command name
+ * (field 2) is in parentheses and may hold spaces or parentheses itself, so fields are counted
+ * from the last `)`: utime and stime are fields 14 and 15.
+ *
+ * @example
+ * ```ts
+ * cpuMsOfStat('42 (java) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0', 100); // 3000
+ * ```
+ */
+export function cpuMsOfStat(stat: string, ticksPerSecond: number = CLOCK_TICKS): number | undefined {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+  return ((utime + stime) * 1000) / ticksPerSecond;
+}
+
+/** CPU ms a process has used so far; undefined when it is gone or there is no `/proc`. */
+export function processCpuMs(pid: number, procDir = '/proc'): number | undefined {
+  try {
+    return cpuMsOfStat(readFileSync(join(procDir, String(pid), 'stat'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The process of the DynamoDB Local that listens on `port` (its command line names
+ * `DynamoDBLocal` and `-port <port>`); undefined when none does, or there is no `/proc`.
+ */
+export function dynamoDbLocalPid(port: number, procDir = '/proc'): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(procDir).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return undefined;
+  }
+  for (const e of entries) {
+    let args: string[];
+    try {
+      args = readFileSync(join(procDir, e, 'cmdline'), 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const at = args.indexOf('-port');
+    if (args.some((a) => a.includes('DynamoDBLocal')) && at >= 0 && args[at + 1] === String(port)) return Number(e);
+  }
+  return undefined;
+}
+
+/** A window over which named processes' CPU is measured, and this process's (`self`). */
+export class CpuWindow {
+  readonly #pids: Readonly<Record<string, number>>;
+  readonly #startedAt: number;
+  readonly #start: Readonly<Record<string, number | undefined>>;
+  readonly #selfStart: NodeJS.CpuUsage;
+
+  private constructor(pids: Readonly<Record<string, number>>) {
+    this.#pids = pids;
+    this.#start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuMs(pid)]));
+    this.#selfStart = process.cpuUsage();
+    this.#startedAt = performance.now();
+  }
+
+  /** Starts measuring now. */
+  static start(pids: Readonly<Record<string, number>> = {}): CpuWindow {
+    return new CpuWindow(pids);
+  }
+
+  /** Each process's CPU since `start`, as % of one core (200 = two cores busy); a process whose CPU could not be read is left out. */
+  stop(): Record<string, number> {
+    const elapsed = performance.now() - this.#startedAt;
+    const self = process.cpuUsage(this.#selfStart);
+    const out: Record<string, number> = { self: elapsed > 0 ? ((self.user + self.system) / 1000 / elapsed) * 100 : Number.NaN };
+    for (const [name, pid] of Object.entries(this.#pids)) {
+      const before = this.#start[name];
+      const after = processCpuMs(pid);
+      if (before !== undefined && after !== undefined && elapsed > 0) out[name] = ((after - before) / elapsed) * 100;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CpuWindow, cpuMsOfStat, dynamoDbLocalPid, processCpuMs } from '../../../bench/process-cpu.ts';
+
+/** A fake `/proc` with one entry per process: its command line (NUL-separated) and a stat line. */
+function fakeProc(processes: Record<number, { readonly args: readonly string[]; readonly stat?: string }>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'proc-'));
+  for (const [pid, p] of Object.entries(processes)) {
+    mkdirSync(join(dir, pid));
+    writeFileSync(join(dir, pid, 'cmdline'), `${p.args.join('\0')}\0`);
+    if (p.stat !== undefined) writeFileSync(join(dir, pid, 'stat'), p.stat);
+  }
+  return dir;
+}
+
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const JAVA = ['java', '-Djava.library.path=../../lib/dynamodb_local_2026-01-16/DynamoDBLocal_lib', '-jar', '../../lib/dynamodb_local_2026-01-16/DynamoDBLocal.jar', '-inMemory', '-port'];
+
+describe('cpuMsOfStat', () => {
+  it('adds utime and stime (fields 14 and 15) and turns clock ticks into ms', () => {
+    // Act + Assess: 250 + 50 ticks at 100 per second
+    expect(cpuMsOfStat('42 (java) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0', 100)).toBe(3000);
+  });
+
+  it('counts fields from the last parenthesis, whatever the command name holds', () => {
+    // Act + Assess: a name with a space and a ") " in it
+    expect(cpuMsOfStat('7 (a) b (c) S 1 7 7 0 -1 0 0 0 0 0 12 8 0 0 20 0 1 0', 100)).toBe(200);
+  });
+
+  it('is undefined for text that is not a stat line', () => {
+    // Act + Assess
+    expect(cpuMsOfStat('garbage', 100)).toBeUndefined();
+  });
+});
+
+describe('dynamoDbLocalPid', () => {
+  it('finds the DynamoDB Local on the port asked, not another one, not another program on that port', () => {
+    // Prepare
+    const proc = fakeProc({
+      100: { args: [...JAVA, '8001', '-sharedDb'] },
+      200: { args: [...JAVA, '8002', '-sharedDb'] },
+      300: { args: ['node', 'server.js', '-port', '8003'] },
+    });
+    made.push(proc);
+
+    // Act + Assess
+    expect(dynamoDbLocalPid(8002, proc)).toBe(200);
+    expect(dynamoDbLocalPid(8001, proc)).toBe(100);
+    expect(dynamoDbLocalPid(8003, proc)).toBeUndefined();
+    expect(dynamoDbLocalPid(8001, join(proc, 'missing'))).toBeUndefined();
+  });
+});
+
+describe('processCpuMs and CpuWindow', () => {
+  it('reads a process’s CPU from its stat file, undefined once it is gone', () => {
+    // Prepare
+    const proc = fakeProc({ 55: { args: JAVA, stat: '55 (java) S 1 55 55 0 -1 0 0 0 0 0 400 100 0 0 20 0 40 0' } });
+    made.push(proc);
+
+    // Act + Assess: at the usual 100 ticks per second
+    expect(processCpuMs(55, proc)).toBe(5000);
+    expect(processCpuMs(56, proc)).toBeUndefined();
+  });
+
+  it('measures this process busy over the window, and leaves out a process it cannot read', () => {
+    // Prepare
+    const window = CpuWindow.start({ gone: 2 ** 22 + 1 });
+
+    // Act: about 150 ms of busy loop
+    const until = performance.now() + 150;
+    let x = 0;
+    while (performance.now() < until) x += Math.sqrt(x + 1);
+    const used = window.stop();
+
+    // Assess: one core busy, within what a shared machine allows
+    expect(x).toBeGreaterThan(0);
+    expect(used['self']).toBeGreaterThan(40);
+    expect(used['self']).toBeLessThan(400);
+    expect(used).not.toHaveProperty('gone');
+  });
+});
