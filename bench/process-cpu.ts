@@ -8,15 +8,14 @@
  *
  * @example
  * ```ts
- * import { CpuWindow, dynamoDbLocalPid } from './process-cpu.ts';
- * const pid = dynamoDbLocalPid(8000);
- * const window = CpuWindow.start(pid === undefined ? {} : { dynamodbLocal: pid });
+ * import { CpuWindow } from './process-cpu.ts';
+ * const window = CpuWindow.start({ dynamodbLocal: mesh.dynamodbLocalPids[0] as number });
  * await load();
  * window.stop(); // { dynamodbLocal: 163.2, self: 41.7 }: % of one core over the window
  * ```
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`; 100 on Linux's usual builds). */
@@ -51,30 +50,6 @@ export function processCpuMs(pid: number, procDir = '/proc'): number | undefined
   } catch {
     return undefined;
   }
-}
-
-/**
- * The process of the DynamoDB Local that listens on `port` (its command line names
- * `DynamoDBLocal` and `-port <port>`); undefined when none does, or there is no `/proc`.
- */
-export function dynamoDbLocalPid(port: number, procDir = '/proc'): number | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync(procDir).filter((e) => /^\d+$/.test(e));
-  } catch {
-    return undefined;
-  }
-  for (const e of entries) {
-    let args: string[];
-    try {
-      args = readFileSync(join(procDir, e, 'cmdline'), 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    const at = args.indexOf('-port');
-    if (args.some((a) => a.includes('DynamoDBLocal')) && at >= 0 && args[at + 1] === String(port)) return Number(e);
-  }
-  return undefined;
 }
 
 /** A window over which named processes' CPU is measured, and this process's (`self`). */

@@ -17,7 +17,9 @@
  *
  * `lag` runs every region on one DynamoDB Local, `lag-per-region` gives each region its own
  * (`dynamodbPerRegion`), as AWS does: one DynamoDB Local stores writes on about one core, so the
- * second shows what the lag is when the regions' writes do not queue for that one core. Targets (issue 9), at 100 writes/s: p50 ≤ 100 ms, p99 ≤ 300 ms.
+ * second shows what the lag is when the regions' writes do not queue for that one core.
+ *
+ * Targets (issue 9), at 100 writes/s: p50 ≤ 100 ms, p99 ≤ 300 ms.
  * Figures are named per rate: `r50.lag.p50`, `r100.lag.p99`, …
  *
  * @example
@@ -30,7 +32,7 @@
 import type { BenchOptions, Benchmark, RunOutcome, Session } from './context.ts';
 import { cpus } from 'node:os';
 import { openLoop } from './open-loop.ts';
-import { CpuWindow, dynamoDbLocalPid } from './process-cpu.ts';
+import { CpuWindow } from './process-cpu.ts';
 import { formatSpread, type Aggregate } from './runs.ts';
 import { formatMs, percentile } from './stats.ts';
 
@@ -71,10 +73,7 @@ function makeReplicationLag(perRegion: boolean): Benchmark {
       // A long client timeout: a write the mesh is slow to acknowledge still yields a lag sample
       // (and no write is left running in the mesh after the run).
       const h = await env.startMesh({ clientTimeoutMs: 900_000, options: { dynamodbPerRegion: perRegion } });
-      const ddbPids = [...new Set(h.regions.map((r) => h.mesh.dynamodbEndpointOf(r)).filter((e) => e !== ''))]
-        .map((e) => dynamoDbLocalPid(Number(new URL(e).port)))
-        .filter((pid): pid is number => pid !== undefined);
-      const cpuPids = Object.fromEntries(ddbPids.map((pid, i) => [`dynamodbLocal${i}`, pid]));
+      const cpuPids = Object.fromEntries(h.mesh.dynamodbLocalPids.map((pid, i) => [`dynamodbLocal${i}`, pid]));
       const [from] = h.regions as [string];
       const peers = h.regions.slice(1);
       const source = h.clients[0];

@@ -215,6 +215,8 @@ export interface Mesh {
   readonly dynamodbEndpoint: string;
   /** The DynamoDB endpoint a region's table lives on (the same for all unless `dynamodbPerRegion`). */
   dynamodbEndpointOf(region: string): string;
+  /** Process ids of the DynamoDB Locals this mesh started (none with `dynamodbEndpoint`); benches read their CPU. */
+  readonly dynamodbLocalPids: readonly number[];
   /** The SQS endpoint in use: the in-process server's, the one given, or '' = real AWS. */
   readonly sqsEndpoint: string;
   /** The queues of the link `from -> to` (URLs as CreateQueue returned them). */
@@ -290,11 +292,13 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
 
   try {
     const perRegion = options.dynamodbEndpoint === undefined && options.dynamodbPerRegion === true;
+    const dynamodbLocalPids: number[] = [];
     const startDynamoDb = async (region?: string): Promise<string> => {
       const dataDir = options.dataDir === undefined || region === undefined ? options.dataDir : join(options.dataDir, region);
       log(`starting DynamoDB Local${region === undefined ? '' : ` for ${region}`} (${dataDir === undefined ? 'in memory' : `data in ${dataDir}`})…`);
       const ddb = await startDynamoDbLocal(dataDir === undefined ? {} : { dataDir });
       onStop(0, () => ddb.stop());
+      if (ddb.pid !== undefined) dynamodbLocalPids.push(ddb.pid);
       return ddb.endpoint;
     };
     /** With `dynamodbPerRegion`: each region's own DynamoDB Local, started before its first client. */
@@ -659,6 +663,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       links,
       dynamodbEndpoint,
       dynamodbEndpointOf,
+      dynamodbLocalPids,
       sqsEndpoint,
       queue: queueOf,
       sqsClient: (region) => clientsOf(region).sqs,

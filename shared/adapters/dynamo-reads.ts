@@ -37,25 +37,23 @@ export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, ke
 }
 
 /** Every item a Query matches, page after page (from `input.ExclusiveStartKey` when given). */
-export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
-  const out: Item[] = [];
-  let start: Item | undefined = input.ExclusiveStartKey;
-  do {
-    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return out;
+export function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
+  return allPages((start) => doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })), input.ExclusiveStartKey);
 }
 
 /** Every item a Scan returns, page after page. */
-export async function scanAll(doc: DynamoDBDocumentClient, input: ScanCommandInput): Promise<Item[]> {
+export function scanAll(doc: DynamoDBDocumentClient, input: ScanCommandInput): Promise<Item[]> {
+  return allPages((start) => doc.send(new ScanCommand({ ...input, ExclusiveStartKey: start })));
+}
+
+/** Follows `LastEvaluatedKey` until DynamoDB has no more pages. */
+async function allPages(page: (start: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>, first?: Item): Promise<Item[]> {
   const out: Item[] = [];
-  let start: Item | undefined;
+  let start = first;
   do {
-    const page = await doc.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
+    const res = await page(start);
+    out.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
   } while (start !== undefined);
   return out;
 }

@@ -126,6 +126,7 @@ describe('local cloud lifecycle', () => {
       const during = javaChildren();
       const [a, b] = mesh.regions.map((r) => r.url) as [string, string];
       const endpoints = ['lc-a', 'lc-b'].map((r) => mesh.dynamodbEndpointOf(r));
+      const pids = [...mesh.dynamodbLocalPids];
       const tables = await Promise.all(endpoints.map(tablesOn));
       const put = await fetch(`${a}/kv/k`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value":"split"}' });
       await until('the write to reach lc-b', async () => (await fetch(`${b}/kv/k`)).status === 200, 30_000);
@@ -137,6 +138,8 @@ describe('local cloud lifecycle', () => {
       // Assess: two JVMs, one table on each, the event stored in both, and kept on disk per region
       expect(put.status).toBe(201);
       expect(during.length).toBe(before.length + 2);
+      expect(pids).toHaveLength(2);
+      for (const pid of pids) expect(during.some((line) => line.startsWith(`${pid} `))).toBe(true);
       expect(new Set(endpoints).size).toBe(2);
       expect(mesh.dynamodbEndpoint).toBe(endpoints[0]);
       expect(tables[0]).toHaveLength(1);

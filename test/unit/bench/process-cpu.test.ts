@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CpuWindow, cpuMsOfStat, dynamoDbLocalPid, processCpuMs } from '../../../bench/process-cpu.ts';
+import { CpuWindow, cpuMsOfStat, processCpuMs } from '../../../bench/process-cpu.ts';
 
 /** A fake `/proc` with one entry per process: its command line (NUL-separated) and a stat line. */
 function fakeProc(processes: Record<number, { readonly args: readonly string[]; readonly stat?: string }>): string {
@@ -20,7 +20,7 @@ afterEach(() => {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const JAVA = ['java', '-Djava.library.path=../../lib/dynamodb_local_2026-01-16/DynamoDBLocal_lib', '-jar', '../../lib/dynamodb_local_2026-01-16/DynamoDBLocal.jar', '-inMemory', '-port'];
+const JAVA = ['java', '-jar', 'DynamoDBLocal.jar', '-inMemory'];
 
 describe('cpuMsOfStat', () => {
   it('adds utime and stime (fields 14 and 15) and turns clock ticks into ms', () => {
@@ -36,24 +36,6 @@ describe('cpuMsOfStat', () => {
   it('is undefined for text that is not a stat line', () => {
     // Act + Assess
     expect(cpuMsOfStat('garbage', 100)).toBeUndefined();
-  });
-});
-
-describe('dynamoDbLocalPid', () => {
-  it('finds the DynamoDB Local on the port asked, not another one, not another program on that port', () => {
-    // Prepare
-    const proc = fakeProc({
-      100: { args: [...JAVA, '8001', '-sharedDb'] },
-      200: { args: [...JAVA, '8002', '-sharedDb'] },
-      300: { args: ['node', 'server.js', '-port', '8003'] },
-    });
-    made.push(proc);
-
-    // Act + Assess
-    expect(dynamoDbLocalPid(8002, proc)).toBe(200);
-    expect(dynamoDbLocalPid(8001, proc)).toBe(100);
-    expect(dynamoDbLocalPid(8003, proc)).toBeUndefined();
-    expect(dynamoDbLocalPid(8001, join(proc, 'missing'))).toBeUndefined();
   });
 });
 
