@@ -9,7 +9,10 @@
  * Shapes: a PutItem of an event item with and without its index keys; TransactWriteItems of the
  * event alone, of the stream's state item (conditional on its version) and the event, and of those
  * with a digest cell's ADD (what one local write is); that last one with the digest cell, or the
- * state and the cell, in a second table that has no stream; the state and the event as two PutItems.
+ * state and the cell, in a second table that has no stream; the state and the event as two PutItems;
+ * and a group commit of 8 writes (8 states, 8 events) with a digest cell per write (the layout before
+ * rows) against the digest rows the store writes now (`digestAdds`: at most 2 per transaction).
+ * Those two count writes per second, not transactions.
  *
  * @example
  * ```bash
@@ -19,9 +22,11 @@
  */
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { LOCAL_CREDENTIALS } from '../local/aws-clients.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { digestAdds } from '../shared/adapters/dynamo-digest.ts';
 import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
 import { percentile } from './stats.ts';
 
@@ -36,10 +41,13 @@ type Item = Record<string, AttributeValue>;
 /** Builds the items of one client's writes: event ids and state versions count up. */
 class Items {
   #seq = 0;
+  #lastId = '';
   readonly #versions = new Map<string, number>();
 
   event(client: number, indexed: boolean): Item {
-    const id = (this.#seq++).toString(16).padStart(64, '0');
+    // Spread like real ids (SHA-256), so the digest rows add to as many buckets as the store's do.
+    const id = createHash('sha256').update(String(this.#seq++)).digest('hex');
+    this.#lastId = id;
     const body = JSON.stringify({ id, kind: 'set', key: `k${client}`, payload: { client, note: 'benchmark write of a small JSON value' } });
     return {
       pk: { S: `R#k${client}` },
@@ -62,21 +70,42 @@ class Items {
     };
   }
 
+  /** The id of the last event built: what the digest rows of a commit add. */
+  lastId(): string {
+    return this.#lastId;
+  }
+
   digest(table = TABLE): TransactWriteItem {
     const n = this.#seq;
     return { Update: { TableName: table, Key: { pk: { S: `DIGEST#${n % 16}` }, sk: { S: `B#${n % 64}` } }, UpdateExpression: 'ADD #c :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } } };
   }
 }
 
-/** Operations per second of `op`, closed loop, CLIENTS at once, for WINDOW_MS. */
-async function rate(op: (client: number) => Promise<unknown>): Promise<number> {
+/** Writes in one group commit of the batched shapes. */
+const GROUP = 8;
+
+/** The digest rows of a commit, as raw AttributeValues (`digestAdds` builds them for the DocumentClient). */
+function rowUpdates(ids: readonly string[]): TransactWriteItem[] {
+  return digestAdds(TABLE, ids).map(({ Update: u }) => ({
+    Update: {
+      TableName: u.TableName,
+      Key: { pk: { S: String(u.Key['pk']) }, sk: { S: String(u.Key['sk']) } },
+      UpdateExpression: u.UpdateExpression,
+      ExpressionAttributeNames: u.ExpressionAttributeNames,
+      ExpressionAttributeValues: Object.fromEntries(Object.entries(u.ExpressionAttributeValues).map(([k, v]) => [k, typeof v === 'string' ? { S: v } : { N: String(v) }])),
+    },
+  }));
+}
+
+/** Writes per second of `op` (each op does `perOp` writes), closed loop, CLIENTS at once, for WINDOW_MS. */
+async function rate(op: (client: number) => Promise<unknown>, perOp = 1): Promise<number> {
   let done = 0;
   const started = Date.now();
   const end = started + WINDOW_MS;
   await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
     while (Date.now() < end) {
       await op(c);
-      done++;
+      done += perOp;
     }
   }));
   return done / ((Date.now() - started) / 1000);
@@ -98,6 +127,17 @@ async function main(): Promise<void> {
     }));
     const items = new Items();
     const event = (c: number, indexed = true) => ({ Put: { TableName: TABLE, Item: items.event(c, indexed), ConditionExpression: 'attribute_not_exists(pk)' } });
+    const grouped = (c: number, digest: 'cell' | 'rows') => {
+      const batch: TransactWriteItem[] = [];
+      const ids: string[] = [];
+      for (let w = 0; w < GROUP; w++) {
+        const key = GROUP * c + w + 1000;
+        batch.push(items.state(key), event(key));
+        ids.push(items.lastId());
+        if (digest === 'cell') batch.push(items.digest());
+      }
+      return client.send(new TransactWriteItemsCommand({ TransactItems: digest === 'cell' ? batch : [...batch, ...rowUpdates(ids)] }));
+    };
     const shapes: Record<string, (c: number) => Promise<unknown>> = {
       'PutItem of an event': (c) => client.send(new PutItemCommand(event(c).Put)),
       'PutItem of an event, no index keys': (c) => client.send(new PutItemCommand(event(c, false).Put)),
@@ -113,10 +153,16 @@ async function main(): Promise<void> {
         await client.send(new PutItemCommand(event(c).Put));
       },
     };
+    const perOp: Record<string, number> = {
+      [`TW of ${GROUP} writes, a digest cell each (writes/s)`]: GROUP,
+      [`TW of ${GROUP} writes, the digest rows (writes/s)`]: GROUP,
+    };
+    shapes[`TW of ${GROUP} writes, a digest cell each (writes/s)`] = (c) => grouped(c, 'cell');
+    shapes[`TW of ${GROUP} writes, the digest rows (writes/s)`] = (c) => grouped(c, 'rows');
     const rates = new Map<string, number[]>(Object.keys(shapes).map((k) => [k, []]));
     for (let r = 0; r < rounds; r++) {
       for (const [name, op] of Object.entries(shapes)) {
-        const perSecond = await rate(op);
+        const perSecond = await rate(op, perOp[name] ?? 1);
         if (r > 0) rates.get(name)?.push(perSecond);
       }
       console.error(`[ops] round ${r + 1} of ${rounds}${r === 0 ? ' (warm-up, not counted)' : ''}`);

@@ -4,7 +4,7 @@
  * event depends on a message never being lost, and a new region can backfill. Pulled events are
  * checked like any ingested event (hash, origin: a region of the mesh and never this one, clock
  * offset), stored a chunk at a time, and get a receipt `{ type: 'repair', peer }`. Digests come
- * from each table's digest cells, so comparing costs O(buckets), not a scan.
+ * from each table's digest rows, so comparing costs O(buckets), not a scan.
  *
  * Pull only: each region repairs itself, so a region never writes to another region's table.
  *

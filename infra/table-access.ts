@@ -38,7 +38,7 @@ export interface TableAccess {
   readonly table: readonly TableAction[];
   /**
    * Partition-key prefixes `UpdateItem` is limited to (IAM `dynamodb:LeadingKeys`), when the
-   * function updates only counters: the digest cells, the link record, the refusal counters.
+   * function updates only counters: the digest rows, the link record, the refusal counters.
    * Events, heads and refs are only ever Put, conditionally.
    */
   readonly updates?: readonly string[];
@@ -60,7 +60,7 @@ export const TABLE_ACCESS = {
   api: {
     // stateOf, refusals, get's item: Get; eventsAt, deliveries, index pages' states: BatchGet; eventsPage,
     // digest cells, a late account's replay: Query; appendOn: one TransactWrite of Puts (events, state)
-    // and Updates (digest cells' ADD).
+    // and Updates (digest rows' ADD).
     table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
     updates: [ITEM_KEYS.digestPkPrefix],
     // GET /events/{id}: Query byId; GET /conflicts: Query conflicts; GET /kv and GET /accounts: Query catalog.
@@ -84,7 +84,7 @@ export const TABLE_ACCESS = {
   },
   /** Anti-entropy, on this region's table (functions/repair.ts). */
   repair: {
-    // digest: Query of the digest cells; a pulled chunk: as ingest's appendBatch.
+    // digest: Query of the digest rows; a pulled chunk: as ingest's appendBatch.
     table: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
     updates: [ITEM_KEYS.digestPkPrefix, ITEM_KEYS.statsPk],
     // idsInBucket: Query byBucket.
@@ -101,13 +101,13 @@ export const TABLE_ACCESS = {
   /** The backfill, on each peer's table: reads only. */
   backfillPeers: {
     // eventsInBucket: Query of the (KEYS_ONLY) bucket index + BatchGet of the page's items; the
-    // anti-entropy run: repair's peer reads (digest cells: Query; get: Query byId + GetItem).
+    // anti-entropy run: repair's peer reads (digest rows: Query; get: Query byId + GetItem).
     table: ['GetItem', 'BatchGetItem', 'Query'],
     indexes: { [BY_BUCKET]: ['Query'], [BY_ID]: ['Query'] },
   },
   /** Anti-entropy, on each peer's table: reads only. */
   repairPeers: {
-    // digest: Query of the peer's digest cells; get: the event item after the byId hit (KEYS_ONLY index).
+    // digest: Query of the peer's digest rows; get: the event item after the byId hit (KEYS_ONLY index).
     table: ['GetItem', 'Query'],
     // idsInBucket: Query byBucket; get: Query byId.
     indexes: { [BY_BUCKET]: ['Query'], [BY_ID]: ['Query'] },

@@ -1,9 +1,9 @@
 /**
- * The table's digest cells: per (stripe, bucket) a count and a weight sum of the event ids stored
- * (see `domain/digest.ts`), added to with `ADD` inside the very transaction that stores the events,
- * so the digest is exact and a read of it costs O(buckets × stripes) small items, never a scan.
- * The stripe comes from the id too, so concurrent appends of one bucket usually touch different
- * cells and do not make each other's transactions conflict.
+ * The table's digest rows: per (stripe, row of 32 buckets) a count and a weight sum of the event
+ * ids stored in each bucket (see `domain/digest.ts`), added to with `ADD` inside the very
+ * transaction that stores the events, so the digest is exact and a read of it costs O(stripes)
+ * small items, never a scan. A transaction picks its stripe from its first id, so concurrent
+ * commits usually touch different rows and do not make each other's transactions conflict.
  *
  * @example
  * ```ts
@@ -20,46 +20,108 @@ import type { Item } from './dynamo-items.ts';
 import { itemKey } from './dynamo-items.ts';
 import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
 
-/** Cells per bucket. More stripes: fewer conflicts between concurrent appends, a larger digest read. */
+/** Stripes of rows. More stripes: fewer conflicts between concurrent commits, a larger digest read. */
 export const DIGEST_STRIPES = 16;
+
+/**
+ * Buckets per digest row: a row of 32 buckets stays under 1 KB (one write unit in AWS) while its
+ * sums are below 10^25, and a transaction adds to at most 64 / 32 = 2 rows however many events it
+ * stores. DynamoDB Local charges per item written, so one row for a commit's events costs a third
+ * of what a cell per event did (`npm run bench:ops`).
+ */
+export const DIGEST_ROW_BUCKETS = 32;
+
+/** Digest rows a transaction can add to: the limit that `packTransactions` reserves. */
+export const DIGEST_ROWS_PER_TRANSACTION = Math.ceil(DEFAULT_BUCKETS / DIGEST_ROW_BUCKETS);
 
 /** The stripe of an id: its hex digits 21–22 (bits the bucket and the weight do not use). */
 function stripeOf(id: string): number {
   return Number.parseInt(id.slice(20, 22), 16) % DIGEST_STRIPES;
 }
 
-function cellKey(stripe: number, bucket: number): Item {
-  return itemKey(`${ITEM_KEYS.digestPkPrefix}${String(stripe).padStart(2, '0')}`, `${ITEM_KEYS.digestSkPrefix}${String(bucket).padStart(4, '0')}`);
+function stripePk(stripe: number): string {
+  return `${ITEM_KEYS.digestPkPrefix}${String(stripe).padStart(2, '0')}`;
+}
+
+function rowKey(stripe: number, row: number): Item {
+  return itemKey(stripePk(stripe), `${ITEM_KEYS.digestRowSkPrefix}${String(row).padStart(2, '0')}`);
+}
+
+/** One `Update` of a TransactWriteItems. */
+export interface DigestUpdate {
+  readonly Update: { TableName: string; Key: Item; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Item };
 }
 
 /**
- * The `Update` items of a TransactWriteItems that add `ids` (new, distinct) to their cells: one per
- * cell touched, deltas summed (a transaction may name an item only once). Sums are BigInt, so a
- * delta of many 48-bit weights stays exact.
+ * The `Update` items of a TransactWriteItems that add `ids` (new, distinct) to the digest: one per
+ * row of {@link DIGEST_ROW_BUCKETS} buckets touched, so at most
+ * {@link DIGEST_ROWS_PER_TRANSACTION}, each `ADD`ing a count `c<bucket>` and a weight sum
+ * `s<bucket>` per bucket. All rows of one transaction are in the stripe of its first id, so
+ * concurrent commits usually touch different items. Sums are BigInt, so a delta of many 48-bit
+ * weights stays exact. No ids, no items.
  *
  * @example
  * ```ts
  * digestAdds('ecmesh-events-us-east-1', [a.id, b.id]).length; // 1 or 2
  * ```
  */
-export function digestAdds(table: string, ids: readonly string[]): Array<{ Update: { TableName: string; Key: Item; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Item } }> {
-  const cells = new Map<string, { stripe: number; bucket: number; count: number; sum: bigint }>();
+export function digestAdds(table: string, ids: readonly string[]): DigestUpdate[] {
+  if (ids.length === 0) return [];
+  const stripe = stripeOf(ids[0] as string);
+  const rows = new Map<number, Map<number, { count: number; sum: bigint }>>();
   for (const id of ids) {
-    const stripe = stripeOf(id);
     const bucket = bucketOf(id, DEFAULT_BUCKETS);
-    const k = `${stripe}/${bucket}`;
-    const c = cells.get(k) ?? { stripe, bucket, count: 0, sum: 0n };
-    cells.set(k, { ...c, count: c.count + 1, sum: c.sum + BigInt(digestWeight(id)) });
+    const row = Math.floor(bucket / DIGEST_ROW_BUCKETS);
+    const cells = rows.get(row) ?? new Map<number, { count: number; sum: bigint }>();
+    const c = cells.get(bucket) ?? { count: 0, sum: 0n };
+    cells.set(bucket, { count: c.count + 1, sum: c.sum + BigInt(digestWeight(id)) });
+    rows.set(row, cells);
   }
-  return [...cells.values()].map((c) => ({
-    Update: {
-      TableName: table,
-      Key: cellKey(c.stripe, c.bucket),
-      UpdateExpression: 'SET #t = :t, #b = :b ADD #c :c, #s :s',
-      ExpressionAttributeNames: { '#t': TABLE_SCHEMA.typeAttribute, '#b': 'digestBucket', '#c': 'count', '#s': 'sum' },
-      ExpressionAttributeValues: { ':t': 'digest', ':b': c.bucket, ':c': c.count, ':s': c.sum },
-    },
-  }));
+  return [...rows.entries()].sort(([a], [b]) => a - b).map(([row, cells]) => {
+    const names: Record<string, string> = { '#t': TABLE_SCHEMA.typeAttribute };
+    const values: Item = { ':t': 'digest' };
+    const adds: string[] = [];
+    for (const [bucket, c] of [...cells.entries()].sort(([a], [b]) => a - b)) {
+      names[`#c${bucket}`] = `c${bucket}`;
+      names[`#s${bucket}`] = `s${bucket}`;
+      values[`:c${bucket}`] = c.count;
+      values[`:s${bucket}`] = c.sum;
+      adds.push(`#c${bucket} :c${bucket}`, `#s${bucket} :s${bucket}`);
+    }
+    return {
+      Update: {
+        TableName: table,
+        Key: rowKey(stripe, row),
+        UpdateExpression: `SET #t = :t ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  });
+}
+
+/**
+ * The cells an item of a digest stripe holds: a row's `c<bucket>` / `s<bucket>` pairs, or the one
+ * bucket of a cell item of the layout before rows (`digestBucket`, `count`, `sum`: one item per
+ * stripe and bucket, still read so a table written by older code needs no migration). Numbers as
+ * the exact decimal strings DynamoDB sends.
+ *
+ * @example
+ * ```ts
+ * cellsOfDigestItem({ c3: { N: '2' }, s3: { N: '99' } }); // [{ bucket: 3, count: 2, sum: '99' }]
+ * ```
+ */
+export function cellsOfDigestItem(item: Record<string, AttributeValue>): DigestCell[] {
+  if (item['digestBucket'] !== undefined) {
+    return [{ bucket: Number(item['digestBucket'].N), count: Number(item['count']?.N ?? 0), sum: item['sum']?.N ?? '0' }];
+  }
+  const out: DigestCell[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    const m = /^c(\d+)$/.exec(name);
+    if (m === null) continue;
+    out.push({ bucket: Number(m[1]), count: Number(value.N ?? 0), sum: item[`s${m[1] as string}`]?.N ?? '0' });
+  }
+  return out;
 }
 
 /**
@@ -82,14 +144,12 @@ export async function readDigest(client: DynamoDBClient, table: string): Promise
             TableName: table,
             KeyConditionExpression: '#pk = :pk',
             ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey },
-            ExpressionAttributeValues: { ':pk': { S: cellKey(stripe, 0)[TABLE_SCHEMA.partitionKey] as string } },
+            ExpressionAttributeValues: { ':pk': { S: stripePk(stripe) } },
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of page.Items ?? []) {
-          out.push({ bucket: Number(item['digestBucket']?.N), count: Number(item['count']?.N ?? 0), sum: item['sum']?.N ?? '0' });
-        }
+        for (const item of page.Items ?? []) out.push(...cellsOfDigestItem(item));
         start = page.LastEvaluatedKey;
       } while (start !== undefined);
       return out;

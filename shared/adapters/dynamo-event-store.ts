@@ -3,7 +3,7 @@
  *
  * Cost per operation (what `npm run bench` counts):
  * - a local write: GetItem of the stream's state, then one TransactWriteItems of the events, the
- *   new state and the digest cells (`appendOn`) — two requests; local writes to other streams that
+ *   new state and the digest rows (`appendOn`) — two requests; local writes to other streams that
  *   arrive while one is in flight share the next transaction (`commit-batcher.ts`);
  * - a delivered batch: two BatchGetItem, one after the other (states and "already stored?", then
  *   "already named as a parent?", see `appendRound` for why not one), and one TransactWriteItems

@@ -1,8 +1,8 @@
 /**
  * The store's one kind of write: for each stream it touches, the new events (each conditional on
  * not existing: an append is idempotent), the stream's new state item (conditional on the version
- * read: optimistic concurrency), the ref items of parents not yet known, and the digest cells'
- * additions — all in one TransactWriteItems, so a reader never sees an event without its heads,
+ * read: optimistic concurrency), the ref items of parents not yet known, and the digest rows'
+ * additions (at most two rows per transaction, whatever it stores) — all in one TransactWriteItems, so a reader never sees an event without its heads,
  * snapshot and digest, or the reverse. Several streams share a transaction up to DynamoDB's limits
  * (100 items, 4 MB), which is what makes a delivered batch cost one write, not one per event.
  *
@@ -17,7 +17,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MeshEvent, Receipt } from '../domain/types.ts';
 import type { StreamState } from '../ports/event-store.ts';
 import type { StreamId } from '../ports/stream.ts';
-import { digestAdds } from './dynamo-digest.ts';
+import { DIGEST_ROWS_PER_TRANSACTION, digestAdds } from './dynamo-digest.ts';
 import { eventItem, refKey, stateItem } from './dynamo-items.ts';
 import type { Item } from './dynamo-items.ts';
 import { TABLE_SCHEMA } from './dynamo-schema.ts';
@@ -67,7 +67,7 @@ function eventBytes(event: MeshEvent): number {
 
 /**
  * Gathers one stream's share of a batch for a single transaction: its events in the order given,
- * while their items (the state, each event and its digest cell, a ref per parent named) and
+ * while their items (the state, each event, a ref per parent named, the digest rows) and
  * bytes (the state item counted at DynamoDB's 400 KB item limit) fit, and at most `maxEvents`.
  * The rest waits for a later round. At least one event is always taken: one event, with at most
  * 64 parents, always fits.
@@ -78,14 +78,14 @@ function eventBytes(event: MeshEvent): number {
  * ```
  */
 export function fitStreamWrite<T extends { readonly event: MeshEvent }>(arrivals: readonly T[], maxEvents: number): { taken: T[]; rest: T[] } {
-  let items = 1;
+  let items = 1 + DIGEST_ROWS_PER_TRANSACTION;
   let bytes = 2_000 + 400_000;
   const parents = new Set<string>();
   let i = 0;
   for (; i < arrivals.length && i < maxEvents; i++) {
     const { event } = arrivals[i] as T;
     const fresh = event.parents.filter((p) => !parents.has(p));
-    const n = 2 + fresh.length;
+    const n = 1 + fresh.length;
     const b = eventBytes(event) + fresh.length * 200;
     if (i > 0 && (items + n > MAX_ITEMS || bytes + b > MAX_BYTES)) break;
     items += n;
@@ -97,7 +97,7 @@ export function fitStreamWrite<T extends { readonly event: MeshEvent }>(arrivals
 
 /**
  * Packs stream writes into transactions within DynamoDB's limits (each stream in exactly one;
- * its digest cells count against the limit too). A single stream write too big for one
+ * every transaction keeps room for its digest rows). A single stream write too big for one
  * transaction is a caller error: callers cap the events per stream.
  *
  * @example
@@ -108,17 +108,16 @@ export function fitStreamWrite<T extends { readonly event: MeshEvent }>(arrivals
 export function packTransactions(writes: readonly StreamWrite[]): StreamWrite[][] {
   const out: StreamWrite[][] = [];
   let current: StreamWrite[] = [];
-  let items = 0;
+  let items = DIGEST_ROWS_PER_TRANSACTION;
   let bytes = 0;
   for (const w of writes) {
-    // Worst case one digest cell per event.
-    const n = 1 + 2 * w.events.length + w.refs.length;
+    const n = 1 + w.events.length + w.refs.length;
     const b = sizeOf(w);
-    if (n > MAX_ITEMS || b > MAX_BYTES) throw new RangeError(`stream write of ${w.stream} is too large for one transaction (${n} items, ~${b} bytes)`);
+    if (n + DIGEST_ROWS_PER_TRANSACTION > MAX_ITEMS || b > MAX_BYTES) throw new RangeError(`stream write of ${w.stream} is too large for one transaction (${n} items, ~${b} bytes)`);
     if (current.length > 0 && (items + n > MAX_ITEMS || bytes + b > MAX_BYTES)) {
       out.push(current);
       current = [];
-      items = 0;
+      items = DIGEST_ROWS_PER_TRANSACTION;
       bytes = 0;
     }
     current.push(w);
@@ -220,7 +219,7 @@ export async function commitStreamWrites(doc: DynamoDBDocumentClient, table: str
 
 /**
  * The writes of a cancelled transaction that a cancellation reason names (reasons come in the
- * order of the transaction's items, each write's items first, then the digest cells); all of them
+ * order of the transaction's items, each write's items first, then the digest rows); all of them
  * when the transaction held one write.
  */
 function refusedOf(group: readonly StreamWrite[], perWrite: readonly TransactItem[][], e: unknown): StreamWrite[] {

@@ -67,8 +67,8 @@ export interface LocalWriterOptions {
   readonly budgetMs?: number;
   /**
    * Events one group commit gathers from several writes (default 24). A single write may carry
-   * more (a chain over many heads), up to what one transaction holds: 49 events, each with its
-   * digest cell, plus the state item — about 3,000 heads, as many as a state item can list.
+   * more (a chain over many heads), up to what one transaction holds beside the state item and two
+   * digest rows: about 3,000 heads, as many as a state item can list.
    */
   readonly maxGroupEvents?: number;
   /** Seconds a contended client is told to wait (Retry-After; default 1). */

@@ -1,6 +1,6 @@
 /**
  * `GET /status`, the link switch and the per-link delivery record: what a region says about itself
- * and its links. The digest and the event count come from the store's digest cells (no scan); the
+ * and its links. The digest and the event count come from the store's digest rows (no scan); the
  * link state and lag are advisory, so a link control or a lag read that fails does not hide the rest.
  *
  * @example

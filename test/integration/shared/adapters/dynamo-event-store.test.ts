@@ -4,7 +4,7 @@
  * table of its own, plus what only the DynamoDB layout promises.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DescribeTableCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoEventStore } from '../../../../shared/adapters/dynamo-event-store.ts';
@@ -14,6 +14,7 @@ import { eventStoreContract } from '../../../support/event-store-contract.ts';
 import { BASE_WALL, chain, deposit, setEvent } from '../../../support/factories.ts';
 import { headIdsOf } from '../../../support/store-reads.ts';
 import { streamOf } from '../../../../shared/ports/stream.ts';
+import { digestOf } from '../../../../shared/domain/index.ts';
 import type { MeshEvent } from '../../../../shared/domain/types.ts';
 
 const endpoint = inject('dynamodbEndpoint');
@@ -38,14 +39,16 @@ eventStoreContract(
 );
 
 /** A DynamoDB client of the test endpoint that records the name of every command it sends. */
-function countingClient(): { counted: DynamoDBClient; commands: string[] } {
+function countingClient(): { counted: DynamoDBClient; commands: string[]; requests: Array<{ command: string; input: unknown }> } {
   const counted = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
   const commands: string[] = [];
+  const requests: Array<{ command: string; input: unknown }> = [];
   counted.middlewareStack.add((next, context) => async (args) => {
     commands.push(String(context.commandName));
+    requests.push({ command: String(context.commandName), input: args.input });
     return next(args);
   }, { step: 'initialize', name: 'countCommands' });
-  return { counted, commands };
+  return { counted, commands, requests };
 }
 
 describe('DynamoDB events table', () => {
@@ -80,7 +83,7 @@ describe('DynamoDB events table', () => {
     expect(byType['heads']?.['origin']).toBeUndefined();
   });
 
-  it('adds each event to its digest cell in the same write, and keeps the cells out of the indexes', async () => {
+  it('adds each event to its digest row in the same write, and keeps the rows out of the indexes', async () => {
     // Prepare
     const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
     const before = await store.digest();
@@ -92,13 +95,47 @@ describe('DynamoDB events table', () => {
     const bucket = Number.parseInt(e.id.slice(0, 8), 16) % 64;
     expect(after.entries[bucket]?.count).toBe((before.entries[bucket]?.count ?? 0) + 1);
     expect(BigInt(after.entries[bucket]?.sum ?? '0') - BigInt(before.entries[bucket]?.sum ?? '0')).toBe(BigInt(Number.parseInt(e.id.slice(8, 20), 16)));
-    const cells = await dynamodb.send(
+    const rows = await dynamodb.send(
       new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `DIGEST#${String(Number.parseInt(e.id.slice(20, 22), 16) % 16).padStart(2, '0')}` } }, ConsistentRead: true }),
     );
-    for (const cell of cells.Items ?? []) {
-      expect(cell['type']?.S).toBe('digest');
-      expect(cell['origin'] ?? cell['eid'] ?? cell['bucket']).toBeUndefined();
+    const row = (rows.Items ?? []).find((i) => i['sk']?.S === `R#0${Math.floor(bucket / 32)}`);
+    expect(row?.[`c${bucket}`]?.N).toMatch(/^[1-9]\d*$/);
+    for (const item of rows.Items ?? []) {
+      expect(item['type']?.S).toBe('digest');
+      expect(item['origin'] ?? item['eid'] ?? item['bucket']).toBeUndefined();
     }
+  });
+
+  it('adds one row per 32 buckets for a batch, and reads the cells an older layout left beside the rows', async () => {
+    // Prepare: a cell of the layout before rows, as a table written by older code holds it.
+    await createEventsTable(dynamodb, table);
+    const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const before = await store.digest();
+    await dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'DIGEST#15' }, sk: { S: 'B#0005' }, type: { S: 'digest' }, digestBucket: { N: '5' }, count: { N: '3' }, sum: { N: '1000' } } }));
+    const { counted, requests } = countingClient();
+    const counting = new DynamoEventStore({ client: counted, table, region: 'us-east-1' });
+    const events = Array.from({ length: 12 }, (_, i) => setEvent(`k-${randomUUID()}`, i));
+    // Act
+    await counting.appendBatch(events.map((event) => ({ event, via: { type: 'local' } })));
+    const after = await store.digest();
+    // Assess: the transaction holds the 12 events, their 12 states and at most 2 digest rows.
+    const writes = requests.filter((r) => r.command === 'TransactWriteItemsCommand');
+    expect(writes).toHaveLength(1);
+    // The DocumentClient may hand the middleware plain or marshalled keys.
+    const pkOf = (t: { Update?: { Key: { pk: string | { S: string } } } }): string => {
+      const pk = t.Update?.Key.pk;
+      return typeof pk === 'string' ? pk : pk?.S ?? '';
+    };
+    const digestItems = (writes[0]?.input as { TransactItems: Array<{ Update?: { Key: { pk: string | { S: string } } } }> }).TransactItems.filter((t) => pkOf(t).startsWith('DIGEST#'));
+    expect(digestItems.length).toBeGreaterThanOrEqual(1);
+    expect(digestItems.length).toBeLessThanOrEqual(2);
+    const added = digestOf(events.map((e) => e.id));
+    after.entries.forEach((entry, b) => {
+      const old = b === 5 ? { count: 3, sum: 1000n } : { count: 0, sum: 0n };
+      expect(entry.count).toBe((before.entries[b]?.count ?? 0) + (added.entries[b]?.count ?? 0) + old.count);
+      expect(BigInt(entry.sum)).toBe(BigInt(before.entries[b]?.sum ?? '0') + BigInt(added.entries[b]?.sum ?? '0') + old.sum);
+    });
+    counted.destroy();
   });
 
   it('costs two BatchGetItem and one TransactWriteItems for a delivered batch over many streams', async () => {

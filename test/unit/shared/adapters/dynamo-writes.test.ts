@@ -10,25 +10,25 @@ import { setEvent } from '../../../support/factories.ts';
 const id = (i: number): string => i.toString(16).padStart(64, '0');
 
 describe('fitStreamWrite', () => {
-  it('takes events while the state, events, digest cells and refs fit in 100 items', () => {
-    // Prepare: each event names 4 parents of its own: 6 items each, after the state's 1.
+  it('takes events while the state, the digest rows, events and refs fit in 100 items', () => {
+    // Prepare: each event names 4 parents of its own: 5 items each, after the state and 2 digest rows.
     const arrivals = Array.from({ length: 40 }, (_, i) => ({ event: setEvent('k', i, { counter: i, parents: [0, 1, 2, 3].map((j) => id(1000 + 4 * i + j)) }) }));
     // Act
     const { taken, rest } = fitStreamWrite(arrivals, 32);
-    // Assess: 1 + 16 × 6 = 97; a 17th would make 103.
-    expect(taken).toHaveLength(16);
-    expect(rest).toEqual(arrivals.slice(16));
+    // Assess: 3 + 19 × 5 = 98; a 20th would make 103.
+    expect(taken).toHaveLength(19);
+    expect(rest).toEqual(arrivals.slice(19));
   });
 
   it('counts a parent named by several events once, and stops at the cap on events', () => {
     const shared = [id(1), id(2)];
     const arrivals = Array.from({ length: 40 }, (_, i) => ({ event: setEvent('k', i, { counter: i, parents: shared }) }));
-    // 1 + 2 + 32 × 2 = 67 items: the cap of 32 events is what stops it.
+    // 3 + 2 + 32 = 37 items: the cap of 32 events is what stops it.
     expect(fitStreamWrite(arrivals, 32).taken).toHaveLength(32);
   });
 
   it('always takes one event, and nothing from an empty list', () => {
-    // Two events of 64 parents each: 1 + 66 = 67 items, and a second would make 133.
+    // Two events of 64 parents each: 3 + 65 = 68 items, and a second would make 133.
     const big = (n: number) => ({ event: setEvent('k', n, { counter: n, parents: Array.from({ length: 64 }, (_, j) => id(100 * n + j)) }) });
     expect(fitStreamWrite([big(1), big(2)], 32).taken).toHaveLength(1);
     expect(fitStreamWrite([], 32)).toEqual({ taken: [], rest: [] });
@@ -43,7 +43,8 @@ describe('fitsOneTransaction', () => {
   };
 
   it('takes writes while their items stay within 100, and never one too large even alone', () => {
-    // Each write: 1 state + 2 (event, digest cell) + 30 refs = 33 items; three make 99, four 132.
+    // Each write: 1 state + 1 event + 30 refs = 32 items, and 2 digest rows per transaction:
+    // three make 98, four 130.
     const three = [write('a', 30), write('b', 30)];
     expect(fitsOneTransaction(three, write('c', 30))).toBe(true);
     expect(fitsOneTransaction([...three, write('c', 30)], write('d', 30))).toBe(false);
