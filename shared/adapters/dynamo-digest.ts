@@ -1,8 +1,8 @@
 /**
- * The table's digest rows: per (stripe, row of 32 buckets) a count and a weight sum of the event
+ * The table's digest rows: per (stripe, row of 32 buckets, lane) a count and a weight sum of the event
  * ids stored in each bucket (see `domain/digest.ts`), added to with `ADD` inside the very
  * transaction that stores the events, so the digest is exact and a read of it costs O(stripes)
- * small items, never a scan. A transaction picks its stripe from its first id, so concurrent
+ * small items, never a scan. A transaction picks its stripe and lane from its first id, so concurrent
  * commits usually touch different rows and do not make each other's transactions conflict.
  *
  * @example
@@ -20,8 +20,16 @@ import type { Item } from './dynamo-items.ts';
 import { itemKey } from './dynamo-items.ts';
 import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
 
-/** Stripes of rows. More stripes: fewer conflicts between concurrent commits, a larger digest read. */
+/** Stripes of rows (one partition key each, one Query each). */
 export const DIGEST_STRIPES = 16;
+
+/**
+ * Copies of each row within a stripe. DynamoDB cancels a transaction that touches an item another
+ * transaction is writing (TransactionConflict), so concurrent commits should rarely share a row:
+ * 16 stripes × 2 rows × 4 lanes = 128 items to spread over, where a cell per event had 1 024 and
+ * touched one per event. More lanes: fewer conflicts, a larger digest read (each row up to 1 KB).
+ */
+export const DIGEST_LANES = 4;
 
 /**
  * Buckets per digest row: a row of 32 buckets stays under 1 KB (one write unit in AWS) while its
@@ -39,12 +47,17 @@ function stripeOf(id: string): number {
   return Number.parseInt(id.slice(20, 22), 16) % DIGEST_STRIPES;
 }
 
+/** The lane of an id: its hex digits 23–24. */
+function laneOf(id: string): number {
+  return Number.parseInt(id.slice(22, 24), 16) % DIGEST_LANES;
+}
+
 function stripePk(stripe: number): string {
   return `${ITEM_KEYS.digestPkPrefix}${String(stripe).padStart(2, '0')}`;
 }
 
-function rowKey(stripe: number, row: number): Item {
-  return itemKey(stripePk(stripe), `${ITEM_KEYS.digestRowSkPrefix}${String(row).padStart(2, '0')}`);
+function rowKey(stripe: number, row: number, lane: number): Item {
+  return itemKey(stripePk(stripe), `${ITEM_KEYS.digestRowSkPrefix}${String(row).padStart(2, '0')}#${lane}`);
 }
 
 /** One `Update` of a TransactWriteItems. */
@@ -56,8 +69,8 @@ export interface DigestUpdate {
  * The `Update` items of a TransactWriteItems that add `ids` (new, distinct) to the digest: one per
  * row of {@link DIGEST_ROW_BUCKETS} buckets touched, so at most
  * {@link DIGEST_ROWS_PER_TRANSACTION}, each `ADD`ing a count `c<bucket>` and a weight sum
- * `s<bucket>` per bucket. All rows of one transaction are in the stripe of its first id, so
- * concurrent commits usually touch different items. Sums are BigInt, so a delta of many 48-bit
+ * `s<bucket>` per bucket. All rows of one transaction are in the stripe and lane of its first id,
+ * so concurrent commits usually touch different items. Sums are BigInt, so a delta of many 48-bit
  * weights stays exact. No ids, no items.
  *
  * @example
@@ -68,6 +81,7 @@ export interface DigestUpdate {
 export function digestAdds(table: string, ids: readonly string[]): DigestUpdate[] {
   if (ids.length === 0) return [];
   const stripe = stripeOf(ids[0] as string);
+  const lane = laneOf(ids[0] as string);
   const rows = new Map<number, Map<number, { count: number; sum: bigint }>>();
   for (const id of ids) {
     const bucket = bucketOf(id, DEFAULT_BUCKETS);
@@ -91,7 +105,7 @@ export function digestAdds(table: string, ids: readonly string[]): DigestUpdate[
     return {
       Update: {
         TableName: table,
-        Key: rowKey(stripe, row),
+        Key: rowKey(stripe, row, lane),
         UpdateExpression: `SET #t = :t ADD ${adds.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

@@ -15,11 +15,11 @@
  * - ref:     pk as above, sk `P#<parent id>` — "some stored event names this id as a parent",
  *            written only when a delivered event names a parent that is neither a head nor in its
  *            batch, so a child that arrives before its parent still keeps the parent out of the heads.
- * - digest:  pk `DIGEST#<stripe>`, sk `R#<row>` — for each of 32 buckets a count `c<bucket>` and
+ * - digest:  pk `DIGEST#<stripe>`, sk `R#<row>#<lane>` — for each of 32 buckets a count `c<bucket>` and
  *            a weight sum `s<bucket>` of the ids stored, added to (`ADD`) in the same transaction
  *            that stores the events (one row per 32 buckets touched, not one item per event), so a
- *            digest is a read of 16 stripes of at most 2 rows, never a scan. Stripes spread
- *            concurrent commits so they rarely touch the same row. Tables written before rows
+ *            digest is a read of 16 stripes of at most 8 rows, never a scan. Stripes and lanes
+ *            spread concurrent commits so they rarely touch the same row. Tables written before rows
  *            also hold sk `B#<bucket>` cells (`digestBucket`, `count`, `sum`), still added in.
  * - link:    pk `LINK#<from>` (a peer region), sk `LINK` — the last batch delivered over the
  *            inbound link `from` -> this region: `type`='link', `from`, `receivedAt`, `originAt`,

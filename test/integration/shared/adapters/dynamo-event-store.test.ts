@@ -98,7 +98,7 @@ describe('DynamoDB events table', () => {
     const rows = await dynamodb.send(
       new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `DIGEST#${String(Number.parseInt(e.id.slice(20, 22), 16) % 16).padStart(2, '0')}` } }, ConsistentRead: true }),
     );
-    const row = (rows.Items ?? []).find((i) => i['sk']?.S === `R#0${Math.floor(bucket / 32)}`);
+    const row = (rows.Items ?? []).find((i) => i['sk']?.S === `R#0${Math.floor(bucket / 32)}#${Number.parseInt(e.id.slice(22, 24), 16) % 4}`);
     expect(row?.[`c${bucket}`]?.N).toMatch(/^[1-9]\d*$/);
     for (const item of rows.Items ?? []) {
       expect(item['type']?.S).toBe('digest');
