@@ -5,8 +5,9 @@
  * - a local write: GetItem of the stream's state, then one TransactWriteItems of the events, the
  *   new state and the digest rows (`appendOn`) — two requests; local writes to other streams that
  *   arrive while one is in flight share the next transaction (`commit-batcher.ts`);
- * - a delivered batch: two BatchGetItem, one after the other (states and "already stored?", then
- *   "already named as a parent?", see `appendRound` for why not one), and one TransactWriteItems
+ * - a delivered batch: one BatchGetItem of states and "already stored?", a second one of "already
+ *   named as a parent?" only for streams whose state item is not marked ref-free (see
+ *   `appendRound` for why it cannot be the same request), and one TransactWriteItems
  *   for the whole batch, whatever its streams (`appendBatch`); a late account event adds one
  *   Query of the events after the checkpoint it resumes from;
  * - a key or account read: GetItem of the state plus one BatchGetItem of the heads (the account
@@ -38,7 +39,7 @@ import { decodeCursor, encodeCursor } from '../util/cursor.ts';
 import { DynamoBookkeeping } from './dynamo-bookkeeping.ts';
 import { readDigest } from './dynamo-digest.ts';
 import { backoff, batchGetAll, queryAll, scanAll } from './dynamo-reads.ts';
-import { eventOfItem, eventSk, itemKey, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
+import { eventOfItem, eventSk, isRefFree, itemKey, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
 import type { Item } from './dynamo-items.ts';
 import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
 import { CommitBatcher } from './commit-batcher.ts';
@@ -115,7 +116,10 @@ export class DynamoEventStore implements EventStore {
     const storedAfter = from === undefined ? undefined : await this.storedAfter(state.stream, from);
     const { state: next, refs } = transition(state, events, new Set(), now, storedAfter);
     const receipts = events.map((e): Receipt => ({ eventId: e.id, region: this.region, receivedAt: now, via }));
-    const write: StreamWrite = { stream: state.stream, expectedVersion: state.version, next, events: events.map((event, i) => ({ event, receipt: receipts[i] as Receipt })), refs };
+    // A new stream is known to have no refs; later local writes do not know (they decide on a
+    // StreamState, which does not carry the mark) and leave it off, which only costs an ingest a read.
+    const refFree = state.version === 0 && refs.length === 0;
+    const write: StreamWrite = { stream: state.stream, expectedVersion: state.version, next, events: events.map((event, i) => ({ event, receipt: receipts[i] as Receipt })), refs, refFree };
     if (!(await this.localCommits.submit(write))) throw new HeadsMovedError(state.stream, state.version);
     return receipts;
   }
@@ -284,11 +288,15 @@ export class DynamoEventStore implements EventStore {
     // a child committed between the read of a ref and the read of the state would leave its parent
     // a head under a state whose version the write then matches. Read in this order, a child
     // committed after the state read moves the version (the write is refused and retried), and
-    // one committed before it has its ref visible to the second read.
+    // one committed before it has its ref visible to the second read. A stream whose state item
+    // is marked ref-free (or absent) has no ref to read; a child committed after that read moves
+    // its version just the same. Streams fed only by ingest, the common case, skip the second read.
     const items = await batchGetAll(this.doc, this.table, [...streams.map(stateKey), ...pending.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event))))]);
-    items.push(...(await batchGetAll(this.doc, this.table, pending.map((a) => refKey(streamOf(a.event), a.event.id)))));
     const byKey = new Map(items.map((i) => [`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i]));
     const at = (k: Item): Item | undefined => byKey.get(`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`);
+    const refFree = new Set(streams.filter((s) => isRefFree(at(stateKey(s)))));
+    const refKeys = pending.filter((a) => !refFree.has(streamOf(a.event))).map((a) => refKey(streamOf(a.event), a.event.id));
+    if (refKeys.length > 0) for (const i of await batchGetAll(this.doc, this.table, refKeys)) byKey.set(`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i);
 
     const fresh = new Map<StreamId, Arrival[]>();
     for (const a of [...pending].sort((x, y) => (eventSortKey(x.event) < eventSortKey(y.event) ? -1 : 1))) {
@@ -319,7 +327,7 @@ export class DynamoEventStore implements EventStore {
         const storedAfter = await this.replayRead(state, events, replays);
         const { state: next, refs } = transition(state, events, referenced, now, storedAfter);
         const stored = group.map((a) => ({ event: a.event, receipt: { eventId: a.event.id, region: this.region, receivedAt: now, via: a.via } as Receipt }));
-        return { write: { stream, expectedVersion: state.version, next, events: stored, refs }, arrivals: group };
+        return { write: { stream, expectedVersion: state.version, next, events: stored, refs, refFree: refFree.has(stream) && refs.length === 0 }, arrivals: group };
       }),
     );
     const { committed, moved } = await commitStreamWrites(this.doc, this.table, writes.map((w) => w.write), { separate });

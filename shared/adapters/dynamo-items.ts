@@ -116,15 +116,16 @@ export function storedOfItem(item: Item): StoredEvent {
 }
 
 /**
- * A stream's state as its item. The namespace letter goes into `cat` (catalog index) and the
- * sparse `conflicts` attribute is set only while there are several heads.
+ * A stream's state as its item. The namespace letter goes into `cat` (catalog index), the
+ * sparse `conflicts` attribute is set only while there are several heads, and `refFree` marks a
+ * stream with no ref item (see {@link REF_FREE_ATTRIBUTE}).
  *
  * @example
  * ```ts
  * stateItem({ stream: 'R#k', heads: [p], version: 1 }).cat; // 'R'
  * ```
  */
-export function stateItem(state: StreamState): Item {
+export function stateItem(state: StreamState, refFree = false): Item {
   return {
     ...stateKey(state.stream),
     [TABLE_SCHEMA.typeAttribute]: 'heads',
@@ -134,7 +135,28 @@ export function stateItem(state: StreamState): Item {
     ...(state.updatedAt === undefined ? {} : { updatedAt: state.updatedAt }),
     ...(state.heads.length > 1 ? { [TABLE_SCHEMA.conflictsIndex.partitionKey]: '1', conflictSince: state.conflictSince } : {}),
     ...(state.snapshot === undefined ? {} : { snapshot: JSON.stringify(state.snapshot) }),
+    ...(refFree ? { [REF_FREE_ATTRIBUTE]: true } : {}),
   };
+}
+
+/**
+ * The state item's mark "no ref item exists in this stream". Refs are written only in the same
+ * transaction as their stream's state item, so a state item with the mark (or no state item at
+ * all) proves there is none, and an ingest need not read them. Items without it (written by a
+ * local write, by older code, or after a ref) say nothing: refs are read as before.
+ */
+export const REF_FREE_ATTRIBUTE = 'refFree';
+
+/**
+ * Whether a state item read back (undefined: none) proves its stream has no ref item.
+ *
+ * @example
+ * ```ts
+ * isRefFree(undefined); // true: no state item, so no refs either
+ * ```
+ */
+export function isRefFree(item: Item | undefined): boolean {
+  return item === undefined || item[REF_FREE_ATTRIBUTE] === true;
 }
 
 /**

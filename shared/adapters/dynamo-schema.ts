@@ -11,7 +11,9 @@
  *            history: `heads` (positions `hlc#origin#id` in total order), `version` (events in the
  *            stream; optimistic concurrency), `updatedAt`, `cat` (the namespace letter, for the
  *            catalog index), `conflicts`='1' and `conflictSince` only while it has more than one
- *            head (sparse index), and for accounts `snapshot` (the fold snapshot as JSON text).
+ *            head (sparse index), for accounts `snapshot` (the fold snapshot as JSON text), and
+ *            `refFree`=true when the writer knew the stream has no ref item (ingest then skips
+ *            reading refs; absent means "unknown", as on items written by older code).
  * - ref:     pk as above, sk `P#<parent id>` — "some stored event names this id as a parent",
  *            written only when a delivered event names a parent that is neither a head nor in its
  *            batch, so a child that arrives before its parent still keeps the parent out of the heads.

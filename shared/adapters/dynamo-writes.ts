@@ -30,6 +30,13 @@ export interface StreamWrite {
   readonly next: StreamState;
   readonly events: ReadonlyArray<{ readonly event: MeshEvent; readonly receipt: Receipt }>;
   readonly refs: readonly string[];
+  /**
+   * The stream has no ref item, this write's included: its state item says so (`refFree`), and an
+   * ingest then skips reading refs for it. Only a writer that knows it sets it: one that read the
+   * state item with the mark (or found none) and writes no refs.
+   * @default false
+   */
+  readonly refFree?: boolean;
 }
 
 const RETRYABLE_CANCELLATIONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
@@ -44,8 +51,8 @@ function itemsOf(table: string, w: StreamWrite): TransactItem[] {
   const names = { '#pk': TABLE_SCHEMA.partitionKey };
   const state: TransactItem =
     w.expectedVersion === 0
-      ? { Put: { TableName: table, Item: stateItem(w.next), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: names } }
-      : { Put: { TableName: table, Item: stateItem(w.next), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': w.expectedVersion } } };
+      ? { Put: { TableName: table, Item: stateItem(w.next, w.refFree === true), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: names } }
+      : { Put: { TableName: table, Item: stateItem(w.next, w.refFree === true), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': w.expectedVersion } } };
   return [
     state,
     ...w.events.map(({ event, receipt }) => ({

@@ -4,7 +4,7 @@
  * table of its own, plus what only the DynamoDB layout promises.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoEventStore } from '../../../../shared/adapters/dynamo-event-store.ts';
@@ -138,16 +138,59 @@ describe('DynamoDB events table', () => {
     counted.destroy();
   });
 
-  it('costs two BatchGetItem and one TransactWriteItems for a delivered batch over many streams', async () => {
+  it('costs one BatchGetItem and one TransactWriteItems for a delivered batch over streams with no refs', async () => {
     // Prepare: count the store's requests by command.
     const { counted, commands } = countingClient();
     const store = new DynamoEventStore({ client: counted, table, region: 'us-east-1' });
-    const events = Array.from({ length: 10 }, (_, i) => setEvent(`k-${randomUUID()}`, i, { origin: 'eu-west-1' }));
-    // Act
-    await store.appendBatch(events.map((event) => ({ event, via: { type: 'peer', peer: 'eu-west-1' } })));
+    const first = Array.from({ length: 10 }, (_, i) => setEvent(`k-${randomUUID()}`, i, { origin: 'eu-west-1' }));
+    const second = first.map((e, i) => setEvent(e.key, i + 100, { origin: 'eu-west-1', parents: [e] }));
+    // Act: new streams, then the same streams again (their state items now carry the mark).
+    await store.appendBatch(first.map((event) => ({ event, via: { type: 'peer', peer: 'eu-west-1' } })));
+    await store.appendBatch(second.map((event) => ({ event, via: { type: 'peer', peer: 'eu-west-1' } })));
     // Assess
-    expect(commands).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    expect(commands).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
     counted.destroy();
+  });
+
+  it('reads the refs of a stream that has one, so a parent delivered after its child stays out of the heads', async () => {
+    // Prepare: the child arrives first and names a parent not stored yet: a ref is written and the
+    // stream's state item loses its ref-free mark.
+    const { counted, commands } = countingClient();
+    const store = new DynamoEventStore({ client: counted, table, region: 'us-east-1' });
+    const key = `k-${randomUUID()}`;
+    const root = setEvent(key, 'root', { origin: 'eu-west-1' });
+    const parent = setEvent(key, 'parent', { origin: 'eu-west-1', parents: [root] });
+    const child = setEvent(key, 'child', { origin: 'eu-west-1', parents: [parent] });
+    await store.appendBatch([{ event: root, via: { type: 'peer', peer: 'eu-west-1' } }]);
+    await store.appendBatch([{ event: child, via: { type: 'peer', peer: 'eu-west-1' } }]);
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: streamOf(root) }, sk: { S: 'HEADS' } }, ConsistentRead: true }));
+    commands.length = 0;
+    // Act
+    await store.appendBatch([{ event: parent, via: { type: 'peer', peer: 'eu-west-1' } }]);
+    // Assess
+    expect(Item?.['refFree']).toBeUndefined();
+    expect(commands).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    expect(await headIdsOf(store, streamOf(root))).toEqual([child.id]);
+    counted.destroy();
+  });
+
+  it('reads refs for a state item without the mark, as older code and local writes leave it', async () => {
+    // Prepare: a stream written locally twice (only a new stream is marked by a local write), then
+    // a ref put beside it by hand, as a table written before the mark would hold one.
+    const store = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    const key = `k-${randomUUID()}`;
+    const a = setEvent(key, 'a');
+    const b = setEvent(key, 'b', { parents: [a] });
+    await store.appendOn(await store.stateOf(streamOf(a)), [a]);
+    await store.appendOn(await store.stateOf(streamOf(a)), [b]);
+    const late = setEvent(key, 'late', { origin: 'eu-west-1', parents: [a] });
+    await dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: streamOf(a) }, sk: { S: `P#${late.id}` }, type: { S: 'ref' } } }));
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: streamOf(a) }, sk: { S: 'HEADS' } }, ConsistentRead: true }));
+    // Act: the event the ref names arrives.
+    await store.appendBatch([{ event: late, via: { type: 'peer', peer: 'eu-west-1' } }]);
+    // Assess: the ref was read, so `late` is not a head (its child is named by the ref).
+    expect(Item?.['refFree']).toBeUndefined();
+    expect(await headIdsOf(store, streamOf(a))).toEqual([b.id]);
   });
 
   it('stores a batch\'s other streams while one stream keeps being moved by other writers', async () => {
@@ -214,34 +257,38 @@ describe('DynamoDB events table', () => {
     expect(Item).toMatchObject({ type: { S: 'backfill' }, copyBucket: { N: '7' }, phase: { S: 'copy' } });
   });
 
-  it('keeps the heads right when a child commits while its parent is being read: BatchGetItem is not isolated across items', async () => {
-    // Prepare: a DynamoDB that serves a BatchGetItem naming the parent's ref item in two halves,
-    // the ref items first, and lets the child's whole append commit in between — an order the
-    // service allows (BatchGetItem reads each item on its own). A 100-run soak met it for real:
-    // one region kept a head that a stored child named, and disagreed with the others forever.
+  // A DynamoDB that serves the BatchGetItem naming `parent` in two halves and lets the child's
+  // whole append commit in between: an order the service allows (BatchGetItem reads each item on
+  // its own). A 100-run soak met it for real: one region kept a head that a stored child named,
+  // and disagreed with the others forever. `splitOn` says which read is split: the ref read (the
+  // refs first, then the rest), or, for a stream marked ref-free, which has no ref read, the read
+  // of the states (the child then commits right after it).
+  async function childCommitsDuringRead(splitOn: 'ref' | 'state', prepare: (store: DynamoEventStore, root: MeshEvent) => Promise<void>): Promise<void> {
     const key = `k-${randomUUID()}`;
-    const [parent, child] = chain(key, ['parent', 'child'], { origin: 'eu-west-1' }) as [MeshEvent, MeshEvent];
+    const [root, parent, child] = chain(key, ['root', 'parent', 'child'], { origin: 'eu-west-1' }) as [MeshEvent, MeshEvent, MeshEvent];
     const other = new DynamoEventStore({ client: dynamodb, table, region: 'us-east-1' });
+    await createEventsTable(dynamodb, table);
+    await prepare(other, root);
     const split = createClients(endpoint === '' ? { region } : { region, endpoint }).dynamodb;
     let between: (() => Promise<unknown>) | undefined = () => other.appendBatch([{ event: child, via: { type: 'peer', peer: 'eu-west-1' } }]);
     type Next = (args: { input: unknown }) => Promise<{ output: { Responses?: Record<string, unknown[]> } }>;
     const splitter = (next: Next, context: { commandName?: string }) => async (args: { input: unknown }) => {
       const input = args.input as { RequestItems?: Record<string, { Keys: Array<Record<string, unknown>> }> };
       const wanted = input.RequestItems?.[table];
-      const isRef = (k: Record<string, unknown>): boolean => JSON.stringify(k['sk']).includes(`P#${parent.id}`);
-      if (context.commandName !== 'BatchGetItemCommand' || between === undefined || wanted === undefined || !wanted.Keys.some(isRef)) return next(args);
+      const sk = (k: Record<string, unknown>): string => JSON.stringify(k['sk']);
+      const first = (k: Record<string, unknown>): boolean => (splitOn === 'ref' ? sk(k).includes(`P#${parent.id}`) : sk(k).includes('HEADS') || sk(k).includes(parent.id));
+      if (context.commandName !== 'BatchGetItemCommand' || between === undefined || wanted === undefined || !wanted.Keys.some(first)) return next(args);
       const read = (keys: Array<Record<string, unknown>>) => next({ ...args, input: { ...input, RequestItems: { [table]: { ...wanted, Keys: keys } } } });
-      const first = await read(wanted.Keys.filter(isRef));
+      const head = await read(wanted.Keys.filter(first));
       const run = between;
       between = undefined;
       await run();
-      const rest = wanted.Keys.filter((k) => !isRef(k));
-      const second = rest.length === 0 ? undefined : await read(rest);
-      const responses = [...(first.output.Responses?.[table] ?? []), ...(second?.output.Responses?.[table] ?? [])];
-      return { ...first, output: { ...first.output, Responses: { [table]: responses } } };
+      const rest = wanted.Keys.filter((k) => !first(k));
+      const tail = rest.length === 0 ? undefined : await read(rest);
+      const responses = [...(head.output.Responses?.[table] ?? []), ...(tail?.output.Responses?.[table] ?? [])];
+      return { ...head, output: { ...head.output, Responses: { [table]: responses } } };
     };
     split.middlewareStack.add(splitter as never, { step: 'initialize', name: 'splitBatchGet' });
-    await createEventsTable(dynamodb, table);
     const store = new DynamoEventStore({ client: split, table, region: 'us-east-1' });
 
     // Act: the parent arrives; while its batch is read, the child is stored by another ingest.
@@ -251,6 +298,22 @@ describe('DynamoDB events table', () => {
     expect(between).toBeUndefined();
     expect(await headIdsOf(store, streamOf(parent))).toEqual([child.id]);
     split.destroy();
+  }
+
+  it('keeps the heads right when a child commits while its parent\'s refs are read: BatchGetItem is not isolated across items', async () => {
+    // The root stored, then its state item's ref-free mark taken off, as older code wrote it: refs are read.
+    await childCommitsDuringRead('ref', async (other, root) => {
+      await other.appendBatch([{ event: root, via: { type: 'peer', peer: 'eu-west-1' } }]);
+      await dynamodb.send(new UpdateItemCommand({ TableName: table, Key: { pk: { S: streamOf(root) }, sk: { S: 'HEADS' } }, UpdateExpression: 'REMOVE refFree' }));
+    });
+  });
+
+  it('keeps the heads right when a child commits right after the states are read, on a stream marked ref-free', async () => {
+    await childCommitsDuringRead('state', async (other, root) => {
+      await other.appendBatch([{ event: root, via: { type: 'peer', peer: 'eu-west-1' } }]);
+      const { Item } = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: streamOf(root) }, sk: { S: 'HEADS' } }, ConsistentRead: true }));
+      expect(Item?.['refFree']).toEqual({ BOOL: true });
+    });
   });
 
   it('stores a late event of an account whose live writes win every long read: a retry reads only what is new', async () => {
