@@ -39,7 +39,7 @@ import { decodeCursor, encodeCursor } from '../util/cursor.ts';
 import { DynamoBookkeeping } from './dynamo-bookkeeping.ts';
 import { readDigest } from './dynamo-digest.ts';
 import { backoff, batchGetAll, queryAll, scanAll } from './dynamo-reads.ts';
-import { eventOfItem, eventSk, isRefFree, itemKey, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
+import { eventOfItem, eventSk, isRefFree, itemKey, keyString, refKey, stateKey, stateOfItem, storedOfItem } from './dynamo-items.ts';
 import type { Item } from './dynamo-items.ts';
 import { ITEM_KEYS, TABLE_SCHEMA } from './dynamo-schema.ts';
 import { CommitBatcher } from './commit-batcher.ts';
@@ -292,11 +292,12 @@ export class DynamoEventStore implements EventStore {
     // is marked ref-free (or absent) has no ref to read; a child committed after that read moves
     // its version just the same. Streams fed only by ingest, the common case, skip the second read.
     const items = await batchGetAll(this.doc, this.table, [...streams.map(stateKey), ...pending.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event))))]);
-    const byKey = new Map(items.map((i) => [`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i]));
-    const at = (k: Item): Item | undefined => byKey.get(`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`);
+    const byKey = new Map(items.map((i) => [keyString(i), i]));
+    const at = (k: Item): Item | undefined => byKey.get(keyString(k));
     const refFree = new Set(streams.filter((s) => isRefFree(at(stateKey(s)))));
-    const refKeys = pending.filter((a) => !refFree.has(streamOf(a.event))).map((a) => refKey(streamOf(a.event), a.event.id));
-    if (refKeys.length > 0) for (const i of await batchGetAll(this.doc, this.table, refKeys)) byKey.set(`${String(i[TABLE_SCHEMA.partitionKey])}\u0000${String(i[TABLE_SCHEMA.sortKey])}`, i);
+    // batchGetAll sends nothing for no keys.
+    const refItems = await batchGetAll(this.doc, this.table, pending.filter((a) => !refFree.has(streamOf(a.event))).map((a) => refKey(streamOf(a.event), a.event.id)));
+    for (const i of refItems) byKey.set(keyString(i), i);
 
     const fresh = new Map<StreamId, Arrival[]>();
     for (const a of [...pending].sort((x, y) => (eventSortKey(x.event) < eventSortKey(y.event) ? -1 : 1))) {

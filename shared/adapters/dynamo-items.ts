@@ -34,6 +34,18 @@ export function itemKey(pk: string, sk: string): Item {
 }
 
 /**
+ * An item's primary key as one string: what maps of items read back are keyed by.
+ *
+ * @example
+ * ```ts
+ * keyString(itemKey('R#k', 'HEADS')); // 'R#k\u0000HEADS'
+ * ```
+ */
+export function keyString(item: Item): string {
+  return `${String(item[TABLE_SCHEMA.partitionKey])}\u0000${String(item[TABLE_SCHEMA.sortKey])}`;
+}
+
+/**
  * Sort key of an event item: lexicographic order == total order (hlc, origin, id).
  *
  * @example

@@ -12,12 +12,12 @@
  */
 import { BatchGetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { keyString } from './dynamo-items.ts';
 import type { Item } from './dynamo-items.ts';
-import { TABLE_SCHEMA } from './dynamo-schema.ts';
 
 /** Items by key, read consistently, retrying unprocessed keys; in no particular order, each key once. */
 export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keys: readonly Item[]): Promise<Item[]> {
-  const unique = [...new Map(keys.map((k) => [`${String(k[TABLE_SCHEMA.partitionKey])}\u0000${String(k[TABLE_SCHEMA.sortKey])}`, k])).values()];
+  const unique = [...new Map(keys.map((k) => [keyString(k), k])).values()];
   const chunks: Item[][] = [];
   for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
   const pages = await Promise.all(

@@ -2,8 +2,9 @@
  * The store's one kind of write: for each stream it touches, the new events (each conditional on
  * not existing: an append is idempotent), the stream's new state item (conditional on the version
  * read: optimistic concurrency), the ref items of parents not yet known, and the digest rows'
- * additions (at most two rows per transaction, whatever it stores) — all in one TransactWriteItems, so a reader never sees an event without its heads,
- * snapshot and digest, or the reverse. Several streams share a transaction up to DynamoDB's limits
+ * additions (at most two rows per transaction, whatever it stores) — all in one
+ * TransactWriteItems, so a reader never sees an event without its heads, snapshot and digest, or
+ * the reverse. Several streams share a transaction up to DynamoDB's limits
  * (100 items, 4 MB), which is what makes a delivered batch cost one write, not one per event.
  *
  * @example
