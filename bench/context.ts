@@ -61,8 +61,10 @@ export interface BenchEnv {
   /**
    * Starts a local mesh of `regions` regions (default 3) on free ports, DynamoDB Local included,
    * with the pollers at their default settings unless `options` says otherwise. The runner stops it.
+   * `capacity`: the request meter also asks DynamoDB for the units consumed (see `RequestMeterOptions`;
+   * off by default, as it slows DynamoDB Local down).
    */
-  startMesh(o?: { readonly regions?: number; readonly options?: Partial<MeshOptions>; readonly clientTimeoutMs?: number }): Promise<MeshHarness>;
+  startMesh(o?: { readonly regions?: number; readonly options?: Partial<MeshOptions>; readonly clientTimeoutMs?: number; readonly capacity?: boolean }): Promise<MeshHarness>;
 }
 
 /** What one run gives back: figures (medians are taken per name) and anything else worth keeping in the JSON. */

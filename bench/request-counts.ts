@@ -266,7 +266,8 @@ export const requestCounts: Benchmark = {
     if (MESH_DEFAULTS.function.architecture !== Architecture.ARM_64) throw new Error('the cost model prices arm64 Lambda; infra/defaults.ts configures another architecture');
     const prices = loadPrices();
     const s = requestCountSizes(env.options);
-    const h = await env.startMesh();
+    // The cost model needs the units each request consumed.
+    const h = await env.startMesh({ capacity: true });
     const raw = await RawAppender.create({
       endpoint: h.mesh.dynamodbEndpoint, table: `${h.mesh.meshName}-bench-gt`, region: h.regions[0] ?? 'us-east-1', instrument: (c) => h.requests.instrument('baseline', { dynamodb: c }),
     });

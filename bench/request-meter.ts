@@ -2,9 +2,12 @@
  * Counts the AWS requests a mesh makes, per region, service and command, with SDK middleware on
  * the local cloud's clients (`startMesh({ instrument: meter.instrument })`). Every HTTP attempt is
  * counted (a retried request counts twice, as AWS bills it), with its request and response bytes.
- * DynamoDB requests are also asked for `ReturnConsumedCapacity: INDEXES` (DynamoDB Local reports
- * it, transactions at twice the units, as AWS does), so the tally has the read and write units
- * consumed, of which how many on secondary indexes, and the items each write request carried.
+ * With `{ capacity: true }`, DynamoDB requests are also asked for `ReturnConsumedCapacity: INDEXES`
+ * (DynamoDB Local reports it, transactions at twice the units, as AWS does), so the tally has the
+ * read and write units consumed, of which how many on secondary indexes. Only the cost model
+ * needs them, and they are not free locally: DynamoDB Local reads and deserializes the table's
+ * description for every item to compute them (see docs/benchmarks.md for what that did to the
+ * `lag` and `throughput` figures). Every tally counts the items each write request carried.
  * SQS and Streams tallies count the messages or records a request carried, and the receives that
  * came back empty (idle polling, a standing cost rather than a cost per event).
  *
@@ -14,7 +17,7 @@
  * @example
  * ```ts
  * import { RequestMeter } from './request-meter.ts';
- * const meter = new RequestMeter();
+ * const meter = new RequestMeter({ capacity: true });
  * const mesh = await startMesh({ basePort: 0, instrument: meter.instrument });
  * const before = meter.snapshot();
  * await fetch(`${mesh.regions[0]!.url}/kv/colour`, { method: 'PUT', body: '{"value":"blue"}' });
@@ -245,11 +248,26 @@ interface HttpLike {
   readonly body?: unknown;
 }
 
+export interface RequestMeterOptions {
+  /**
+   * Ask DynamoDB for the capacity units each request consumed (`ReturnConsumedCapacity: INDEXES`,
+   * unless the caller asked already). Costs DynamoDB Local CPU per item written: leave it off
+   * where speed is measured.
+   * @default false
+   */
+  readonly capacity?: boolean;
+}
+
 /** The request counter; pass `meter.instrument` to `startMesh`. */
 export class RequestMeter {
   private readonly tallies: MeterSnapshot = {};
+  private readonly capacity: boolean;
   /** `region/service/command` -> Date.now() of its last request that carried something. */
   private readonly lastBusy = new Map<string, number>();
+
+  constructor(options: RequestMeterOptions = {}) {
+    this.capacity = options.capacity ?? false;
+  }
 
   /**
    * Adds the counting middleware to one region's clients (the `startMesh` `instrument` hook);
@@ -288,11 +306,12 @@ export class RequestMeter {
 
   private attach(region: string, service: MeteredService, stack: MiddlewareStackLike): void {
     const nameOf = (commandName: string | undefined): string => (commandName ?? 'Unknown').replace(/Command$/, '');
-    // Outermost, once per call: ask DynamoDB for the units it consumed (unless the caller did).
+    // Outermost, once per call: ask DynamoDB for the units it consumed (if this meter counts them
+    // and the caller did not ask).
     const askCapacity: InitializeMiddleware<object, object> = (next, context) => async (args) => {
       const command = nameOf(context.commandName);
       const input = args.input as Record<string, unknown>;
-      if (service === 'dynamodb' && CAPACITY_COMMANDS[command] !== undefined && input['ReturnConsumedCapacity'] === undefined) {
+      if (this.capacity && service === 'dynamodb' && CAPACITY_COMMANDS[command] !== undefined && input['ReturnConsumedCapacity'] === undefined) {
         return next({ ...args, input: { ...input, ReturnConsumedCapacity: 'INDEXES' } });
       }
       return next(args);

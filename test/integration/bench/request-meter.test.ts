@@ -15,7 +15,7 @@ import { meshTestOptions } from '../../support/mesh-test-options.ts';
 const [A, B] = ['us-east-1', 'eu-west-1'] as const;
 
 let mesh: Mesh;
-const requests = new RequestMeter();
+const requests = new RequestMeter({ capacity: true });
 const handlers = new HandlerMeter();
 const instrumented: Array<{ region: string; clients: RegionClients }> = [];
 

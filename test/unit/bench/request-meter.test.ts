@@ -36,14 +36,14 @@ function fakeHandler(answers: Array<{ status?: number; body: unknown }>, seen: S
 const local = { region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 } as const;
 
 describe('RequestMeter on DynamoDB', () => {
-  it('asks for the consumed capacity, and counts the request, its bytes, units, index units and items written', async () => {
+  it('with capacity on, asks for the consumed capacity, and counts the request, its bytes, units, index units and items written', async () => {
     // Prepare: DynamoDB Local reports a two-put transaction's table units as if it were one item (2).
     const seen: SeenRequest[] = [];
     const client = new DynamoDBClient({
       ...local,
       requestHandler: fakeHandler([{ body: { ConsumedCapacity: [{ TableName: 't', CapacityUnits: 6, Table: { CapacityUnits: 2 }, GlobalSecondaryIndexes: { byId: { CapacityUnits: 3 }, byBucket: { CapacityUnits: 1 } } }] } }], seen),
     });
-    const meter = new RequestMeter();
+    const meter = new RequestMeter({ capacity: true });
     meter.instrument('us-east-1', { dynamodb: client });
 
     // Act
@@ -61,6 +61,27 @@ describe('RequestMeter on DynamoDB', () => {
     // AWS bills each put of the transaction 2 units (small items), plus the index units.
     expect(t?.billedWriteUnits).toBe(2 * 2 + 4);
     expect(t?.responseBytes).toBeGreaterThan(0);
+  });
+
+  it('by default sends the request as the caller wrote it, and still counts its items and bytes', async () => {
+    // Prepare: DynamoDB Local computes units item by item when asked, so a meter on a speed
+    // benchmark must not ask.
+    const seen: SeenRequest[] = [];
+    const client = new DynamoDBClient({ ...local, requestHandler: fakeHandler([{ body: {} }], seen) });
+    const meter = new RequestMeter();
+    meter.instrument('us-east-1', { dynamodb: client });
+
+    // Act
+    await client.send(new TransactWriteItemsCommand({
+      TransactItems: [
+        { Put: { TableName: 'ttt', Item: { pk: { S: 'a' } } } },
+        { Put: { TableName: 'ttt', Item: { pk: { S: 'b' } } } },
+      ],
+    }));
+
+    // Assess
+    expect(JSON.parse(seen[0]?.body ?? '{}')).not.toHaveProperty('ReturnConsumedCapacity');
+    expect(byCommand(meter.snapshot(), 'dynamodb')['TransactWriteItems']).toMatchObject({ requests: 1, itemsWritten: 2, writeUnits: 0, requestBytes: Buffer.byteLength(seen[0]?.body ?? '') });
   });
 
   it('keeps a ReturnConsumedCapacity the caller asked for, and counts an error answer as a request and an error', async () => {
