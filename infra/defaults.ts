@@ -51,6 +51,7 @@ export const MESH_DEFAULTS = {
     /** Deliveries before a message is a poison message and moves to the DLQ. */
     maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount,
     ingestBatchSize: INGEST_MAPPING.batchSize,
+    /** At least 1 s: AWS refuses a batch size above 10 without it (see `INGEST_MAPPING.batchSize`). */
     ingestBatchingWindow: Duration.seconds(1),
     /**
      * Concurrent ingest invocations per link (the SQS mapping's maximum concurrency; 2 is the

@@ -2,8 +2,9 @@
  * The local SQS event source mapping: polls one queue and feeds a Lambda-style handler an
  * `SQSEvent`, as AWS does for ingest.
  *
- * What it keeps from AWS: batches of up to 10 received with a short long-poll; a message in a
- * batch is invisible for the queue's visibility timeout; with partial batch responses only the
+ * What it keeps from AWS: batches of up to `batchSize` messages (AWS: up to 10 000), gathered
+ * by as many receives of at most 10 as it takes; a message in a batch is invisible for the
+ * queue's visibility timeout; with partial batch responses only the
  * messages the handler names in `batchItemFailures` stay in the queue (an invalid identifier, or a
  * thrown error, fails the whole batch), the rest are deleted; a failed message comes back after
  * the visibility timeout, and after `maxReceiveCount` receives the queue's redrive policy moves it
@@ -30,6 +31,9 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 import { Sleeper } from './sleep.ts';
 
+/** What one ReceiveMessage (and one DeleteMessageBatch) takes at most. */
+const MAX_PER_RECEIVE = 10;
+
 /** A Lambda SQS handler (ingest), with or without a partial batch response. */
 export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -40,7 +44,13 @@ export interface SqsPollerOptions {
   /** Region the queue lives in (`awsRegion` of each record). */
   readonly region: string;
   readonly handler: SqsBatchHandler;
-  /** 1..10 (AWS default 10). */
+  /**
+   * Messages per invocation. Above 10 it takes several receives: the first long-polls, the next
+   * ones take what is already queued, and the batch goes out when a receive comes back short.
+   * AWS waits up to the mapping's batching window for a full batch instead; here a batch never
+   * waits for messages that are not there (the local cloud delivers as soon as it can).
+   * @default 10
+   */
   readonly batchSize?: number;
   /**
    * Long-poll per receive, seconds (0..20; default 1). Also the longest `disable()` waits for a
@@ -161,20 +171,27 @@ export class SqsPoller {
     }
   }
 
-  /** One receive + invoke + delete round; returns how many messages it received. */
+  /** One receive (or several, up to `batchSize`) + invoke + delete round; returns how many messages it received. */
   async pollOnce(): Promise<number> {
     const o = this.#o;
-    const received = await o.client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: o.queueUrl,
-        MaxNumberOfMessages: Math.min(Math.max(o.batchSize ?? 10, 1), 10),
-        WaitTimeSeconds: o.waitTimeSeconds ?? 1,
-        AttributeNames: ['All'],
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    const messages = (received.Messages ?? []).filter((m) => m.MessageId !== undefined && m.ReceiptHandle !== undefined);
+    const want = Math.max(o.batchSize ?? 10, 1);
+    const messages: Message[] = [];
+    for (let first = true; messages.length < want; first = false) {
+      const n = Math.min(want - messages.length, MAX_PER_RECEIVE);
+      const received = await o.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: o.queueUrl,
+          MaxNumberOfMessages: n,
+          WaitTimeSeconds: first ? (o.waitTimeSeconds ?? 1) : 0,
+          AttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      const got = (received.Messages ?? []).filter((m) => m.MessageId !== undefined && m.ReceiptHandle !== undefined);
+      messages.push(...got);
+      if (got.length < n) break;
+    }
     if (messages.length === 0) return 0;
     this.#stats.batches += 1;
     this.#stats.received += messages.length;
@@ -195,15 +212,17 @@ export class SqsPoller {
     const failed = await this.#invoke(records);
     this.#stats.failed += failed.size;
     const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
-    if (done.length > 0) {
+    const parts: Message[][] = [];
+    for (let at = 0; at < done.length; at += MAX_PER_RECEIVE) parts.push(done.slice(at, at + MAX_PER_RECEIVE));
+    await Promise.all(parts.map(async (part) => {
       const res = await o.client.send(
         new DeleteMessageBatchCommand({
           QueueUrl: o.queueUrl,
-          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          Entries: part.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
         }),
       );
-      this.#stats.deleted += done.length - (res.Failed?.length ?? 0);
-    }
+      this.#stats.deleted += part.length - (res.Failed?.length ?? 0);
+    }));
     return messages.length;
   }
 

@@ -132,7 +132,9 @@ export function regionInvariants(regions: readonly string[], get: () => Synthesi
         EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
         FunctionName: { Ref: ingestId },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        BatchSize: 10,
+        BatchSize: 100,
+        // AWS refuses a batch size above 10 without a window of at least 1 s.
+        MaximumBatchingWindowInSeconds: 1,
         Enabled: true,
       });
     });

@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClients, type RegionClients } from '../../../../local/aws-clients.ts';
@@ -110,6 +110,37 @@ describe('SqsPoller (SQS event source mapping)', () => {
     expect(seen.filter((s) => s.body.startsWith('good')).map((s) => s.count)).toEqual(['1', '1']);
     expect(bad).not.toBe('');
     await until('the queue to be empty', async () => (await depth(link.url)).inFlight === 0);
+  });
+
+  it('gathers a batch above 10 from several receives, and deletes all of it but the failures', async () => {
+    // Prepare: 25 queued messages, a batch size of 100 (ingest's), one of them failing once.
+    const link = await freshLink();
+    for (let i = 0; i < 25; i++) await send(link.url, `m-${i}`);
+    const batches: string[][] = [];
+    const p = new SqsPoller({
+      client: sqs, queueUrl: link.url, queueArn: link.arn, region: 'r-b', waitTimeSeconds: 0, idleDelayMs: 20, batchSize: 100,
+      handler: async (e): Promise<SQSBatchResponse> => {
+        batches.push(e.Records.map((r) => r.body));
+        const failing = e.Records.filter((r) => r.body === 'm-7' && r.attributes.ApproximateReceiveCount === '1');
+        return { batchItemFailures: failing.map((r) => ({ itemIdentifier: r.messageId })) };
+      },
+    });
+
+    // Act
+    await p.pollOnce();
+
+    // Assess: one invocation with all 25; the 24 that succeeded are gone, the failure waits.
+    expect(batches).toHaveLength(1);
+    expect(new Set(batches[0])).toEqual(new Set(Array.from({ length: 25 }, (_, i) => `m-${i}`)));
+    expect(p.stats).toMatchObject({ batches: 1, received: 25, deleted: 24, failed: 1 });
+    await p.stop();
+    const left: string[] = [];
+    await until('the failed message back after its visibility timeout', async () => {
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: link.url, MaxNumberOfMessages: 10 }));
+      left.push(...(r.Messages ?? []).map((m) => m.Body ?? ''));
+      return left.length > 0;
+    });
+    expect(left).toEqual(['m-7']);
   });
 
   it('moves a message that keeps failing to the DLQ after maxReceiveCount receives', async () => {
