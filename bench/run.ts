@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     options,
     progress,
     async startMesh(o = {}): Promise<MeshHarness> {
-      const requests = new RequestMeter({ capacity: o.capacity ?? false });
+      const requests = new RequestMeter({ capacity: o.capacity });
       const handlers = new HandlerMeter();
       const t0 = Date.now();
       const mesh = await startMesh({
