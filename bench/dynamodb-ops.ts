@@ -12,7 +12,12 @@
  * state and the cell, in a second table that has no stream; the state and the event as two PutItems;
  * and a group commit of 8 writes (8 states, 8 events) with a digest cell per write (the layout before
  * rows) against the digest rows the store writes now (`digestAdds`: at most 2 per transaction).
- * Those two count writes per second, not transactions.
+ * Those two count writes per second, not transactions, and so does a BatchWriteItem of the same
+ * 8 states and 8 events without conditions (what the items cost outside a transaction).
+ *
+ * Beside each rate, the CPU of DynamoDB Local's SQLite thread per write, in ms (Linux only): it
+ * runs every statement of the database one at a time, so 1 000 ÷ that figure is the most writes
+ * of that shape one DynamoDB Local can take a second, however many cores it has.
  *
  * @example
  * ```bash
@@ -20,7 +25,7 @@
  * npm run bench:ops -- --rounds 6
  * ```
  */
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
@@ -29,6 +34,7 @@ import { LOCAL_CREDENTIALS } from '../local/aws-clients.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { digestAdds } from '../shared/adapters/dynamo-digest.ts';
 import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
+import { CpuWindow, threadNamed } from './process-cpu.ts';
 import { percentile } from './stats.ts';
 
 const TABLE = 'bench-ops';
@@ -92,8 +98,8 @@ function rowUpdates(ids: readonly string[]): TransactWriteItem[] {
   }));
 }
 
-/** Writes per second of `op` (each op does `perOp` writes), closed loop, CLIENTS at once, for WINDOW_MS. */
-async function rate(op: (client: number) => Promise<unknown>, perOp = 1): Promise<number> {
+/** Writes per second of `op` (each op does `perOp` writes), closed loop, CLIENTS at once, for WINDOW_MS; and the writes done. */
+async function rate(op: (client: number) => Promise<unknown>, perOp = 1): Promise<{ perSecond: number; writes: number }> {
   let done = 0;
   const started = Date.now();
   const end = started + WINDOW_MS;
@@ -103,7 +109,7 @@ async function rate(op: (client: number) => Promise<unknown>, perOp = 1): Promis
       done += perOp;
     }
   }));
-  return done / ((Date.now() - started) / 1000);
+  return { perSecond: done / ((Date.now() - started) / 1000), writes: done };
 }
 
 async function main(): Promise<void> {
@@ -155,11 +161,30 @@ async function main(): Promise<void> {
       shapes[name] = (c) => grouped(c, digest);
       perOp[name] = GROUP;
     }
+    const unconditional = `BatchWriteItem of ${GROUP} states + ${GROUP} events (writes/s)`;
+    shapes[unconditional] = (c) => {
+      const puts = [];
+      for (let w = 0; w < GROUP; w++) {
+        const key = GROUP * c + w + 5000;
+        puts.push({ PutRequest: { Item: items.state(key).Put.Item } }, { PutRequest: { Item: items.event(key, true) } });
+      }
+      return client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: puts } }));
+    };
+    perOp[unconditional] = GROUP;
+    const sqlite = ddb.pid === undefined ? undefined : threadNamed(ddb.pid, 'SQLiteQueue');
     const rates = new Map<string, number[]>(Object.keys(shapes).map((k) => [k, []]));
+    const sqliteMs = new Map<string, number[]>(Object.keys(shapes).map((k) => [k, []]));
     for (let r = 0; r < rounds; r++) {
       for (const [name, op] of Object.entries(shapes)) {
-        const perSecond = await rate(op, perOp[name] ?? 1);
-        if (r > 0) rates.get(name)?.push(perSecond);
+        const window = CpuWindow.start(sqlite === undefined ? {} : { sqlite });
+        const started = performance.now();
+        const { perSecond, writes } = await rate(op, perOp[name] ?? 1);
+        const busy = window.stop()['sqlite'];
+        if (r > 0) {
+          rates.get(name)?.push(perSecond);
+          // % of one core over the window → ms of the thread per write.
+          if (busy !== undefined && writes > 0) sqliteMs.get(name)?.push(((busy / 100) * (performance.now() - started)) / writes);
+        }
       }
       console.error(`[ops] round ${r + 1} of ${rounds}${r === 0 ? ' (warm-up, not counted)' : ''}`);
     }
@@ -167,7 +192,9 @@ async function main(): Promise<void> {
     console.log(`DynamoDB Local write shapes, ${CLIENTS} clients on distinct keys, ${WINDOW_MS} ms windows, medians of ${rounds - 1} rounds [min–max]`);
     for (const [name, values] of rates) {
       const ratios = values.map((v, i) => v / (base[i] as number));
-      console.log(`  ${name.padEnd(44)} ${`${percentile(values, 50).toFixed(0)}/s [${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}]`.padEnd(18)} ×${percentile(ratios, 50).toFixed(2)} of the PutItem`);
+      const ms = sqliteMs.get(name) ?? [];
+      const thread = ms.length === 0 ? '' : `   SQLite thread ${percentile(ms, 50).toFixed(2)} ms a write [${Math.min(...ms).toFixed(2)}–${Math.max(...ms).toFixed(2)}]`;
+      console.log(`  ${name.padEnd(50)} ${`${percentile(values, 50).toFixed(0)}/s [${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}]`.padEnd(18)} ×${percentile(ratios, 50).toFixed(2)} of the PutItem${thread}`);
     }
   } finally {
     client.destroy();

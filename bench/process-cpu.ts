@@ -12,10 +12,12 @@
  * const window = CpuWindow.start({ dynamodbLocal: mesh.dynamodbLocalPids[0] as number });
  * await load();
  * window.stop(); // { dynamodbLocal: 163.2, self: 41.7 }: % of one core over the window
+ * const sqlite = threadNamed(mesh.dynamodbLocalPids[0] as number, 'SQLiteQueue');
+ * if (sqlite !== undefined) CpuWindow.start({ sqlite }); // one thread: at most 100
  * ```
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`; 100 on Linux's usual builds). */
@@ -52,23 +54,64 @@ export function processCpuMs(pid: number, procDir = '/proc'): number | undefined
   }
 }
 
-/** A window over which named processes' CPU is measured, and this process's (`self`). */
+/** One thread of a process: `/proc/<pid>/task/<tid>`. */
+export interface ThreadRef {
+  readonly pid: number;
+  readonly tid: number;
+}
+
+/**
+ * The first thread of `pid` whose name (`/proc/<pid>/task/<tid>/comm`) starts with `prefix`;
+ * undefined when there is none or no `/proc`. DynamoDB Local runs every SQLite statement on one
+ * thread, `SQLiteQueue[]`: near 100 % it is the ceiling, however many cores are idle.
+ *
+ * @example
+ * ```ts
+ * threadNamed(ddbPid, 'SQLiteQueue'); // { pid: 1948, tid: 2009 }
+ * ```
+ */
+export function threadNamed(pid: number, prefix: string, procDir = '/proc'): ThreadRef | undefined {
+  try {
+    for (const tid of readdirSync(join(procDir, String(pid), 'task'))) {
+      if (readFileSync(join(procDir, String(pid), 'task', tid, 'comm'), 'utf8').startsWith(prefix)) return { pid, tid: Number(tid) };
+    }
+  } catch {
+    // gone, or no /proc
+  }
+  return undefined;
+}
+
+/** CPU ms a thread has used so far; undefined when it is gone or there is no `/proc`. */
+export function threadCpuMs(thread: ThreadRef, procDir = '/proc'): number | undefined {
+  try {
+    return cpuMsOfStat(readFileSync(join(procDir, String(thread.pid), 'task', String(thread.tid), 'stat'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const cpuMsOf = (target: number | ThreadRef, procDir: string): number | undefined =>
+  typeof target === 'number' ? processCpuMs(target, procDir) : threadCpuMs(target, procDir);
+
+/** A window over which named processes' (or threads') CPU is measured, and this process's (`self`). */
 export class CpuWindow {
-  readonly #pids: Readonly<Record<string, number>>;
+  readonly #pids: Readonly<Record<string, number | ThreadRef>>;
+  readonly #procDir: string;
   readonly #startedAt: number;
   readonly #start: Readonly<Record<string, number | undefined>>;
   readonly #selfStart: NodeJS.CpuUsage;
 
-  private constructor(pids: Readonly<Record<string, number>>) {
+  private constructor(pids: Readonly<Record<string, number | ThreadRef>>, procDir: string) {
     this.#pids = pids;
-    this.#start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuMs(pid)]));
+    this.#procDir = procDir;
+    this.#start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMsOf(pid, procDir)]));
     this.#selfStart = process.cpuUsage();
     this.#startedAt = performance.now();
   }
 
-  /** Starts measuring now. */
-  static start(pids: Readonly<Record<string, number>> = {}): CpuWindow {
-    return new CpuWindow(pids);
+  /** Starts measuring now: each entry a process id or a thread ({@link threadNamed}). */
+  static start(pids: Readonly<Record<string, number | ThreadRef>> = {}, procDir = '/proc'): CpuWindow {
+    return new CpuWindow(pids, procDir);
   }
 
   /** Each process's CPU since `start`, as % of one core (200 = two cores busy); a process whose CPU could not be read is left out. */
@@ -78,7 +121,7 @@ export class CpuWindow {
     const out: Record<string, number> = { self: elapsed > 0 ? ((self.user + self.system) / 1000 / elapsed) * 100 : Number.NaN };
     for (const [name, pid] of Object.entries(this.#pids)) {
       const before = this.#start[name];
-      const after = processCpuMs(pid);
+      const after = cpuMsOf(pid, this.#procDir);
       if (before !== undefined && after !== undefined && elapsed > 0) out[name] = ((after - before) / elapsed) * 100;
     }
     return out;

@@ -13,7 +13,9 @@
  * Also given: the write latency from each write's due time to its 201 (no coordinated omission),
  * the lag from the due time, and the CPU that DynamoDB Local and this process (the mesh and the
  * load generator) used during each window, as % of one core: a DynamoDB Local near a whole core,
- * or the two together near every core, means the box, not the mesh's pollers, sets the lag.
+ * or the two together near every core, means the box, not the mesh's pollers, sets the lag. So
+ * does DynamoDB Local's SQLite thread near 100 %: it runs every statement of the database one
+ * at a time, so it caps DynamoDB Local at one core's worth of item reads and writes.
  *
  * `lag` runs every region on one DynamoDB Local, `lag-per-region` gives each region its own
  * (`dynamodbPerRegion`), as AWS does: one DynamoDB Local stores writes on about one core, so the
@@ -32,7 +34,7 @@
 import type { BenchOptions, Benchmark, RunOutcome, Session } from './context.ts';
 import { cpus } from 'node:os';
 import { openLoop } from './open-loop.ts';
-import { CpuWindow } from './process-cpu.ts';
+import { CpuWindow, threadNamed, type ThreadRef } from './process-cpu.ts';
 import { formatSpread, type Aggregate } from './runs.ts';
 import { formatMs, percentile } from './stats.ts';
 
@@ -73,7 +75,13 @@ function makeReplicationLag(perRegion: boolean): Benchmark {
       // A long client timeout: a write the mesh is slow to acknowledge still yields a lag sample
       // (and no write is left running in the mesh after the run).
       const h = await env.startMesh({ clientTimeoutMs: 900_000, options: { dynamodbPerRegion: perRegion } });
-      const cpuPids = Object.fromEntries(h.mesh.dynamodbLocalPids.map((pid, i) => [`dynamodbLocal${i}`, pid]));
+      // DynamoDB Local runs every SQLite statement on one thread: near 100 % it is the ceiling,
+      // whatever the process's total says.
+      const sqliteThreads = h.mesh.dynamodbLocalPids.flatMap((pid, i): Array<[string, ThreadRef]> => {
+        const t = threadNamed(pid, 'SQLiteQueue');
+        return t === undefined ? [] : [[`sqliteThread${i}`, t]];
+      });
+      const cpuPids: Record<string, number | ThreadRef> = { ...Object.fromEntries(h.mesh.dynamodbLocalPids.map((pid, i) => [`dynamodbLocal${i}`, pid])), ...Object.fromEntries(sqliteThreads) };
       const [from] = h.regions as [string];
       const peers = h.regions.slice(1);
       const source = h.clients[0];
@@ -98,6 +106,7 @@ function makeReplicationLag(perRegion: boolean): Benchmark {
             const load = await openLoop({ ratePerSecond: rate, durationMs: s.durationMs, op: (i) => source.put(key(i), i) });
             const used = cpu.stop();
             const ddbCpu = Object.entries(used).filter(([name]) => name.startsWith('dynamodbLocal')).map(([, pct]) => pct);
+            const sqliteCpu = Object.entries(used).filter(([name]) => name.startsWith('sqliteThread')).map(([, pct]) => pct);
             const acked = load.samples.filter((x) => x.ok && x.result !== undefined);
             await h.handlers.waitIngested(acked.map((x) => x.result?.event.id ?? ''), peers, 600_000);
             // Each peer's receipts, read once the window is over.
@@ -142,6 +151,7 @@ function makeReplicationLag(perRegion: boolean): Benchmark {
               cores: cpus().length,
               'cpu.self': used['self'] ?? Number.NaN,
               ...(ddbCpu.length === 0 ? {} : { 'cpu.dynamodbLocal': ddbCpu.reduce((a, b) => a + b, 0), dynamodbLocals: ddbCpu.length }),
+              ...(sqliteCpu.length === 0 ? {} : { 'cpu.sqliteThread': Math.max(...sqliteCpu) }),
               ...pcts('lag', lag),
               ...pcts('everyPeer', everyPeer),
               ...pcts('fromDue', fromDue),
@@ -173,7 +183,8 @@ function makeReplicationLag(perRegion: boolean): Benchmark {
         const cores = f[`${r}cores`]?.median;
         if (cores !== undefined) {
           const locals = f[`${r}dynamodbLocals`]?.median;
-          const ddb = locals === undefined ? 'DynamoDB Local not measured' : `DynamoDB Local${locals > 1 ? ` (${locals} processes)` : ''} ${n(`${r}cpu.dynamodbLocal`)} %`;
+          const sqlite = f[`${r}cpu.sqliteThread`] === undefined ? '' : ` (${locals !== undefined && locals > 1 ? 'the busiest SQLite thread' : 'its SQLite thread'}, at most 100 %: ${n(`${r}cpu.sqliteThread`)} %)`;
+          const ddb = locals === undefined ? 'DynamoDB Local not measured' : `DynamoDB Local${locals > 1 ? ` (${locals} processes)` : ''} ${n(`${r}cpu.dynamodbLocal`)} %${sqlite}`;
           lines.push(`  CPU during the window, % of one core: ${ddb}, the mesh and the load generator (this process) ${n(`${r}cpu.self`)} %, of ${cores * 100} % (${cores} cores)`);
         }
       }
