@@ -5,7 +5,9 @@
  * - a local write: GetItem of the stream's state, then one TransactWriteItems of the events, the
  *   new state and the digest rows (`appendOn`) — two requests; local writes to other streams that
  *   arrive while one is in flight share the next transaction (`commit-batcher.ts`);
- * - a delivered batch: one BatchGetItem of states and "already stored?", a second one of "already
+ * - a delivered batch: one BatchGetItem of states and "already stored?" (asked only of events
+ *   that came some other way than a link: a link's redelivery is refused by the write's condition
+ *   and read in the retry), a second one of "already
  *   named as a parent?" only for streams whose state item is not marked ref-free (see
  *   `appendRound` for why it cannot be the same request), and one TransactWriteItems
  *   for the whole batch, whatever its streams (`appendBatch`); a late account event adds one
@@ -291,7 +293,12 @@ export class DynamoEventStore implements EventStore {
     // one committed before it has its ref visible to the second read. A stream whose state item
     // is marked ref-free (or absent) has no ref to read; a child committed after that read moves
     // its version just the same. Streams fed only by ingest, the common case, skip the second read.
-    const items = await batchGetAll(this.doc, this.table, [...streams.map(stateKey), ...pending.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event))))]);
+    // An event that came over a link is new to this region but for a redelivery: the first round
+    // does not read its item (half of the keys read), and the write's condition on it still
+    // refuses a copy already stored. The refused transaction comes back in a later round, which
+    // reads every event and answers `duplicate` with the stored receipt.
+    const probed = separate ? pending : pending.filter((a) => a.via.type !== 'peer');
+    const items = await batchGetAll(this.doc, this.table, [...streams.map(stateKey), ...probed.map((a) => itemKey(streamOf(a.event), eventSk(eventSortKey(a.event))))]);
     const byKey = new Map(items.map((i) => [keyString(i), i]));
     const at = (k: Item): Item | undefined => byKey.get(keyString(k));
     const refFree = new Set(streams.filter((s) => isRefFree(at(stateKey(s)))));

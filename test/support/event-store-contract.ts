@@ -187,6 +187,26 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       for (const e of events) expect((await store.get(e.id))?.event).toEqual(e);
     });
 
+    it('answers a redelivery over a link as a duplicate with the first receipt, beside fresh events of its stream and others', async () => {
+      // Prepare: two events delivered once over a link.
+      const [k1, k2, k3] = [key(), key(), key()];
+      const first = [setEvent(k1, 1), setEvent(k2, 2)] as const;
+      const stored = await batch(first);
+      const child = setEvent(k1, 3, { parents: [first[0]] });
+      const fresh = setEvent(k3, 4);
+      // Act: the link delivers them again, mixed with a child in the same stream and a new stream.
+      const rs = await batch([first[0], child, first[1], fresh]);
+      // Assess: nothing stored twice, the fresh events stored, the heads and versions right.
+      expect(rs.map((r) => r.status)).toEqual(['duplicate', 'stored', 'duplicate', 'stored']);
+      expect(rs[0]?.receipt).toEqual(stored[0]?.receipt);
+      expect(rs[2]?.receipt).toEqual(stored[1]?.receipt);
+      expect(ids((await allEventsOf(store, registerStream(k1))).map((x) => x.event))).toEqual(ids([first[0], child]));
+      expect(await headIdsOf(store, registerStream(k1))).toEqual([child.id]);
+      expect((await store.stateOf(registerStream(k1))).version).toBe(2);
+      expect((await store.stateOf(registerStream(k2))).version).toBe(1);
+      expect((await store.get(fresh.id))?.event).toEqual(fresh);
+    });
+
     it('loses nothing under concurrent batches on one stream, and the heads stay right', async () => {
       // Prepare: 16 concurrent siblings of one root, each also sent twice, in 8 concurrent batches.
       const k = key();

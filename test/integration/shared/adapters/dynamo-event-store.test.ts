@@ -140,7 +140,7 @@ describe('DynamoDB events table', () => {
 
   it('costs one BatchGetItem and one TransactWriteItems for a delivered batch over streams with no refs', async () => {
     // Prepare: count the store's requests by command.
-    const { counted, commands } = countingClient();
+    const { counted, commands, requests } = countingClient();
     const store = new DynamoEventStore({ client: counted, table, region: 'us-east-1' });
     const first = Array.from({ length: 10 }, (_, i) => setEvent(`k-${randomUUID()}`, i, { origin: 'eu-west-1' }));
     const second = first.map((e, i) => setEvent(e.key, i + 100, { origin: 'eu-west-1', parents: [e] }));
@@ -149,6 +149,10 @@ describe('DynamoDB events table', () => {
     await store.appendBatch(second.map((event) => ({ event, via: { type: 'peer', peer: 'eu-west-1' } })));
     // Assess
     expect(commands).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    // The reads ask for the 10 states only: an event that came over a link is not looked up first.
+    const keysRead = requests.filter((r) => r.command === 'BatchGetItemCommand').map((r) => (r.input as { RequestItems: Record<string, { Keys: Array<{ sk: string }> }> }).RequestItems[table]?.Keys ?? []);
+    expect(keysRead.map((keys) => keys.length)).toEqual([10, 10]);
+    expect(keysRead.flat().every((k) => k.sk === 'HEADS')).toBe(true);
     counted.destroy();
   });
 
