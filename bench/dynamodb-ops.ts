@@ -34,7 +34,7 @@ import { LOCAL_CREDENTIALS } from '../local/aws-clients.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { digestAdds } from '../shared/adapters/dynamo-digest.ts';
 import { createEventsTable } from '../shared/adapters/dynamo-table.ts';
-import { CpuWindow, threadNamed } from './process-cpu.ts';
+import { threadCpuMs, threadNamed } from './process-cpu.ts';
 import { percentile } from './stats.ts';
 
 const TABLE = 'bench-ops';
@@ -176,14 +176,12 @@ async function main(): Promise<void> {
     const sqliteMs = new Map<string, number[]>(Object.keys(shapes).map((k) => [k, []]));
     for (let r = 0; r < rounds; r++) {
       for (const [name, op] of Object.entries(shapes)) {
-        const window = CpuWindow.start(sqlite === undefined ? {} : { sqlite });
-        const started = performance.now();
+        const before = sqlite === undefined ? undefined : threadCpuMs(sqlite);
         const { perSecond, writes } = await rate(op, perOp[name] ?? 1);
-        const busy = window.stop()['sqlite'];
+        const after = sqlite === undefined ? undefined : threadCpuMs(sqlite);
         if (r > 0) {
           rates.get(name)?.push(perSecond);
-          // % of one core over the window → ms of the thread per write.
-          if (busy !== undefined && writes > 0) sqliteMs.get(name)?.push(((busy / 100) * (performance.now() - started)) / writes);
+          if (before !== undefined && after !== undefined && writes > 0) sqliteMs.get(name)?.push((after - before) / writes);
         }
       }
       console.error(`[ops] round ${r + 1} of ${rounds}${r === 0 ? ' (warm-up, not counted)' : ''}`);

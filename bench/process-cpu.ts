@@ -45,13 +45,18 @@ export function cpuMsOfStat(stat: string, ticksPerSecond: number = CLOCK_TICKS):
   return ((utime + stime) * 1000) / ticksPerSecond;
 }
 
-/** CPU ms a process has used so far; undefined when it is gone or there is no `/proc`. */
-export function processCpuMs(pid: number, procDir = '/proc'): number | undefined {
+/** CPU ms of the stat file at `path`; undefined when it is gone or there is no `/proc`. */
+function statFileCpuMs(path: string): number | undefined {
   try {
-    return cpuMsOfStat(readFileSync(join(procDir, String(pid), 'stat'), 'utf8'));
+    return cpuMsOfStat(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** CPU ms a process has used so far; undefined when it is gone or there is no `/proc`. */
+export function processCpuMs(pid: number, procDir = '/proc'): number | undefined {
+  return statFileCpuMs(join(procDir, String(pid), 'stat'));
 }
 
 /** One thread of a process: `/proc/<pid>/task/<tid>`. */
@@ -83,11 +88,7 @@ export function threadNamed(pid: number, prefix: string, procDir = '/proc'): Thr
 
 /** CPU ms a thread has used so far; undefined when it is gone or there is no `/proc`. */
 export function threadCpuMs(thread: ThreadRef, procDir = '/proc'): number | undefined {
-  try {
-    return cpuMsOfStat(readFileSync(join(procDir, String(thread.pid), 'task', String(thread.tid), 'stat'), 'utf8'));
-  } catch {
-    return undefined;
-  }
+  return statFileCpuMs(join(procDir, String(thread.pid), 'task', String(thread.tid), 'stat'));
 }
 
 const cpuMsOf = (target: number | ThreadRef, procDir: string): number | undefined =>
